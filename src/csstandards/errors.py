@@ -1,0 +1,154 @@
+"""Exceptions raised by csstandards.
+
+Every exception derives from :class:`CSStandardsError`, so callers can catch the whole family
+with one ``except``.  Messages are English, with the Chinese term beside it where one exists,
+and say *what* was wrong and *where* (file, key, row, field, stage …) and, where possible, what
+to do about it.  Subclasses that are also about a bad argument derive from :class:`ValueError`
+too, so code written against the standard library's conventions keeps working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = [
+    "CSStandardsError",
+    "CalendarDataMissing",
+    "ConfigError",
+    "EventOrderError",
+    "InputError",
+    "LexiconError",
+    "NaiveDatetimeError",
+    "PolicyError",
+    "RecordError",
+    "RuleNotFound",
+    "TemplateFileError",
+    "WorkflowError",
+]
+
+
+class CSStandardsError(Exception):
+    """Base class of every error raised by csstandards."""
+
+
+class InputError(CSStandardsError, ValueError):
+    """An argument or input value is not acceptable (wrong type, out of range, empty …)."""
+
+
+class NaiveDatetimeError(InputError):
+    """A datetime without a time zone was given where an aware one is required."""
+
+    def __init__(self, what: str, value: object) -> None:
+        self.what = what
+        self.value = value
+        super().__init__(
+            f"{what} must be a timezone-aware datetime (带时区的时间), got naive {value!r}; "
+            "attach a zone, e.g. dt.replace(tzinfo=ZoneInfo('Asia/Shanghai'))"
+        )
+
+
+class LexiconError(CSStandardsError):
+    """A lexicon data file (or a user-supplied phrase list) is malformed."""
+
+    def __init__(self, file: str, key: str, problem: str) -> None:
+        self.file = file
+        self.key = key
+        self.problem = problem
+        where = f"{file}" + (f", key {key!r}" if key else "")
+        super().__init__(f"lexicon {where}: {problem}")
+
+
+class ConfigError(CSStandardsError):
+    """Configuration (a Standard, pyproject.toml [tool.csstandards], .csstandards.toml) is invalid."""
+
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        self.source = source
+        self.key = key
+        self.problem = problem
+        where = f"{source}" + (f", key {key!r}" if key else "")
+        super().__init__(f"configuration {where}: {problem}")
+
+
+class RuleNotFound(CSStandardsError, KeyError):
+    """No rule with the given id or code is registered."""
+
+    def __init__(self, rule: str, known: Iterable[str] = ()) -> None:
+        self.rule = rule
+        known = sorted(known)
+        hint = ""
+        if known:
+            close = [k for k in known if rule.split(".")[-1] in k][:5]
+            hint = f"; did you mean {', '.join(close)}?" if close else f"; {len(known)} known"
+        super().__init__(f"no rule {rule!r} (规则不存在){hint}")
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0])
+
+
+class CalendarDataMissing(CSStandardsError):
+    """A date falls in a year for which no official holiday schedule (法定节假日安排) is loaded."""
+
+    def __init__(self, year: int, calendar: str = "CN") -> None:
+        self.year = year
+        self.calendar = calendar
+        super().__init__(
+            f"no official public-holiday schedule (法定节假日安排) for {calendar} {year}: "
+            "load the State Council notice for that year with "
+            "HolidaySchedule.from_toml(path) / WorkCalendar.with_schedule(...), or opt in to an "
+            "estimate with on_missing='estimate' (results are then marked estimated)"
+        )
+
+
+class PolicyError(CSStandardsError, ValueError):
+    """An SLA policy or commitment target is inconsistent (no default, unknown metric …)."""
+
+
+class EventOrderError(CSStandardsError, ValueError):
+    """An event log is inconsistent: out of order, resume without pause, reply before open …"""
+
+    def __init__(self, index: int, problem: str) -> None:
+        self.index = index
+        self.problem = problem
+        super().__init__(f"event #{index}: {problem}")
+
+
+class WorkflowError(CSStandardsError):
+    """An event is not allowed in the current stage of a workflow (流程状态不允许该事件)."""
+
+    def __init__(self, stage: str, event: str, allowed: Iterable[str], reason: str = "") -> None:
+        self.stage = stage
+        self.event = event
+        self.allowed = tuple(allowed)
+        self.reason = reason
+        allowed_text = ", ".join(self.allowed) or "none"
+        extra = f": {reason}" if reason else ""
+        super().__init__(
+            f"event {event!r} is not allowed in stage {stage!r}{extra}; allowed: {allowed_text}"
+        )
+
+
+class RecordError(CSStandardsError, ValueError):
+    """One input record (row) of a batch job is unusable; batch mode reports it and goes on."""
+
+    def __init__(self, row: int | None, field: str | None, problem: str) -> None:
+        self.row = row
+        self.field = field
+        self.problem = problem
+        where = []
+        if row is not None:
+            where.append(f"row {row}")
+        if field:
+            where.append(f"field {field!r}")
+        prefix = ", ".join(where)
+        super().__init__(f"{prefix}: {problem}" if prefix else problem)
+
+
+class TemplateFileError(CSStandardsError):
+    """A reply-template file (话术库) cannot be read: bad YAML/JSON, missing text, …"""
+
+    def __init__(self, file: str, line: int | None, problem: str) -> None:
+        self.file = file
+        self.line = line
+        self.problem = problem
+        where = f"{file}:{line}" if line is not None else file
+        super().__init__(f"{where}: {problem}")

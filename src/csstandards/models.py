@@ -1,0 +1,267 @@
+"""Shared vocabulary: enums, spans, findings and evidence used by every module.
+
+All public objects here are frozen pydantic models (or ``str`` enums) that round-trip through
+JSON losslessly::
+
+    >>> f = Finding(rule_id="reply.blame-shifting", code="CS201", severity=Severity.ERROR,
+    ...             message_zh="推诿", message_en="blame-shifting", clause="000 §2.2")
+    >>> Finding.model_validate_json(f.model_dump_json()) == f
+    True
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .errors import InputError
+
+__all__ = [
+    "Actor",
+    "Channel",
+    "Evidence",
+    "Finding",
+    "FrozenModel",
+    "Lang",
+    "Priority",
+    "Rating",
+    "Severity",
+    "Span",
+]
+
+Lang = Literal["zh", "en"]
+
+
+class FrozenModel(BaseModel):
+    """Base of the library's public value objects: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LabelledEnum(str, Enum):
+    """A ``str`` enum whose members carry a Chinese and an English label.
+
+    Subclasses define ``_labels_`` as ``{value: (zh, en)}`` below the class body (see
+    :func:`_label`).  ``str(member)`` is the stable machine value.
+    """
+
+    @property
+    def label_zh(self) -> str:
+        return _LABELS[type(self).__name__][self.value][0]
+
+    @property
+    def label_en(self) -> str:
+        return _LABELS[type(self).__name__][self.value][1]
+
+    def label(self, lang: Lang = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+_LABELS: dict[str, dict[str, tuple[str, str]]] = {}
+
+
+def _label(cls: type[LabelledEnum], labels: dict[str, tuple[str, str]]) -> None:
+    missing = {m.value for m in cls} - labels.keys()
+    if missing:  # pragma: no cover - guards the module itself
+        raise RuntimeError(f"{cls.__name__} lacks labels for {sorted(missing)}")
+    _LABELS[cls.__name__] = labels
+
+
+class Channel(LabelledEnum):
+    """Where a customer reached us (002 二(一) 反馈渠道)."""
+
+    ONLINE_CHAT = "online_chat"  # 在线咨询
+    PHONE = "phone"  # 电话
+    EMAIL = "email"  # 电子邮件
+    WEB_FORM = "web_form"  # 在线表单
+    IM = "im"  # 即时通讯
+    SOCIAL_MEDIA = "social_media"  # 社交媒体
+    REVIEW_PLATFORM = "review_platform"  # 评价平台
+    HOTLINE = "hotline"  # 客服热线
+    IN_PERSON = "in_person"  # 服务网点面对面
+    SUGGESTION_BOX = "suggestion_box"  # 意见箱
+    THIRD_PARTY = "third_party"  # 第三方平台
+
+
+_label(
+    Channel,
+    {
+        "online_chat": ("在线咨询", "online chat"),
+        "phone": ("电话", "phone"),
+        "email": ("电子邮件", "e-mail"),
+        "web_form": ("在线表单", "web form"),
+        "im": ("即时通讯", "instant messaging"),
+        "social_media": ("社交媒体", "social media"),
+        "review_platform": ("评价平台", "review platform"),
+        "hotline": ("客服热线", "hotline"),
+        "in_person": ("面对面", "in person"),
+        "suggestion_box": ("意见箱", "suggestion box"),
+        "third_party": ("第三方平台", "third-party platform"),
+    },
+)
+
+
+class Rating(LabelledEnum):
+    """The class of a review: 好评 / 中评 / 差评 (000 §2.3).
+
+    Stars map as the big Chinese platforms display them: 4–5 stars are 好评, 3 stars 中评,
+    1–2 stars 差评 (see :meth:`from_stars`).
+    """
+
+    POSITIVE = "positive"  # 好评
+    NEUTRAL = "neutral"  # 中评
+    NEGATIVE = "negative"  # 差评
+
+    @classmethod
+    def from_stars(cls, stars: float) -> Rating:
+        """Map a 1–5 star score to a rating: ≥4 好评, ≥3 中评, else 差评.
+
+        Half stars are accepted (3.5 → 中评).  Anything outside 1–5 raises :class:`InputError`.
+        """
+        if isinstance(stars, bool) or not isinstance(stars, (int, float)):
+            raise InputError(f"stars must be a number from 1 to 5, got {stars!r}")
+        if not 1 <= stars <= 5:
+            raise InputError(f"stars must be between 1 and 5 (星级 1–5), got {stars!r}")
+        if stars >= 4:
+            return cls.POSITIVE
+        if stars >= 3:
+            return cls.NEUTRAL
+        return cls.NEGATIVE
+
+
+_label(
+    Rating,
+    {"positive": ("好评", "positive"), "neutral": ("中评", "neutral"), "negative": ("差评", "negative")},
+)
+
+
+class Severity(LabelledEnum):
+    """How serious a finding is.  Ordered: ``INFO < WARNING < ERROR``."""
+
+    INFO = "info"  # 提示
+    WARNING = "warning"  # 警告
+    ERROR = "error"  # 错误
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self.value]
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank >= other.rank
+
+
+_SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+_label(
+    Severity,
+    {"info": ("提示", "info"), "warning": ("警告", "warning"), "error": ("错误", "error")},
+)
+
+
+class Priority(LabelledEnum):
+    """Handling priority of a case, P1 (highest) to P4 (002 二(二)2 确定处理优先级)."""
+
+    P1 = "P1"  # 紧急
+    P2 = "P2"  # 高
+    P3 = "P3"  # 中
+    P4 = "P4"  # 低
+
+    @property
+    def rank(self) -> int:
+        """1 for P1 … 4 for P4 (smaller is more urgent)."""
+        return int(self.value[1])
+
+
+_label(
+    Priority,
+    {"P1": ("紧急", "urgent"), "P2": ("高", "high"), "P3": ("中", "medium"), "P4": ("低", "low")},
+)
+
+
+class Actor(LabelledEnum):
+    """Who produced an event in a conversation or case."""
+
+    CUSTOMER = "customer"  # 客户
+    AGENT = "agent"  # 客服
+    BOT = "bot"  # 机器人/自动回复
+    SYSTEM = "system"  # 系统
+
+
+_label(
+    Actor,
+    {
+        "customer": ("客户", "customer"),
+        "agent": ("客服", "agent"),
+        "bot": ("自动回复", "bot"),
+        "system": ("系统", "system"),
+    },
+)
+
+
+class Span(FrozenModel):
+    """A half-open ``[start, end)`` range of character offsets into the caller's *original* text."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} is before start {self.start}")
+        return self
+
+    def of(self, text: str) -> str:
+        """The text this span covers in ``text``."""
+        return text[self.start : self.end]
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: Span) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+class Evidence(FrozenModel):
+    """Why a field of an assessment has its value: the cue that matched and where.
+
+    ``field`` names what was decided (``"rating"``, ``"topics"``, ``"urgency"`` …), ``value``
+    what the cue pointed to, ``cue`` the lexicon entry or feature, ``spans`` its places in the
+    original text (empty for features such as star scores), ``weight`` its contribution.
+    """
+
+    field: str
+    value: str
+    cue: str
+    spans: tuple[Span, ...] = ()
+    weight: float | None = None
+    source: str = ""
+    note: str = ""
+
+
+class Finding(FrozenModel):
+    """One problem (or notice) a rule found in a text, with the evidence that triggered it."""
+
+    rule_id: str
+    code: str
+    severity: Severity
+    message_zh: str
+    message_en: str
+    clause: str = ""
+    suggestion_zh: str = ""
+    suggestion_en: str = ""
+    spans: tuple[Span, ...] = ()
+    cue: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    def message(self, lang: Lang = "zh") -> str:
+        return self.message_zh if lang == "zh" else self.message_en
+
+    def suggestion(self, lang: Lang = "zh") -> str:
+        return self.suggestion_zh if lang == "zh" else self.suggestion_en
