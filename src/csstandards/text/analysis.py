@@ -1,0 +1,154 @@
+"""One analysis of a text that many rules share: normalised form, tokens, phrase hits, clauses.
+
+Build it once with :func:`analyze` and hand it to every rule: segmentation and phrase matching
+happen at most once per text, on first use.  All offsets inside are offsets into the
+*normalised* text; :meth:`Analysis.span` turns them into spans of the caller's original string.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ..models import Span
+from .normalize import NormalizedText, normalize
+from .segment import Token, tokenize
+
+if TYPE_CHECKING:
+    from ..lexicon import Lexicon, LexiconHit
+
+__all__ = ["Analysis", "Clause", "analyze"]
+
+# Clause (分句) boundaries in normalised text; '.' only when not inside a number.
+_CLAUSE_BREAK = re.compile(r"[,!?;:。,、~\n]+|(?<!\d)\.+|\.+(?!\d)")
+_SENTENCE_BREAK = re.compile(r"[!?;。\n]+|(?<!\d)\.+|\.+(?!\d)")
+_QUOTE = re.compile(r"\"[^\"\n]{1,80}\"|'[^'\n]{1,80}'|《[^》\n]{1,80}》")
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A clause or sentence of the normalised text: ``[start, end)`` without its delimiter."""
+
+    start: int
+    end: int
+    text: str
+
+
+def _split(text: str, pattern: re.Pattern[str]) -> tuple[Clause, ...]:
+    out: list[Clause] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        if m.start() > pos:
+            out.append(Clause(pos, m.start(), text[pos : m.start()]))
+        pos = m.end()
+    if pos < len(text):
+        out.append(Clause(pos, len(text), text[pos:]))
+    return tuple(out)
+
+
+class Analysis:
+    """Shared, lazily computed facts about one text.
+
+    ``lexicon`` decides which phrase lists are matched; by default the shipped one.
+    """
+
+    def __init__(self, text: str, lexicon: Lexicon | None = None) -> None:
+        from ..lexicon import Lexicon
+
+        self.original = text
+        self.norm: NormalizedText = normalize(text)
+        self.lexicon: Lexicon = lexicon if lexicon is not None else Lexicon.default()
+
+    # -- derived views -----------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        """The normalised text."""
+        return self.norm.text
+
+    @cached_property
+    def tokens(self) -> tuple[Token, ...]:
+        return tokenize(self.norm)
+
+    @cached_property
+    def words(self) -> tuple[str, ...]:
+        return tuple(t.text for t in self.tokens)
+
+    @cached_property
+    def hits(self) -> dict[str, list[LexiconHit]]:
+        """Phrase hits by list name (one scan over all lists)."""
+        return self.lexicon.match(self.norm)
+
+    @cached_property
+    def clauses(self) -> tuple[Clause, ...]:
+        return _split(self.norm.text, _CLAUSE_BREAK)
+
+    @cached_property
+    def sentences(self) -> tuple[Clause, ...]:
+        return _split(self.norm.text, _SENTENCE_BREAK)
+
+    @cached_property
+    def quoted(self) -> tuple[tuple[int, int], ...]:
+        """Normalised ranges inside quotation marks (the customer's own words, titles …)."""
+        return tuple((m.start(), m.end()) for m in _QUOTE.finditer(self.norm.text))
+
+    @cached_property
+    def _clause_starts(self) -> list[int]:
+        return [c.start for c in self.clauses]
+
+    # -- queries -----------------------------------------------------------------------
+    def hits_of(self, *lists: str) -> list[LexiconHit]:
+        """Hits of the named lists, ordered by position."""
+        found: list[LexiconHit] = []
+        for name in lists:
+            found.extend(self.hits.get(name, ()))
+        if len(lists) > 1:
+            found.sort(key=lambda h: (h.start, -h.end))
+        return found
+
+    def has(self, *lists: str) -> bool:
+        return any(self.hits.get(name) for name in lists)
+
+    def span(self, start: int, end: int) -> Span:
+        """Normalised ``[start, end)`` → span of the original text."""
+        return self.norm.span(start, end)
+
+    def hit_span(self, hit: LexiconHit) -> Span:
+        return self.norm.span(hit.start, hit.end)
+
+    def clause_at(self, pos: int) -> Clause | None:
+        """The clause containing normalised position ``pos`` (None on a delimiter)."""
+        starts = self._clause_starts
+        i = bisect_right(starts, pos) - 1
+        if i < 0:
+            return None
+        c = self.clauses[i]
+        return c if c.start <= pos < c.end else None
+
+    def in_quote(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` lies inside a quotation."""
+        return any(qs < start and end <= qe for qs, qe in self.quoted)
+
+    def preceded_by(self, pos: int, lists: Sequence[str], window: int = 4) -> LexiconHit | None:
+        """A hit of ``lists`` ending within ``window`` characters before ``pos``, same clause."""
+        clause = self.clause_at(pos)
+        lo = max(pos - window, clause.start if clause else 0)
+        for h in self.hits_of(*lists):
+            if lo <= h.end <= pos and h.start >= (clause.start if clause else 0):
+                return h
+        return None
+
+    def spans_of(self, hits: Iterable[LexiconHit]) -> tuple[Span, ...]:
+        return tuple(self.hit_span(h) for h in hits)
+
+
+def analyze(text: str, lexicon: Lexicon | None = None) -> Analysis:
+    """Analyse ``text`` once for all rules (lazy: nothing is segmented until asked)."""
+    if not isinstance(text, str):
+        from ..errors import InputError
+
+        raise InputError(f"text must be str, got {type(text).__name__}")
+    return Analysis(text, lexicon)
