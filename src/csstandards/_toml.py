@@ -19,9 +19,10 @@ __all__ = ["load_toml", "loads_toml"]
 def loads_toml(text: str, *, source: str = "<string>") -> dict[str, Any]:
     """Parse TOML text; a syntax error becomes :class:`LexiconError` naming ``source``."""
     try:
-        return tomllib.loads(text)
+        data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise LexiconError(source, "", f"invalid TOML: {exc}") from exc
+    return data
 
 
 def load_toml(path: str | Path) -> dict[str, Any]:

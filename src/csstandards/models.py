@@ -136,7 +136,11 @@ class Rating(LabelledEnum):
 
 _label(
     Rating,
-    {"positive": ("好评", "positive"), "neutral": ("中评", "neutral"), "negative": ("差评", "negative")},
+    {
+        "positive": ("好评", "positive"),
+        "neutral": ("中评", "neutral"),
+        "negative": ("差评", "negative"),
+    },
 )
 
 

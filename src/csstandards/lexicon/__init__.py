@@ -19,9 +19,9 @@ Callers add phrases without touching package files: ``Lexicon.default().extend({
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -71,7 +71,7 @@ def data_file_names() -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.name.endswith(".toml"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_file(name: str) -> dict[str, Any]:
     """Parse one shipped data file (cached)."""
     res = resources.files(__name__).joinpath(name)
@@ -190,7 +190,9 @@ class Lexicon:
         except KeyError:
             raise LexiconError("<lexicon>", name, "no such phrase list") from None
 
-    def extend(self, additions: Mapping[str, Iterable[str]], *, source: str = "<config>") -> Lexicon:
+    def extend(
+        self, additions: Mapping[str, Iterable[str]], *, source: str = "<config>"
+    ) -> Lexicon:
         """A new lexicon with ``additions`` appended to (or creating) the named lists."""
         if not additions:
             return self
@@ -222,9 +224,7 @@ class Lexicon:
         out: dict[str, list[LexiconHit]] = {}
         for m in self.matcher.find(text):
             for name in dict.fromkeys(m.payloads):
-                out.setdefault(name, []).append(
-                    LexiconHit(name, m.phrase, m.start, m.end)
-                )
+                out.setdefault(name, []).append(LexiconHit(name, m.phrase, m.start, m.end))
         return out
 
 

@@ -149,4 +149,3 @@ def normalize(text: str) -> NormalizedText:
 def normalize_phrase(phrase: str) -> str:
     """The normalised form of a phrase, as :func:`normalize` would produce inside a text."""
     return phrase.translate(_TABLE)
-

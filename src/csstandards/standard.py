@@ -1,0 +1,112 @@
+"""The ``Standard``: one explicit object with everything a check may be configured by.
+
+Defaults come from the four standards documents; a company changes what it needs::
+
+    std = Standard(
+        rules=RuleSettings(disabled=frozenset({"reply.missing-invitation"})),
+        phrases={"blame_shifting": ["合作方的锅"]},
+        brand_voice="professional",
+    )
+    check_reply(text, review=review, standard=std)
+
+Nothing here is global: pass the object to the functions that take ``standard=``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from .errors import ConfigError
+from .lexicon import Lexicon
+from .models import FrozenModel, Severity
+
+__all__ = ["RuleSettings", "Standard"]
+
+
+class RuleSettings(FrozenModel):
+    """Which rules run and how severe their findings are.
+
+    ``enabled`` (when given) is the complete allow-list of rule ids or codes; ``disabled``
+    is removed from whatever is enabled; ``severity`` overrides the default per rule.
+    """
+
+    enabled: frozenset[str] | None = None
+    disabled: frozenset[str] = frozenset()
+    severity: dict[str, Severity] = Field(default_factory=dict)
+
+
+class Standard(FrozenModel):
+    """Configuration of every check (thresholds, rules, voice, lexicon additions)."""
+
+    name: str = "default"
+    rules: RuleSettings = RuleSettings()
+    phrases: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    brand_voice: str | None = None
+
+    @field_validator("phrases", mode="before")
+    @classmethod
+    def _phrases_are_lists(cls, v: Any) -> Any:
+        if isinstance(v, Mapping):
+            for key, val in v.items():
+                if isinstance(val, str):
+                    raise ValueError(f"phrases[{key!r}] must be a list of strings, not a string")
+        return v
+
+    @classmethod
+    def default(cls) -> Standard:
+        return _DEFAULT
+
+    # -- derived, cached -------------------------------------------------------------------
+    def lexicon(self) -> Lexicon:
+        """The shipped lexicon extended with this standard's ``phrases`` (compiled once)."""
+        if not self.phrases:
+            return Lexicon.default()
+        key = tuple(sorted((k, tuple(v)) for k, v in self.phrases.items()))
+        with _cache_lock:
+            lex = _lexicon_cache.get(key)
+            if lex is None:
+                lex = Lexicon.default().extend(
+                    self.phrases, source=f"Standard({self.name}).phrases"
+                )
+                if len(_lexicon_cache) > 64:
+                    _lexicon_cache.clear()
+                _lexicon_cache[key] = lex
+        return lex
+
+    def rule_enabled(self, rule_id: str, code: str = "") -> bool:
+        s = self.rules
+        names = {rule_id, code, rule_id.split(".", 1)[-1]} - {""}
+        if s.enabled is not None and not names & s.enabled:
+            return False
+        return not names & s.disabled
+
+    def severity_for(self, rule_id: str, default: Severity, code: str = "") -> Severity:
+        sev = self.rules.severity
+        for key in (rule_id, code, rule_id.split(".", 1)[-1]):
+            if key and key in sev:
+                return sev[key]
+        return default
+
+    def validate_rule_names(self, known: Mapping[str, str]) -> None:
+        """Raise :class:`ConfigError` for rule names in the settings that no rule has.
+
+        ``known`` maps every accepted name (id, code, short name) to the rule id.
+        """
+        s = self.rules
+        for field, names in (
+            ("rules.enabled", s.enabled or frozenset()),
+            ("rules.disabled", s.disabled),
+            ("rules.severity", frozenset(s.severity)),
+        ):
+            for n in sorted(names):
+                if n not in known:
+                    raise ConfigError(f"Standard({self.name})", field, f"unknown rule {n!r}")
+
+
+_DEFAULT = Standard()
+_cache_lock = threading.Lock()
+_lexicon_cache: dict[tuple[tuple[str, tuple[str, ...]], ...], Lexicon] = {}
