@@ -1,7 +1,7 @@
 """Generate docs/rules.md from the rule registry.
 
-    python scripts/gen_rules_doc.py          # write docs/rules.md
-    python scripts/gen_rules_doc.py --check  # exit 1 when docs/rules.md is stale (CI)
+python scripts/gen_rules_doc.py          # write docs/rules.md
+python scripts/gen_rules_doc.py --check  # exit 1 when docs/rules.md is stale (CI)
 """
 
 from __future__ import annotations

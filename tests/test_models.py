@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from csstandards import (
+    Channel,
+    Evidence,
+    Finding,
+    InputError,
+    Priority,
+    Rating,
+    Severity,
+    Span,
+)
+from csstandards.models import Actor
+
+
+@pytest.mark.parametrize(
+    ("stars", "rating"),
+    [(5, Rating.POSITIVE), (4, Rating.POSITIVE), (4.5, Rating.POSITIVE), (3, Rating.NEUTRAL),
+     (3.5, Rating.NEUTRAL), (2, Rating.NEGATIVE), (1, Rating.NEGATIVE), (2.5, Rating.NEGATIVE)],
+)  # fmt: skip
+def test_rating_from_stars(stars: float, rating: Rating) -> None:
+    assert Rating.from_stars(stars) is rating
+
+
+@pytest.mark.parametrize("stars", [0, 5.5, -1, 6, True, "5", None])
+def test_rating_from_stars_rejects(stars: object) -> None:
+    with pytest.raises(InputError, match="stars"):
+        Rating.from_stars(stars)  # type: ignore[arg-type]
+
+
+def test_enums_have_chinese_and_english_labels() -> None:
+    for enum in (Channel, Rating, Severity, Priority, Actor):
+        for member in enum:
+            assert member.label_zh and member.label_en
+            assert member.label("en") == member.label_en
+            assert str(member) == member.value
+    assert Rating.NEGATIVE.label_zh == "差评"
+    assert Channel.HOTLINE.label_zh == "客服热线"
+    assert len(Channel) == 11
+
+
+def test_severity_order_and_priority_rank() -> None:
+    assert Severity.ERROR.at_least(Severity.WARNING)
+    assert not Severity.INFO.at_least(Severity.WARNING)
+    assert [p.rank for p in Priority] == [1, 2, 3, 4]
+
+
+def test_span_validation_and_text() -> None:
+    s = Span(start=2, end=4)
+    assert s.of("物流太慢了") == "太慢"
+    assert len(s) == 2
+    assert s.overlaps(Span(start=3, end=9)) and not s.overlaps(Span(start=4, end=5))
+    with pytest.raises(ValidationError):
+        Span(start=3, end=1)
+    with pytest.raises(ValidationError):
+        Span(start=-1, end=1)
+
+
+def test_models_are_frozen() -> None:
+    s = Span(start=0, end=1)
+    with pytest.raises(ValidationError):
+        s.start = 3  # type: ignore[misc]
+
+
+spans = st.builds(
+    lambda a, b: Span(start=min(a, b), end=max(a, b)),
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+)
+findings = st.builds(
+    Finding,
+    rule_id=st.sampled_from(["reply.blame-shifting", "reply.jargon"]),
+    code=st.sampled_from(["R103", "R108"]),
+    severity=st.sampled_from(list(Severity)),
+    message_zh=st.text(),
+    message_en=st.text(),
+    clause=st.text(max_size=10),
+    suggestion_zh=st.text(max_size=20),
+    spans=st.lists(spans, max_size=3).map(tuple),
+    cue=st.none() | st.text(max_size=10),
+    data=st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=5), max_size=3),
+)
+
+
+@given(findings)
+def test_finding_json_round_trip(f: Finding) -> None:
+    assert Finding.model_validate_json(f.model_dump_json()) == f
+
+
+@given(st.text(), st.text(), st.lists(spans, max_size=3).map(tuple), st.none() | st.floats(-1, 1))
+def test_evidence_json_round_trip(
+    field: str, cue: str, sp: tuple[Span, ...], w: float | None
+) -> None:
+    e = Evidence(field=field, value="negative", cue=cue, spans=sp, weight=w)
+    assert Evidence.model_validate_json(e.model_dump_json()) == e
+
+
+def test_enum_json_uses_machine_values() -> None:
+    f = Finding(rule_id="x.y", code="R1", severity=Severity.WARNING, message_zh="", message_en="")
+    assert '"severity":"warning"' in f.model_dump_json()

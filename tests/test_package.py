@@ -1,0 +1,42 @@
+"""Import cost, the CLI catalogue and the generated docs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from csstandards.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_import_does_not_load_jieba_or_optional_dependencies() -> None:
+    code = (
+        "import sys, csstandards, csstandards.text, csstandards.rules;"
+        "print(sorted(m for m in ('jieba', 'pandas', 'dask') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_rules_command_lists_the_catalogue(capsys: object) -> None:
+    assert main(["rules", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)  # type: ignore[attr-defined]
+    ids = {r["id"] for r in data}
+    assert "reply.blame-shifting" in ids
+    assert all("check" not in r for r in data)
+
+
+def test_cli_without_command_is_a_usage_error(capsys: object) -> None:
+    assert main([]) == 2
+
+
+def test_rules_doc_is_up_to_date() -> None:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_rules_doc.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
