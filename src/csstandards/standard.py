@@ -24,7 +24,7 @@ from .errors import ConfigError
 from .lexicon import Lexicon
 from .models import FrozenModel, Severity
 
-__all__ = ["RuleSettings", "Standard"]
+__all__ = ["ReplySettings", "RuleSettings", "Standard", "VoiceProfile"]
 
 
 class RuleSettings(FrozenModel):
@@ -39,6 +39,63 @@ class RuleSettings(FrozenModel):
     severity: dict[str, Severity] = Field(default_factory=dict)
 
 
+VOICE_FEATURES = frozenset(
+    {"nin", "qin", "ni", "particle", "exclamation", "emoji", "warm_words", "bureaucratic",
+     "length", "sentence_length"}
+)  # fmt: skip
+
+
+class VoiceProfile(FrozenModel):
+    """A brand-voice profile (品牌调性, 000 §2.4): bounds on features measured on a reply.
+
+    ``min``/``max`` bound a feature's value; ``require_any`` needs at least one of the named
+    features present.  Features: see ``VOICE_FEATURES`` and docs/tone.md.
+    """
+
+    description: str = ""
+    require_any: tuple[str, ...] = ()
+    min: dict[str, float] = Field(default_factory=dict)
+    max: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("require_any", "min", "max")
+    @classmethod
+    def _known_features(cls, v: Any) -> Any:
+        unknown = sorted(set(v) - VOICE_FEATURES)
+        if unknown:
+            raise ValueError(f"unknown voice feature(s) {unknown}; known: {sorted(VOICE_FEATURES)}")
+        return v
+
+
+class ReplySettings(FrozenModel):
+    """Settings of the reply checker (回复检查, ``csstandards.tone``).
+
+    ``min_score`` is the pass mark; ``penalty`` the points a finding of each severity takes
+    from its dimension (速度/温度/深度); ``weights`` the share of each dimension in the score;
+    ``voices`` adds or overrides brand-voice profiles; ``jargon`` adds term → plain wording.
+    """
+
+    min_score: int = Field(default=70, ge=0, le=100)
+    penalty: dict[Severity, int] = Field(
+        default_factory=lambda: {Severity.ERROR: 35, Severity.WARNING: 20, Severity.INFO: 8}
+    )
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {"speed": 0.2, "warmth": 0.4, "depth": 0.4}
+    )
+    dismissive_max_chars: int = Field(default=12, ge=1)
+    template_residual_chars: int = Field(default=6, ge=0)
+    voices: dict[str, VoiceProfile] = Field(default_factory=dict)
+    jargon: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, v: dict[str, float]) -> dict[str, float]:
+        if set(v) != {"speed", "warmth", "depth"} or any(w < 0 for w in v.values()):
+            raise ValueError("weights needs non-negative 'speed', 'warmth' and 'depth'")
+        if sum(v.values()) <= 0:
+            raise ValueError("weights must not all be zero")
+        return v
+
+
 class Standard(FrozenModel):
     """Configuration of every check (thresholds, rules, voice, lexicon additions)."""
 
@@ -46,6 +103,7 @@ class Standard(FrozenModel):
     rules: RuleSettings = RuleSettings()
     phrases: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     brand_voice: str | None = None
+    reply: ReplySettings = ReplySettings()
 
     @field_validator("phrases", mode="before")
     @classmethod
