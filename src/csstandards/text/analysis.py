@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Span
 from .normalize import NormalizedText, normalize
-from .segment import Token, tokenize
+from .segment import Token, tokens_from_words, words
 
 if TYPE_CHECKING:
     from ..lexicon import Lexicon, LexiconHit
@@ -70,12 +70,14 @@ class Analysis:
         return self.norm.text
 
     @cached_property
-    def tokens(self) -> tuple[Token, ...]:
-        return tokenize(self.norm)
+    def words(self) -> tuple[str, ...]:
+        """The words of the normalised text (segmented once)."""
+        return tuple(words(self.norm))
 
     @cached_property
-    def words(self) -> tuple[str, ...]:
-        return tuple(t.text for t in self.tokens)
+    def tokens(self) -> tuple[Token, ...]:
+        """The words with their normalised offsets."""
+        return tokens_from_words(self.words, self.norm.text)
 
     @cached_property
     def hits(self) -> dict[str, list[LexiconHit]]:

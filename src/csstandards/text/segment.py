@@ -16,7 +16,15 @@ from typing import Any
 
 from .normalize import NormalizedText, normalize
 
-__all__ = ["Token", "add_words", "get_tokenizer", "segment", "tokenize"]
+__all__ = [
+    "Token",
+    "add_words",
+    "get_tokenizer",
+    "segment",
+    "tokenize",
+    "tokens_from_words",
+    "words",
+]
 
 _lock = threading.Lock()
 _tokenizer: Any = None
@@ -78,15 +86,27 @@ def tokenize(text: str | NormalizedText) -> tuple[Token, ...]:
     Use :meth:`NormalizedText.span` to turn a token's offsets into a span of the original.
     """
     nt = text if isinstance(text, NormalizedText) else normalize(text)
+    return tokens_from_words(words(nt), nt.text)
+
+
+def words(text: str | NormalizedText) -> list[str]:
+    """The words of the *normalised* text (cheaper than :func:`tokenize` when offsets are
+    not needed)."""
+    nt = text if isinstance(text, NormalizedText) else normalize(text)
     if not nt.text:
-        return ()
-    tok = get_tokenizer()
+        return []
+    out: list[str] = get_tokenizer().lcut(nt.text, HMM=True)
+    if sum(map(len, out)) != len(nt.text):  # pragma: no cover - jieba keeps every character
+        return list(nt.text)
+    return out
+
+
+def tokens_from_words(ws: list[str] | tuple[str, ...], text: str) -> tuple[Token, ...]:
+    """Attach normalised offsets to words that cover ``text`` exactly."""
     out: list[Token] = []
     pos = 0
-    for word in tok.cut(nt.text, HMM=True):
+    for word in ws:
         end = pos + len(word)
         out.append(Token(word, pos, end))
         pos = end
-    if pos != len(nt.text):  # pragma: no cover - jieba keeps every character; guard spans anyway
-        return tuple(Token(c, i, i + 1) for i, c in enumerate(nt.text))
     return tuple(out)
