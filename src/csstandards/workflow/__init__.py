@@ -1,0 +1,105 @@
+"""Consultation and feedback-case workflows as typed, event-sourced state machines.
+
+* :mod:`.consultation` — 受理 → 确认 → 解答 → 跟进 (standard 001 §2);
+* :mod:`.case` — 接收记录 → 分类评估 → 分派处理 → 沟通反馈 → 分析改进 → 闭环跟踪 (002 二(二));
+* :mod:`._machine` — the small typed state-machine core both are built on.
+
+The log is the truth: every state is derived by replaying events; an illegal event raises
+:class:`~csstandards.errors.WorkflowError` and changes nothing.
+"""
+
+from __future__ import annotations
+
+from ._machine import Refusal, Transition, TransitionTable
+from .case import (
+    CASE_TABLE,
+    Acknowledged,
+    Analysed,
+    Assessed,
+    AssessmentOverridden,
+    Assigned,
+    CaseAssessment,
+    CaseClosed,
+    CaseEvent,
+    CaseEventKind,
+    CaseReopened,
+    CaseStage,
+    CaseState,
+    FeedbackCase,
+    ProgressUpdated,
+    Recorded,
+    Resolved,
+    ResultCommunicated,
+    WorkStarted,
+    replay_case,
+)
+from .consultation import (
+    CONSULTATION_TABLE,
+    AgentMessage,
+    AnswerGiven,
+    AutoReply,
+    Closed,
+    CloseReason,
+    Consultation,
+    ConsultationPolicy,
+    ConsultEvent,
+    ConsultEventKind,
+    ConsultStage,
+    ConsultState,
+    CustomerMessage,
+    FollowUpDone,
+    FollowUpScheduled,
+    Importance,
+    NeedConfirmed,
+    QuestionAsked,
+    Reopened,
+    Slot,
+    replay_consultation,
+)
+
+__all__ = [
+    "CASE_TABLE",
+    "CONSULTATION_TABLE",
+    "Acknowledged",
+    "AgentMessage",
+    "Analysed",
+    "AnswerGiven",
+    "Assessed",
+    "AssessmentOverridden",
+    "Assigned",
+    "AutoReply",
+    "CaseAssessment",
+    "CaseClosed",
+    "CaseEvent",
+    "CaseEventKind",
+    "CaseReopened",
+    "CaseStage",
+    "CaseState",
+    "CloseReason",
+    "Closed",
+    "ConsultEvent",
+    "ConsultEventKind",
+    "ConsultStage",
+    "ConsultState",
+    "Consultation",
+    "ConsultationPolicy",
+    "CustomerMessage",
+    "FeedbackCase",
+    "FollowUpDone",
+    "FollowUpScheduled",
+    "Importance",
+    "NeedConfirmed",
+    "ProgressUpdated",
+    "QuestionAsked",
+    "Recorded",
+    "Refusal",
+    "Reopened",
+    "Resolved",
+    "ResultCommunicated",
+    "Slot",
+    "Transition",
+    "TransitionTable",
+    "WorkStarted",
+    "replay_case",
+    "replay_consultation",
+]
