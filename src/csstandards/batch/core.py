@@ -1,0 +1,854 @@
+"""Streaming batch scoring of reply records and classification of feedback records.
+
+Records flow ``source → chunks → (worker processes) → ordered rows``; at most
+``workers * prefetch`` chunks are in flight, so memory stays bounded whatever the input size.
+A record that cannot be scored is not dropped: its output row carries ``error`` (row number,
+field and reason), it is counted in the summary and, when ``errors=`` names a file, written
+there as a JSON line.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import multiprocessing as mp
+import os
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from enum import Enum
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from ..errors import CSStandardsError, InputError, RecordError
+from ..models import Channel, FrozenModel, Rating
+from .columns import ColumnMap, parse_column_spec
+from .readers import RawRecord, iter_records
+from .timeparse import DEFAULT_TZ, hours_between, parse_timestamp, resolve_zone
+
+__all__ = [
+    "CLASSIFY_COLUMNS",
+    "REPLY_COLUMNS",
+    "BatchResult",
+    "BatchSummary",
+    "classify_records",
+    "score_replies",
+]
+
+Kind = Literal["reply", "feedback"]
+Checker = Callable[..., Any]
+
+#: Output columns of :func:`score_replies`, in order.
+REPLY_COLUMNS: tuple[str, ...] = (
+    "row",
+    "line",
+    "id",
+    "channel",
+    "agent",
+    "template_id",
+    "customer",
+    "product",
+    "rating",
+    "stars",
+    "reviewed_at",
+    "replied_at",
+    "closed_at",
+    "tz",
+    "response_hours",
+    "score",
+    "speed",
+    "warmth",
+    "depth",
+    "passed",
+    "n_findings",
+    "n_errors",
+    "n_warnings",
+    "n_info",
+    "sla_met",
+    "rule_ids",
+    "findings",
+    "kind",
+    "topics",
+    "priority",
+    "review",
+    "reply",
+    "error",
+)
+
+#: Output columns of :func:`classify_records`, in order.
+CLASSIFY_COLUMNS: tuple[str, ...] = (
+    "row",
+    "line",
+    "id",
+    "channel",
+    "agent",
+    "customer",
+    "product",
+    "stars",
+    "created_at",
+    "closed_at",
+    "tz",
+    "kind",
+    "rating",
+    "sentiment",
+    "emotion",
+    "urgency",
+    "severity",
+    "scope",
+    "topics",
+    "key_issues",
+    "priority",
+    "stars_disagree",
+    "text",
+    "error",
+)
+
+#: rules whose finding means the reply missed its time target (000 §2.1)
+LATE_RULES = frozenset({"reply.late-reply", "reply.missing-delay-notice"})
+
+
+class BatchSummary(FrozenModel):
+    """Counts of a batch run: nothing is dropped without a count."""
+
+    kind: str
+    source: str
+    tz: str
+    read: int
+    scored: int
+    failed: int
+    failures: dict[str, int]
+    workers: int
+    seconds: float
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.read / self.seconds if self.seconds > 0 else math.inf
+
+    def describe(self) -> str:
+        verb = "scored" if self.kind == "reply" else "classified"
+        text = (
+            f"{self.read} rows read, {self.scored} {verb}, {self.failed} failed "
+            f"({self.seconds:.2f} s, {self.workers} worker(s); naive times read as {self.tz})"
+        )
+        if self.failures:
+            top = ", ".join(f"{k}: {v}" for k, v in sorted(self.failures.items()))
+            text += f"\n  failures by reason: {top}"
+        return text
+
+
+# ----------------------------------------------------------------------------------------------
+# the job: everything a worker needs, pickled once per worker
+
+
+@dataclass
+class _Job:
+    kind: Kind
+    columns: ColumnMap
+    tz: str
+    standard: Any = None
+    checker: Checker | None = None
+    classifier: Checker | None = None
+    classify: bool = True
+    keep_text: bool = True
+    _zone: tzinfo | None = field(default=None, repr=False)
+    _lookup: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
+
+    def zone(self) -> tzinfo:
+        if self._zone is None:
+            self._zone = resolve_zone(self.tz)
+        return self._zone
+
+    def lookup(self) -> dict[str, tuple[str, ...]]:
+        if self._lookup is None:
+            self._lookup = self.columns.lookup()
+        return self._lookup
+
+    def resolved_checker(self) -> Checker:
+        if self.checker is None:
+            # resolved at run time: the tone module is an optional peer of batch
+            self.checker = importlib.import_module("csstandards.tone").check_reply
+        return self.checker
+
+    def resolved_classifier(self) -> Checker:
+        if self.classifier is None:
+            self.classifier = importlib.import_module("csstandards.feedback").classify_feedback
+        return self.classifier
+
+
+def _get(rec: Mapping[str, Any], names: tuple[str, ...]) -> Any:
+    for n in names:
+        if n in rec:
+            v = rec[n]
+            if v is None:
+                return None
+            if isinstance(v, float) and math.isnan(v):
+                return None
+            if isinstance(v, str) and not v.strip():
+                return None
+            return v
+        # not present: try the next alias
+    return None
+
+
+def _text(v: Any) -> str | None:
+    if v is None:
+        return None
+    return v if isinstance(v, str) else str(v)
+
+
+_CHANNELS: dict[str, str] = {}
+
+
+def _channel(v: Any) -> str | None:
+    if v is None:
+        return None
+    key = str(v).strip()
+    if not _CHANNELS:
+        for c in Channel:
+            for name in (c.value, c.label_zh, c.label_en, c.name.lower()):
+                _CHANNELS[name.lower()] = c.value
+    return _CHANNELS.get(key.lower(), key)
+
+
+_RATINGS = {
+    "positive": Rating.POSITIVE,
+    "好评": Rating.POSITIVE,
+    "neutral": Rating.NEUTRAL,
+    "中评": Rating.NEUTRAL,
+    "negative": Rating.NEGATIVE,
+    "差评": Rating.NEGATIVE,
+}
+
+
+def _stars(row: int, v: Any) -> float | None:
+    if v is None:
+        return None
+    try:
+        s = float(v)
+    except (TypeError, ValueError):
+        raise RecordError(row, "stars", f"stars {v!r} is not a number") from None
+    if not 1 <= s <= 5:
+        raise RecordError(row, "stars", f"stars {v!r} is outside 1–5 (星级)")
+    return s
+
+
+def _rating(row: int, v: Any) -> Rating | None:
+    if v is None:
+        return None
+    r = _RATINGS.get(str(v).strip().lower())
+    if r is None:
+        raise RecordError(
+            row, "rating", f"rating {v!r} is not one of positive/neutral/negative (好评/中评/差评)"
+        )
+    return r
+
+
+def _time(row: int, fieldname: str, v: Any, zone: tzinfo) -> datetime | None:
+    try:
+        return parse_timestamp(v, zone)
+    except InputError as exc:
+        raise RecordError(row, fieldname, str(exc)) from None
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.isoformat() if dt is not None else None
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, Enum):
+        return v.value
+    return v
+
+
+# ----------------------------------------------------------------------------------------------
+# report -> flat row
+
+
+def _sub_score(report: Any, name: str) -> float | None:
+    v = getattr(report, name, None)
+    if v is None:
+        for holder in ("sub_scores", "subscores", "scores"):
+            subs = getattr(report, holder, None)
+            if subs is None:
+                continue
+            v = subs.get(name) if isinstance(subs, Mapping) else getattr(subs, name, None)
+            if v is not None:
+                break
+    if v is None:
+        return None
+    if not isinstance(v, (int, float)):
+        v = getattr(v, "score", None)
+    return None if v is None else float(v)
+
+
+def finding_dict(f: Any, text: str | None = None) -> dict[str, Any]:
+    """A finding as plain, JSON-ready data (spans as ``[start, end]`` pairs, excerpt of the text)."""
+    spans = [[s.start, s.end] for s in getattr(f, "spans", ())]
+    excerpt = None
+    if text is not None and spans:
+        excerpt = text[spans[0][0] : spans[0][1]]
+    return {
+        "rule_id": f.rule_id,
+        "code": f.code,
+        "severity": _value(f.severity),
+        "message_zh": f.message_zh,
+        "message_en": f.message_en,
+        "clause": getattr(f, "clause", ""),
+        "cue": getattr(f, "cue", None),
+        "spans": spans,
+        "excerpt": excerpt,
+    }
+
+
+def _assessment_fields(a: Any) -> dict[str, Any]:
+    topics = getattr(a, "topics", None) or ()
+    topic_names = [
+        str(_value(getattr(t, "topic", None) or getattr(t, "name", None) or t)) for t in topics
+    ]
+    return {
+        "kind": _value(getattr(a, "kind", None)),
+        "topics": topic_names,
+        "priority": _value(getattr(a, "priority", None)),
+    }
+
+
+def _score_reply(job: _Job, raw: RawRecord) -> dict[str, Any]:
+    row = raw.row
+    out: dict[str, Any] = dict.fromkeys(REPLY_COLUMNS)
+    out["row"] = row
+    out["line"] = raw.line
+    out["tz"] = job.tz
+    if raw.data is None:
+        raise RecordError(row, None, raw.problem or "unreadable record")
+    rec = raw.data
+    lk = job.lookup()
+    zone = job.zone()
+    out["id"] = _text(_get(rec, lk["id"]))
+    out["channel"] = _channel(_get(rec, lk["channel"]))
+    out["agent"] = _text(_get(rec, lk["agent"]))
+    out["template_id"] = _text(_get(rec, lk["template_id"]))
+    out["customer"] = _text(_get(rec, lk["customer"]))
+    out["product"] = _text(_get(rec, lk["product"]))
+    reply = _text(_get(rec, lk["reply"]))
+    review = _text(_get(rec, lk["review"]))
+    if job.keep_text:
+        out["reply"] = reply
+        out["review"] = review
+    stars = _stars(row, _get(rec, lk["stars"]))
+    rating = _rating(row, _get(rec, lk["rating"]))
+    if rating is None and stars is not None:
+        rating = Rating.from_stars(stars)
+    out["stars"] = stars
+    reviewed_at = _time(row, "reviewed_at", _get(rec, lk["reviewed_at"]), zone)
+    replied_at = _time(row, "replied_at", _get(rec, lk["replied_at"]), zone)
+    closed_at = _time(row, "closed_at", _get(rec, lk["closed_at"]), zone)
+    out["reviewed_at"] = _iso(reviewed_at)
+    out["replied_at"] = _iso(replied_at)
+    out["closed_at"] = _iso(closed_at)
+    if reply is None:
+        raise RecordError(row, "reply", "the reply text is missing (缺少回复内容)")
+    if reviewed_at and replied_at and replied_at < reviewed_at:
+        raise RecordError(row, "replied_at", "the reply is dated before the review (回复早于评价)")
+    out["response_hours"] = hours_between(reviewed_at, replied_at)
+    assessment = None
+    if job.classify and review is not None:
+        assessment = job.resolved_classifier()(
+            review,
+            stars=stars,
+            channel=out["channel"] if out["channel"] in _CHANNEL_VALUES else None,
+            standard=job.standard,
+        )
+    report = job.resolved_checker()(
+        reply,
+        review=review,
+        rating=rating,
+        reviewed_at=reviewed_at,
+        replied_at=replied_at,
+        standard=job.standard,
+    )
+    if rating is None:
+        rating = getattr(report, "rating", None)
+    out["rating"] = _value(rating)
+    out["score"] = float(report.score)
+    for name in ("speed", "warmth", "depth"):
+        out[name] = _sub_score(report, name)
+    findings = list(report.findings)
+    out["passed"] = bool(report.passed)
+    out["n_findings"] = len(findings)
+    sev = Counter(str(_value(f.severity)) for f in findings)
+    out["n_errors"] = sev.get("error", 0)
+    out["n_warnings"] = sev.get("warning", 0)
+    out["n_info"] = sev.get("info", 0)
+    ids = [f.rule_id for f in findings]
+    out["rule_ids"] = ids
+    out["findings"] = [finding_dict(f, reply) for f in findings]
+    if reviewed_at is not None and replied_at is not None:
+        out["sla_met"] = not any(i in LATE_RULES for i in ids)
+    if assessment is None:
+        assessment = getattr(report, "assessment", None)
+    if assessment is not None:
+        out.update(_assessment_fields(assessment))
+    else:
+        out["topics"] = []
+    return out
+
+
+_CHANNEL_VALUES = frozenset(c.value for c in Channel)
+
+
+def _classify(job: _Job, raw: RawRecord) -> dict[str, Any]:
+    row = raw.row
+    out: dict[str, Any] = dict.fromkeys(CLASSIFY_COLUMNS)
+    out["row"] = row
+    out["line"] = raw.line
+    out["tz"] = job.tz
+    if raw.data is None:
+        raise RecordError(row, None, raw.problem or "unreadable record")
+    rec = raw.data
+    lk = job.lookup()
+    zone = job.zone()
+    out["id"] = _text(_get(rec, lk["id"]))
+    out["channel"] = _channel(_get(rec, lk["channel"]))
+    out["agent"] = _text(_get(rec, lk["agent"]))
+    out["customer"] = _text(_get(rec, lk["customer"]))
+    out["product"] = _text(_get(rec, lk["product"]))
+    text = _text(_get(rec, lk["text"]))
+    if job.keep_text:
+        out["text"] = text
+    stars = _stars(row, _get(rec, lk["stars"]))
+    out["stars"] = stars
+    out["created_at"] = _iso(_time(row, "created_at", _get(rec, lk["created_at"]), zone))
+    out["closed_at"] = _iso(_time(row, "closed_at", _get(rec, lk["closed_at"]), zone))
+    if text is None:
+        raise RecordError(row, "text", "the feedback text is missing (缺少反馈内容)")
+    ch = out["channel"] if out["channel"] in _CHANNEL_VALUES else None
+    a = job.resolved_classifier()(text, stars=stars, channel=ch, standard=job.standard)
+    out.update(_assessment_fields(a))
+    for name in ("rating", "emotion", "urgency", "severity", "scope"):
+        v = getattr(a, name, None)
+        out[name] = (
+            _value(getattr(v, "level", v))
+            if v is not None and not isinstance(v, (str, Enum, int, float))
+            else _value(v)
+        )
+    sent = getattr(a, "sentiment", None)
+    out["sentiment"] = float(sent) if isinstance(sent, (int, float)) else _sub_score(a, "sentiment")
+    out["key_issues"] = [
+        str(getattr(k, "text", None) or getattr(k, "issue", None) or getattr(k, "name", None) or k)
+        for k in (getattr(a, "key_issues", None) or ())
+    ]
+    dis = getattr(a, "stars_disagree", None)
+    if dis is None:
+        dis = getattr(a, "disagreement", None)
+    out["stars_disagree"] = None if dis is None else bool(dis)
+    return out
+
+
+def _run_one(job: _Job, raw: RawRecord) -> dict[str, Any]:
+    fn = _score_reply if job.kind == "reply" else _classify
+    try:
+        return fn(job, raw)
+    except RecordError as exc:
+        return _failed(job, raw, exc.field, exc.problem)
+    except CSStandardsError as exc:
+        return _failed(job, raw, None, str(exc))
+
+
+def _failed(job: _Job, raw: RawRecord, fieldname: str | None, problem: str) -> dict[str, Any]:
+    cols = REPLY_COLUMNS if job.kind == "reply" else CLASSIFY_COLUMNS
+    out: dict[str, Any] = dict.fromkeys(cols)
+    out.update(row=raw.row, line=raw.line, tz=job.tz, topics=[])
+    if job.kind == "reply":
+        out.update(rule_ids=[], findings=[])
+    else:
+        out.update(key_issues=[])
+    if raw.data is not None:
+        lk = job.lookup()
+        out["id"] = _text(_get(raw.data, lk["id"]))
+    out["error"] = {"row": raw.row, "line": raw.line, "field": fieldname, "reason": problem}
+    return out
+
+
+def _run_chunk_local(job: _Job, chunk: list[RawRecord]) -> list[dict[str, Any]]:
+    return [_run_one(job, r) for r in chunk]
+
+
+# ---- worker-process side ----------------------------------------------------------------------
+_WORKER_JOB: _Job | None = None
+
+
+def _worker_init(job: _Job) -> None:
+    global _WORKER_JOB
+    _WORKER_JOB = job
+
+
+def _worker_chunk(chunk: list[tuple[int, int | None, Any, str | None]]) -> list[dict[str, Any]]:
+    job = _WORKER_JOB
+    assert job is not None
+    return [_run_one(job, RawRecord(*t)) for t in chunk]
+
+
+def _chunks(records: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord]]:
+    buf: list[RawRecord] = []
+    for r in records:
+        buf.append(r)
+        if len(buf) >= size:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
+
+
+def _mp_context() -> Any:
+    methods = mp.get_all_start_methods()
+    # fork is fast (workers inherit the loaded dictionaries) but unsafe once threads run
+    if "fork" in methods and threading.active_count() == 1:
+        return mp.get_context("fork")
+    return mp.get_context("spawn")
+
+
+def _parallel(
+    job: _Job, chunks: Iterator[list[RawRecord]], workers: int, prefetch: int
+) -> Iterator[dict[str, Any]]:
+    ctx = _mp_context()
+    pool = ctx.Pool(workers, initializer=_worker_init, initargs=(job,))
+    try:
+        pending: deque[Any] = deque()
+        limit = max(1, workers * prefetch)
+        for chunk in chunks:
+            payload = [(r.row, r.line, r.data, r.problem) for r in chunk]
+            pending.append(pool.apply_async(_worker_chunk, (payload,)))
+            if len(pending) >= limit:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
+
+
+# ----------------------------------------------------------------------------------------------
+# public API
+
+
+class BatchResult(Iterator[dict[str, Any]]):
+    """A lazy stream of output rows (dicts); consume it once.
+
+    The :attr:`summary` reflects what has been consumed so far and is complete once the stream
+    is exhausted.  Helpers (:meth:`to_list`, :meth:`to_jsonl`, :meth:`to_csv`,
+    :meth:`to_dataframe`) consume the stream.
+    """
+
+    def __init__(
+        self,
+        job: _Job,
+        records: Iterator[RawRecord],
+        *,
+        source: str,
+        workers: int,
+        chunk_size: int,
+        prefetch: int,
+        errors: str | os.PathLike[str] | IO[str] | None,
+        progress: bool,
+        total: int | None = None,
+    ) -> None:
+        self.job = job
+        self.columns = REPLY_COLUMNS if job.kind == "reply" else CLASSIFY_COLUMNS
+        self._source = source
+        self._workers = workers
+        self._read = 0
+        self._failed = 0
+        self._failures: Counter[str] = Counter()
+        self._start = time.perf_counter()
+        self._end: float | None = None
+        self._errors_target = errors
+        self._errors_fh: IO[str] | None = None
+        self._own_errors_fh = False
+        chunks = _chunks(records, chunk_size)
+        if workers > 1:
+            rows: Iterator[dict[str, Any]] = _parallel(job, chunks, workers, prefetch)
+        else:
+            rows = (row for chunk in chunks for row in _run_chunk_local(job, chunk))
+        if progress:
+            rows = _with_progress(rows, total, "scoring" if job.kind == "reply" else "classifying")
+        self._rows = rows
+
+    def __iter__(self) -> BatchResult:
+        return self
+
+    def __next__(self) -> dict[str, Any]:
+        try:
+            row = next(self._rows)
+        except StopIteration:
+            self._finish()
+            raise
+        except BaseException:
+            self._finish()
+            raise
+        self._read += 1
+        err = row.get("error")
+        if err is not None:
+            self._failed += 1
+            self._failures[err["field"] or "record"] += 1
+            self._write_error(err)
+        return row
+
+    def _write_error(self, err: Mapping[str, Any]) -> None:
+        if self._errors_target is None:
+            return
+        if self._errors_fh is None:
+            if isinstance(self._errors_target, (str, os.PathLike)):
+                self._errors_fh = open(self._errors_target, "w", encoding="utf-8")  # noqa: SIM115
+                self._own_errors_fh = True
+            else:
+                self._errors_fh = self._errors_target
+        rec = {"source": self._source, **err}
+        self._errors_fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+    def _finish(self) -> None:
+        if self._end is None:
+            self._end = time.perf_counter()
+        if self._errors_fh is not None and self._own_errors_fh:
+            self._errors_fh.close()
+            self._errors_fh = None
+        elif (
+            self._errors_fh is None
+            and isinstance(self._errors_target, (str, os.PathLike))
+            and not Path(self._errors_target).exists()
+        ):
+            Path(self._errors_target).write_text("", encoding="utf-8")  # an empty file: no errors
+
+    @property
+    def summary(self) -> BatchSummary:
+        end = self._end if self._end is not None else time.perf_counter()
+        return BatchSummary(
+            kind=self.job.kind,
+            source=self._source,
+            tz=self.job.tz,
+            read=self._read,
+            scored=self._read - self._failed,
+            failed=self._failed,
+            failures=dict(self._failures),
+            workers=self._workers,
+            seconds=round(end - self._start, 4),
+        )
+
+    # -- consumers -----------------------------------------------------------------------------
+    def to_list(self) -> list[dict[str, Any]]:
+        return list(self)
+
+    def to_jsonl(self, path: str | os.PathLike[str] | IO[str]) -> BatchSummary:
+        """Write every row as one JSON line; returns the summary."""
+        fh, own = _open_out(path)
+        try:
+            dumps = json.dumps
+            for row in self:
+                fh.write(dumps(row, ensure_ascii=False) + "\n")
+        finally:
+            if own:
+                fh.close()
+        return self.summary
+
+    def to_csv(self, path: str | os.PathLike[str] | IO[str]) -> BatchSummary:
+        """Write a CSV; list/dict cells (findings, topics, error) are JSON-encoded."""
+        import csv
+
+        fh, own = _open_out(path)
+        try:
+            w = csv.writer(fh)
+            w.writerow(self.columns)
+            for row in self:
+                w.writerow([_csv_cell(row[c]) for c in self.columns])
+        finally:
+            if own:
+                fh.close()
+        return self.summary
+
+    def to_dataframe(self) -> Any:
+        """All rows as a pandas DataFrame with the typed columns of :mod:`csstandards.batch.frames`."""
+        from .frames import rows_to_frame
+
+        return rows_to_frame(self, self.job.kind)
+
+
+def _csv_cell(v: Any) -> Any:
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False)
+    return "" if v is None else v
+
+
+def _open_out(path: str | os.PathLike[str] | IO[str]) -> tuple[IO[str], bool]:
+    if isinstance(path, (str, os.PathLike)):
+        if str(path) == "-":
+            import sys
+
+            return sys.stdout, False
+        return open(path, "w", encoding="utf-8", newline=""), True
+    return path, False
+
+
+def _with_progress(
+    rows: Iterator[dict[str, Any]], total: int | None, desc: str
+) -> Iterator[dict[str, Any]]:
+    try:
+        from tqdm import tqdm
+    except ImportError:  # the progress extra is optional: degrade to no bar
+        yield from rows
+        return
+    bar = tqdm(total=total, desc=desc, unit="row", mininterval=0.5, leave=False)
+    try:
+        n = 0
+        for row in rows:
+            n += 1
+            if n % 256 == 0:
+                bar.update(256)
+            yield row
+        bar.update(n % 256)
+    finally:
+        bar.close()
+
+
+def _make(
+    kind: Kind,
+    source: Any,
+    *,
+    columns: str | Mapping[str, str] | ColumnMap | None,
+    tz: str,
+    standard: Any,
+    checker: Checker | None,
+    classifier: Checker | None,
+    classify: bool,
+    keep_text: bool,
+    workers: int,
+    chunk_size: int,
+    prefetch: int,
+    errors: str | os.PathLike[str] | IO[str] | None,
+    progress: bool,
+    format: str | None,
+    total: int | None,
+) -> BatchResult:
+    if not isinstance(workers, int) or workers < 1:
+        raise InputError(f"workers must be a positive integer, got {workers!r}")
+    if chunk_size < 1:
+        raise InputError(f"chunk_size must be positive, got {chunk_size!r}")
+    resolve_zone(tz)  # fail early on an unknown zone
+    job = _Job(
+        kind=kind,
+        columns=parse_column_spec(columns),
+        tz=tz,
+        standard=standard,
+        checker=checker,
+        classifier=classifier,
+        classify=classify,
+        keep_text=keep_text,
+    )
+    if isinstance(source, (str, os.PathLike)):
+        name = str(source)
+    elif hasattr(source, "name") and isinstance(source.name, str):
+        name = source.name
+    else:
+        name = f"<{type(source).__name__}>"
+    if total is None and hasattr(source, "__len__") and not isinstance(source, (str, bytes)):
+        total = len(source)
+    records = iter_records(source, format=format)
+    return BatchResult(
+        job,
+        records,
+        source=name,
+        workers=workers,
+        chunk_size=chunk_size,
+        prefetch=prefetch,
+        errors=errors,
+        progress=progress,
+        total=total,
+    )
+
+
+def score_replies(
+    source: Any,
+    *,
+    columns: str | Mapping[str, str] | ColumnMap | None = None,
+    tz: str = DEFAULT_TZ,
+    standard: Any = None,
+    workers: int = 1,
+    chunk_size: int = 500,
+    prefetch: int = 4,
+    errors: str | os.PathLike[str] | IO[str] | None = None,
+    progress: bool = False,
+    classify: bool = True,
+    keep_text: bool = True,
+    format: str | None = None,
+    checker: Checker | None = None,
+    classifier: Checker | None = None,
+    total: int | None = None,
+) -> BatchResult:
+    """Score reply records (审核回复) from a file, DataFrame or iterable, as a lazy stream.
+
+    Each output row holds the reply's ``score`` and sub-scores ``speed`` 速度, ``warmth`` 温度,
+    ``depth`` 深度, finding counts, the findings as data, the review's topics (when
+    ``classify``), and ``error`` for a record that could not be scored.  ``tz`` is the zone of
+    naive timestamps (stated in every row's ``tz``).  ``workers > 1`` scores in that many
+    processes; output order is input order.  ``checker``/``classifier`` replace
+    :func:`csstandards.tone.check_reply` / :func:`csstandards.feedback.classify_feedback`
+    (same keyword signature; must be picklable for ``workers > 1``).
+    """
+    return _make(
+        "reply",
+        source,
+        columns=columns,
+        tz=tz,
+        standard=standard,
+        checker=checker,
+        classifier=classifier,
+        classify=classify,
+        keep_text=keep_text,
+        workers=workers,
+        chunk_size=chunk_size,
+        prefetch=prefetch,
+        errors=errors,
+        progress=progress,
+        format=format,
+        total=total,
+    )
+
+
+def classify_records(
+    source: Any,
+    *,
+    columns: str | Mapping[str, str] | ColumnMap | None = None,
+    tz: str = DEFAULT_TZ,
+    standard: Any = None,
+    workers: int = 1,
+    chunk_size: int = 500,
+    prefetch: int = 4,
+    errors: str | os.PathLike[str] | IO[str] | None = None,
+    progress: bool = False,
+    keep_text: bool = True,
+    format: str | None = None,
+    classifier: Checker | None = None,
+    total: int | None = None,
+) -> BatchResult:
+    """Classify feedback records (分类与评估, 002 二(二)2) as a lazy stream of rows."""
+    return _make(
+        "feedback",
+        source,
+        columns=columns,
+        tz=tz,
+        standard=standard,
+        checker=None,
+        classifier=classifier,
+        classify=True,
+        keep_text=keep_text,
+        workers=workers,
+        chunk_size=chunk_size,
+        prefetch=prefetch,
+        errors=errors,
+        progress=progress,
+        format=format,
+        total=total,
+    )
