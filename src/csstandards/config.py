@@ -7,7 +7,6 @@
     brand_voice = "warm"          # 品牌语调
     fail_on = "warning"           # failing severity (info | warning | error)
     min_score = 70                # optional: minimum tone score for templates
-    templates = ["examples/templates"]   # template directories (pytest plugin)
     enable = ["R103", "R112"]     # optional allow-list of rules (ids, codes or short names)
     disable = ["reply.over-promise"]
 
@@ -60,7 +59,6 @@ _KNOWN_KEYS = {
     "brand_voice",
     "fail_on",
     "min_score",
-    "templates",
     "enable",
     "disable",
     "severity",
@@ -74,7 +72,6 @@ class ProjectConfig(FrozenModel):
     standard: Standard = Standard()
     fail_on: Severity = Severity.WARNING
     min_score: float | None = None
-    templates: tuple[str, ...] = ()
     source: str | None = None
     root: str | None = None
     lint_enabled: frozenset[str] | None = None
@@ -225,11 +222,6 @@ def config_from_mapping(
         if isinstance(ms, bool) or not isinstance(ms, (int, float)) or not 0 <= ms <= 100:
             raise ConfigError(source, f"{prefix}min_score", f"must be a number 0–100, got {ms!r}")
         kwargs["min_score"] = float(ms)
-    if "templates" in data:
-        t = data["templates"]
-        kwargs["templates"] = (
-            (t,) if isinstance(t, str) else _str_list(t, source, f"{prefix}templates")
-        )
     if enable is not None:
         kwargs["lint_enabled"] = frozenset(enable)
     kwargs["lint_disabled"] = frozenset(n for n in disable or () if _is_lint(n, known))
