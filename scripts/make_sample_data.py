@@ -332,6 +332,7 @@ def build(rng: random.Random) -> list[dict[str, object]]:
             stars, topic, review = rng.choice(same)
             reviewed = prev_closed + timedelta(days=rng.uniform(2, 25), hours=rng.uniform(0, 5))
             peak = False
+            reviewed = min(reviewed, datetime(2026, 12, 28, 20, 0, tzinfo=TZ))
         agent = rng.choice(list(AGENTS))
         good = rng.random() < AGENTS[agent]
         table = {"neg": GOOD_NEG, "neu": GOOD_NEU, "pos": GOOD_POS}[band]

@@ -19,7 +19,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from enum import Enum
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -69,6 +69,9 @@ REPLY_COLUMNS: tuple[str, ...] = (
     "n_warnings",
     "n_info",
     "sla_met",
+    "sla_due",
+    "sla_target_hours",
+    "peak_window",
     "rule_ids",
     "findings",
     "kind",
@@ -102,13 +105,12 @@ CLASSIFY_COLUMNS: tuple[str, ...] = (
     "topics",
     "key_issues",
     "priority",
+    "hint",
+    "root_cause",
     "stars_disagree",
     "text",
     "error",
 )
-
-#: rules whose finding means the reply missed its time target (000 §2.1)
-LATE_RULES = frozenset({"reply.late-reply", "reply.missing-delay-notice"})
 
 
 class BatchSummary(FrozenModel):
@@ -170,13 +172,23 @@ class _Job:
     def resolved_checker(self) -> Checker:
         if self.checker is None:
             # resolved at run time: the tone module is an optional peer of batch
-            self.checker = importlib.import_module("csstandards.tone").check_reply
+            self.checker = _peer("csstandards.tone", "check_reply")
         return self.checker
 
     def resolved_classifier(self) -> Checker:
         if self.classifier is None:
-            self.classifier = importlib.import_module("csstandards.feedback").classify_feedback
+            self.classifier = _peer("csstandards.feedback", "classify_feedback")
         return self.classifier
+
+
+def _peer(module: str, name: str) -> Checker:
+    try:
+        fn: Checker = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise CSStandardsError(
+            f"{module}.{name} is not available ({exc}); pass checker=/classifier= explicitly"
+        ) from exc
+    return fn
 
 
 def _get(rec: Mapping[str, Any], names: tuple[str, ...]) -> Any:
@@ -307,13 +319,37 @@ def finding_dict(f: Any, text: str | None = None) -> dict[str, Any]:
 def _assessment_fields(a: Any) -> dict[str, Any]:
     topics = getattr(a, "topics", None) or ()
     topic_names = [
-        str(_value(getattr(t, "topic", None) or getattr(t, "name", None) or t)) for t in topics
+        str(_value(getattr(t, "id", None) or getattr(t, "topic", None) or t)) for t in topics
     ]
     return {
         "kind": _value(getattr(a, "kind", None)),
         "topics": topic_names,
         "priority": _value(getattr(a, "priority", None)),
     }
+
+
+def _sla(
+    job: _Job,
+    out: dict[str, Any],
+    reviewed_at: datetime,
+    replied_at: datetime | None,
+    rating: Rating,
+) -> None:
+    """Due time and hit/miss of the review-reply target (000 §2.1) from :mod:`csstandards.sla`."""
+    from .. import sla
+
+    policy = getattr(job.standard, "sla", None)
+    try:
+        d = sla.review_reply_deadline(
+            reviewed_at, rating=rating, policy=policy if isinstance(policy, sla.SLAPolicy) else None
+        )
+    except CSStandardsError:
+        return  # no target for this review: compliance does not count it
+    out["sla_due"] = d.due.isoformat()
+    out["sla_target_hours"] = d.target / timedelta(hours=1)
+    out["peak_window"] = d.peak_window or None
+    if replied_at is not None:
+        out["sla_met"] = not sla.is_late(d, replied_at)
 
 
 def _score_reply(job: _Job, raw: RawRecord) -> dict[str, Any]:
@@ -386,8 +422,8 @@ def _score_reply(job: _Job, raw: RawRecord) -> dict[str, Any]:
     ids = [f.rule_id for f in findings]
     out["rule_ids"] = ids
     out["findings"] = [finding_dict(f, reply) for f in findings]
-    if reviewed_at is not None and replied_at is not None:
-        out["sla_met"] = not any(i in LATE_RULES for i in ids)
+    if reviewed_at is not None and rating is not None:
+        _sla(job, out, reviewed_at, replied_at, Rating(_value(rating)))
     if assessment is None:
         assessment = getattr(report, "assessment", None)
     if assessment is not None:
@@ -429,18 +465,14 @@ def _classify(job: _Job, raw: RawRecord) -> dict[str, Any]:
     a = job.resolved_classifier()(text, stars=stars, channel=ch, standard=job.standard)
     out.update(_assessment_fields(a))
     for name in ("rating", "emotion", "urgency", "severity", "scope"):
-        v = getattr(a, name, None)
-        out[name] = (
-            _value(getattr(v, "level", v))
-            if v is not None and not isinstance(v, (str, Enum, int, float))
-            else _value(v)
-        )
+        out[name] = _value(getattr(a, name, None))
     sent = getattr(a, "sentiment", None)
     out["sentiment"] = float(sent) if isinstance(sent, (int, float)) else _sub_score(a, "sentiment")
     out["key_issues"] = [
-        str(getattr(k, "text", None) or getattr(k, "issue", None) or getattr(k, "name", None) or k)
-        for k in (getattr(a, "key_issues", None) or ())
+        str(getattr(k, "label", None) or k) for k in (getattr(a, "key_issues", None) or ())
     ]
+    out["hint"] = _value(getattr(a, "hint", None))
+    out["root_cause"] = _value(getattr(a, "root_cause", None))
     dis = getattr(a, "stars_disagree", None)
     if dis is None:
         dis = getattr(a, "disagreement", None)

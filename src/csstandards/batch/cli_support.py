@@ -1,0 +1,84 @@
+"""Shared pieces of the ``score``, ``classify``, ``report`` and ``demo`` commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .core import BatchResult
+from .timeparse import DEFAULT_TZ
+
+__all__ = ["add_input_options", "print_failures", "sample_path", "want_progress"]
+
+
+def sample_path() -> Path:
+    """Path of the bundled sample data set (600 review/reply rows, JSONL)."""
+    return Path(str(resources.files("csstandards") / "data" / "sample" / "reviews.jsonl"))
+
+
+def add_input_options(p: argparse.ArgumentParser, *, workers: bool = True) -> None:
+    p.add_argument(
+        "--input-format",
+        choices=["csv", "tsv", "jsonl", "parquet"],
+        help="format of INPUT (default: from the file name; '-' reads JSONL from stdin)",
+    )
+    p.add_argument(
+        "--columns",
+        metavar="FIELD=COL,…",
+        help="column mapping, e.g. reply=回复内容,stars=星级 (defaults cover common export names)",
+    )
+    p.add_argument(
+        "--tz",
+        default=DEFAULT_TZ,
+        help=f"time zone of timestamps without one (default {DEFAULT_TZ}, 北京时间)",
+    )
+    if workers:
+        p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument(
+        "--errors", metavar="FILE", help="write bad rows (row, line, field, reason) as JSONL"
+    )
+    prog = p.add_mutually_exclusive_group()
+    prog.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="show a progress bar (needs tqdm)",
+    )
+    prog.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="no progress bar"
+    )
+
+
+def want_progress(args: argparse.Namespace) -> bool:
+    if args.progress is None:
+        return sys.stderr.isatty()
+    return bool(args.progress)
+
+
+class FailurePrinter:
+    """Pass rows through, printing the first ``limit`` bad rows as ``file:line: row N: …``."""
+
+    def __init__(self, result: BatchResult, source: str, limit: int = 10) -> None:
+        self.result = result
+        self.source = source
+        self.limit = limit
+        self.shown = 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for row in self.result:
+            err = row.get("error")
+            if err is not None and self.shown < self.limit:
+                self.shown += 1
+                where = f"{self.source}:{err['line']}" if err.get("line") else self.source
+                fieldname = f" {err['field']}:" if err.get("field") else ""
+                print(f"{where}: row {err['row']}:{fieldname} {err['reason']}", file=sys.stderr)
+            yield row
+
+
+def print_failures(result: BatchResult, source: str, limit: int = 10) -> Iterator[dict[str, Any]]:
+    return iter(FailurePrinter(result, source, limit))

@@ -1,0 +1,48 @@
+"""``csstandards classify``: classify feedback records from a file (分类与评估, batch)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .batch import classify_records
+from .batch.cli_support import add_input_options, print_failures, want_progress
+from .cli_score import _write
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "classify",
+        help="classify feedback texts in a file: kind, topics, priority … (反馈分类)",
+        description=(
+            "Classify every feedback record in INPUT (kind, rating, emotion, urgency, severity, "
+            "scope, topics, key issues, priority). The text is read from the column text/feedback/"
+            "content/review (or --columns text=COL). Exit 0 when every row was classified, 1 when "
+            "some rows failed, 2 on usage or input errors."
+        ),
+    )
+    p.add_argument(
+        "input", metavar="INPUT", help="records: .csv, .tsv, .jsonl or .parquet ('-' = stdin JSONL)"
+    )
+    p.add_argument(
+        "-o", "--output", default="-", help="output file, .jsonl or .csv (default: stdout JSONL)"
+    )
+    add_input_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    res = classify_records(
+        args.input,
+        columns=args.columns,
+        tz=args.tz,
+        workers=args.workers,
+        errors=args.errors,
+        progress=want_progress(args),
+        format=args.input_format,
+    )
+    _write(print_failures(res, args.input), args.output, res.columns)
+    s = res.summary
+    print(s.describe(), file=sys.stderr)
+    return 1 if s.failed else 0

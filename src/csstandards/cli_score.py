@@ -1,0 +1,101 @@
+"""``csstandards score``: score reply records from a file (审核回复, batch)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from .batch import score_replies
+from .batch.cli_support import add_input_options, print_failures, want_progress
+from .errors import InputError
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "score",
+        help="score replies to reviews in a CSV/JSONL/Parquet file (批量评分)",
+        description=(
+            "Score every reply in INPUT (speed 速度, warmth 温度, depth 深度, findings) and write "
+            "one output row per input row. Exit 0 when every row was scored, 1 when some rows "
+            "failed or scored under --fail-under, 2 on usage or input errors."
+        ),
+    )
+    p.add_argument(
+        "input", metavar="INPUT", help="records: .csv, .tsv, .jsonl or .parquet ('-' = stdin JSONL)"
+    )
+    p.add_argument(
+        "-o", "--output", default="-", help="output file, .jsonl or .csv (default: stdout JSONL)"
+    )
+    p.add_argument(
+        "--no-classify", action="store_true", help="do not classify the review (faster; no topics)"
+    )
+    p.add_argument(
+        "--fail-under", type=float, metavar="SCORE", help="exit 1 if any reply scores below SCORE"
+    )
+    add_input_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    res = score_replies(
+        args.input,
+        columns=args.columns,
+        tz=args.tz,
+        workers=args.workers,
+        errors=args.errors,
+        progress=want_progress(args),
+        classify=not args.no_classify,
+        format=args.input_format,
+    )
+    out = args.output
+    low = 0
+    rows = print_failures(res, args.input)
+
+    def counted() -> Any:
+        nonlocal low
+        for r in rows:
+            if (
+                args.fail_under is not None
+                and r.get("score") is not None
+                and r["score"] < args.fail_under
+            ):
+                low += 1
+            yield r
+
+    _write(counted(), out, res.columns)
+    s = res.summary
+    print(s.describe(), file=sys.stderr)
+    if args.fail_under is not None and low:
+        print(f"{low} replies scored below {args.fail_under}", file=sys.stderr)
+    return 1 if (s.failed or low) else 0
+
+
+def _write(rows: Any, out: str, columns: tuple[str, ...]) -> None:
+    if out == "-" or out.lower().endswith((".jsonl", ".ndjson", ".json")):
+        fh = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
+        try:
+            for r in rows:
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        finally:
+            if fh is not sys.stdout:
+                fh.close()
+        return
+    if out.lower().endswith(".csv"):
+        import csv
+
+        with open(out, "w", encoding="utf-8", newline="") as fh2:
+            w = csv.writer(fh2)
+            w.writerow(columns)
+            for r in rows:
+                w.writerow(
+                    [
+                        json.dumps(r[c], ensure_ascii=False)
+                        if isinstance(r[c], (list, dict))
+                        else ("" if r[c] is None else r[c])
+                        for c in columns
+                    ]
+                )
+        return
+    raise InputError(f"{out}: output must end in .jsonl or .csv (or be '-' for stdout)")
