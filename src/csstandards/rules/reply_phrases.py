@@ -9,27 +9,9 @@ from collections.abc import Iterator
 from ..models import Finding, Rating, Severity, Span
 from .base import Rule, bad, good, rule
 from .context import ReplyContext
+from .reply_common import blame_hits, live_hits
 
 NEG = Rating.NEGATIVE
-
-
-def _live_hits(
-    ctx: ReplyContext, list_name: str, *, negatable: bool = True
-) -> list[tuple[int, int, str]]:
-    """Hits of ``list_name`` in the reply that are not quoted, not in a placeholder, not negated."""
-    a = ctx.reply
-    out: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
-    for h in a.hits_of(list_name):
-        if a.in_quote(h.start, h.end) or ctx.in_placeholder(h.start, h.end):
-            continue
-        if negatable and a.preceded_by(h.start, ["negators"], window=3):
-            continue
-        if any(s <= h.start and h.end <= e for s, e in taken):
-            continue  # inside a longer hit already reported
-        taken.append((h.start, h.end))
-        out.append((h.start, h.end, h.phrase))
-    return out
 
 
 @rule(
@@ -70,11 +52,7 @@ def _live_hits(
 )
 def blame_shifting(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     a = ctx.reply
-    owned = a.hits_of("takes_responsibility")
-    for start, end, phrase in _live_hits(ctx, "blame_shifting"):
-        sent = next((s for s in a.sentences if s.start <= start < s.end), None)
-        if sent and any(sent.start <= h.start < sent.end for h in owned):
-            continue  # the same sentence takes responsibility
+    for start, end, phrase in blame_hits(ctx):
         yield r.finding(spans=[a.span(start, end)], cue=phrase)
 
 
@@ -102,7 +80,7 @@ def blame_shifting(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 )
 def deflect_to_manual(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     a = ctx.reply
-    hits = _live_hits(ctx, "deflect_to_manual")
+    hits = live_hits(ctx, "deflect_to_manual")
     if not hits or a.has("explains"):
         return
     for start, end, phrase in hits:
@@ -139,7 +117,7 @@ def deflect_to_manual(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 )
 def over_promise(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     a = ctx.reply
-    for start, end, phrase in _live_hits(ctx, "over_promise"):
+    for start, end, phrase in live_hits(ctx, "over_promise"):
         if a.preceded_by(start, ["negators"], window=4) or _denied(a.text, start):
             continue
         yield r.finding(spans=[a.span(start, end)], cue=phrase)

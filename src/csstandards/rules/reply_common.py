@@ -1,0 +1,412 @@
+"""Shared facts for the reply rules (no rules here): placeholders, live cue hits, blame
+sentences, concrete times, the review's key points and whether the reply addresses them.
+
+Every helper memoises its result on the :class:`ReplyContext`, so one check computes each fact
+once however many rules ask.  Nothing here segments text: rules work on phrase hits and a few
+regular expressions over the normalised text, which keeps a check cheaper than segmentation.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..lexicon import LexiconHit, load_file
+from ..models import Rating
+from ..text.phrases import PhraseMatcher
+from .context import ReplyContext
+
+__all__ = [
+    "Issue",
+    "addressed_issues",
+    "blame_hits",
+    "content_residual",
+    "find_placeholder_ranges",
+    "has_concrete_time",
+    "live_hits",
+    "positive_hits",
+    "rating_of",
+    "review_issues",
+    "time_placeholder",
+]
+
+# -- placeholders ------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(
+    r"\{\{[^{}\n]{1,40}\}\}"  # {{order_id}}
+    r"|\$\{[^{}\n]{1,40}\}"  # ${eta}
+    r"|\{[^{}\n]{1,40}\}"  # {name}
+    r"|【[^【】\n]{1,20}】"  # 【客户名】
+    r"|%\([a-z_]{1,30}\)s"  # %(name)s
+)
+_TIME_NAME = re.compile(
+    r"eta|time|date|day|hour|minute|deadline|due|when|时间|日期|时效|天数|送达|到账|预计|时限|期限|小时|几点|时段"
+)
+
+
+def find_placeholder_ranges(text: str) -> tuple[tuple[int, int], ...]:
+    """``[start, end)`` ranges of template placeholders in a *normalised* text."""
+    if "{" not in text and "【" not in text and "%(" not in text:
+        return ()
+    return tuple((m.start(), m.end()) for m in _PLACEHOLDER.finditer(text))
+
+
+def time_placeholder(name: str) -> bool:
+    """Whether a placeholder (``{eta}``, ``【送达时间】``) stands for a time."""
+    return bool(_TIME_NAME.search(name.lower()))
+
+
+# -- hits ----------------------------------------------------------------------------------
+
+
+def _excluded(ctx: ReplyContext, start: int, end: int) -> bool:
+    a = ctx.reply
+    return a.in_quote(start, end) or ctx.in_placeholder(start, end)
+
+
+def live_hits(
+    ctx: ReplyContext, list_name: str, *, negatable: bool = True
+) -> list[tuple[int, int, str]]:
+    """Cue hits of ``list_name`` that are not quoted, not in a placeholder, not negated, and
+    not inside a longer hit of the same list."""
+
+    def compute() -> list[tuple[int, int, str]]:
+        a = ctx.reply
+        out: list[tuple[int, int, str]] = []
+        taken: list[tuple[int, int]] = []
+        for h in a.hits_of(list_name):
+            if _excluded(ctx, h.start, h.end):
+                continue
+            if negatable and a.preceded_by(h.start, ["negators"], window=3):
+                continue
+            if any(s <= h.start and h.end <= e for s, e in taken):
+                continue
+            taken = [(s, e) for s, e in taken if not (h.start <= s and e <= h.end)]
+            out = [t for t in out if not (h.start <= t[0] and t[1] <= h.end)]
+            taken.append((h.start, h.end))
+            out.append((h.start, h.end, h.phrase))
+        return out
+
+    return ctx.cached(f"live:{list_name}:{negatable}", compute)
+
+
+def _sentence_of(ctx: ReplyContext, pos: int) -> tuple[int, int]:
+    for s in ctx.reply.sentences:
+        if s.start <= pos < s.end:
+            return (s.start, s.end)
+    return (pos, pos)
+
+
+def blame_hits(ctx: ReplyContext) -> list[tuple[int, int, str]]:
+    """Blame-shifting cues (推诿) that count: live, and not in a sentence that takes
+    responsibility (这不是快递的问题,是我们打包的疏漏)."""
+
+    def compute() -> list[tuple[int, int, str]]:
+        a = ctx.reply
+        owned = a.hits_of("takes_responsibility")
+        out = []
+        for start, end, phrase in live_hits(ctx, "blame_shifting"):
+            ss, se = _sentence_of(ctx, start)
+            if any(ss <= h.start < se for h in owned):
+                continue
+            out.append((start, end, phrase))
+        return out
+
+    return ctx.cached("blame", compute)
+
+
+def blamed_sentences(ctx: ReplyContext) -> tuple[tuple[int, int], ...]:
+    """Sentences carrying a blame-shifting cue: nothing in them counts as good practice."""
+    return ctx.cached(
+        "blamed", lambda: tuple(sorted({_sentence_of(ctx, s) for s, _, _ in blame_hits(ctx)}))
+    )
+
+
+def positive_hits(ctx: ReplyContext, *lists: str) -> list[LexiconHit]:
+    """Hits of good-practice lists (empathy, solution …) that count: not quoted, not in a
+    placeholder, not in a blame-shifting sentence, not part of a refusal (不能退款)."""
+
+    def compute() -> list[LexiconHit]:
+        a = ctx.reply
+        blamed = blamed_sentences(ctx)
+        refusals = [(h.start, h.end) for h in a.hits_of("refusal")]
+        out = []
+        for h in a.hits_of(*lists):
+            if _excluded(ctx, h.start, h.end):
+                continue
+            if any(s <= h.start < e for s, e in blamed):
+                continue
+            if any(s < h.end and h.start < e for s, e in refusals):
+                continue
+            out.append(h)
+        return out
+
+    return ctx.cached("pos:" + ",".join(lists), compute)
+
+
+# -- concrete time -----------------------------------------------------------------------
+
+_TIME = re.compile(
+    r"今天|今日|今晚|今早|今明两天|明天|明日|明早|明晚|后天|当天|当日|即日|月底|月初|本月|下个月|下月"
+    r"|本周[一二三四五六日天]?|这周[一二三四五六日天]?|下周[一二三四五六日天]?|周[一二三四五六日天](?!到)"
+    r"|星期[一二三四五六日天]|上午|中午|下午|傍晚|晚上|凌晨"
+    r"|(?:\d+(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*(?:个)?半?\s*"
+    r"(?:小时|钟头|分钟|工作日|个工作日|天|日|周|星期|礼拜|月)(?:内|之内|以内|左右|前|后)?"
+    r"|\d{1,2}[:点时](?:\d{1,2}分?|半)?"
+    r"|\d{1,2}月\d{1,2}[日号]?|\d{1,2}[日号](?:前|之前|以前)"
+)
+
+
+def time_spans(ctx: ReplyContext) -> list[tuple[int, int]]:
+    """Concrete times in the reply (今天, 24小时内, 下午5点前, 3个工作日 …) that count."""
+
+    def compute() -> list[tuple[int, int]]:
+        a = ctx.reply
+        blamed = blamed_sentences(ctx)
+        out = []
+        for m in _TIME.finditer(a.text):
+            s, e = m.start(), m.end()
+            if a.in_quote(s, e) or any(bs <= s < be for bs, be in blamed):
+                continue
+            out.append((s, e))
+        for h in positive_hits(ctx, "eta_immediate"):
+            out.append((h.start, h.end))
+        for s, e in ctx.placeholders:
+            if time_placeholder(a.text[s:e]):
+                out.append((s, e))
+        return sorted(out)
+
+    return ctx.cached("times", compute)
+
+
+def has_concrete_time(ctx: ReplyContext) -> bool:
+    return bool(time_spans(ctx))
+
+
+# -- residual content (what is left once boilerplate is removed) ---------------------------
+
+_STOP_CHARS = frozenset(
+    "的了是在有和与也都就还很太吧吗呢啊哦啦呀哈您你我们它他她这那个把被让给为对"
+)
+_CONTENT = re.compile(r"[\u4e00-\u9fffa-z0-9]")
+
+
+def content_residual(ctx: ReplyContext, lists: Iterable[str]) -> tuple[int, int]:
+    """``(content, residual)``: content characters of the reply (outside blame sentences) and
+    how many of them no hit of ``lists`` covers (stop characters do not count)."""
+    a = ctx.reply
+    text = a.text
+    covered = bytearray(len(text))
+    for s, e in blamed_sentences(ctx):
+        covered[s:e] = b"\x01" * (e - s)
+    skip_blame = bytes(covered)
+    for h in a.hits_of(*lists):
+        covered[h.start : h.end] = b"\x01" * (h.end - h.start)
+    content = residual = 0
+    for i, ch in enumerate(text):
+        if skip_blame[i] or not _CONTENT.match(ch) or ch in _STOP_CHARS:
+            continue
+        content += 1
+        if not covered[i] and not ctx.in_placeholder(i, i + 1):
+            residual += 1
+    return content, residual
+
+
+# -- rating and the review's key points ------------------------------------------------------
+
+
+def assessment(ctx: ReplyContext) -> Any:
+    """The feedback classifier's assessment of the review (lazy; None when unavailable)."""
+    if ctx.assessment is not None:
+        return ctx.assessment
+    if ctx.review is None:
+        return None
+
+    def compute() -> Any:
+        fn = _classifier()
+        if fn is None or ctx.review is None:
+            return None
+        from ..errors import CSStandardsError
+
+        try:
+            return fn(ctx.review, standard=ctx.standard)
+        except CSStandardsError:
+            return None
+
+    return ctx.cached("assessment", compute)
+
+
+def _feedback_attr(name: str) -> Any:
+    """``csstandards.feedback.<name>`` when the classifier is installed, else None."""
+    try:
+        mod = importlib.import_module("csstandards.feedback")
+    except ImportError:
+        return None
+    return getattr(mod, name, None)
+
+
+def _classifier() -> Any:
+    return _feedback_attr("classify_feedback")
+
+
+def rating_of(ctx: ReplyContext) -> Rating | None:
+    """The review's rating: given, else the classifier's, else unknown."""
+    if ctx.rating is not None:
+        return ctx.rating
+    fa = assessment(ctx)
+    r = getattr(fa, "rating", None)
+    return r if isinstance(r, Rating) else None
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A point the review makes: a label, the phrases that count as naming it, its cue."""
+
+    label: str
+    phrases: frozenset[str]
+    cue: str
+    start: int = 0
+    end: int = 0
+    problem: bool = False
+
+
+@lru_cache(maxsize=1)
+def _topic_table() -> tuple[dict[str, frozenset[str]], PhraseMatcher[str]]:
+    data = load_file("reply_tables.toml").get("topics", {})
+    groups = {k: frozenset(v) for k, v in data.items()}
+    return groups, PhraseMatcher(((p, k) for k, ps in groups.items() for p in ps))
+
+
+_PROBLEM_TOPICS = frozenset({"damage", "wrong_item", "quality", "broken", "slow", "taste"})
+
+
+@lru_cache(maxsize=1)
+def _generic_bigrams() -> frozenset[str]:
+    return frozenset(load_file("reply_tables.toml").get("echo", {}).get("generic", ()))
+
+
+_CJK2 = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
+
+
+def review_bigrams(ctx: ReplyContext) -> frozenset[str]:
+    """Specific CJK bigrams of the review (generic praise and function words removed)."""
+
+    def compute() -> frozenset[str]:
+        if ctx.review is None:
+            return frozenset()
+        generic = _generic_bigrams()
+        return frozenset(
+            b for b in (m.group(1) for m in _CJK2.finditer(ctx.review.text)) if b not in generic
+        )
+
+    return ctx.cached("review_bigrams", compute)
+
+
+def review_issues(ctx: ReplyContext) -> list[Issue]:
+    """The review's key points: the classifier's key issues (with their synonym groups) plus
+    the shipped topic groups found in the review."""
+
+    def compute() -> list[Issue]:
+        if ctx.review is None:
+            return []
+        out: list[Issue] = []
+        fa = assessment(ctx)
+        for ki in getattr(fa, "key_issues", None) or ():
+            phrases = set(_group_phrases(getattr(ki, "group", None)))
+            cue = str(getattr(ki, "cue", "") or "")
+            if cue:
+                phrases.add(cue)
+            label = str(getattr(ki, "label", "") or getattr(ki, "topic", "") or cue)
+            if phrases:
+                out.append(Issue(label, frozenset(phrases), cue, problem=True))
+        groups, matcher = _topic_table()
+        seen: set[str] = set()
+        for m in matcher.find(ctx.review.norm):
+            for topic in m.payloads:
+                if topic not in seen:
+                    seen.add(topic)
+                    out.append(
+                        Issue(
+                            topic,
+                            groups[topic],
+                            m.phrase,
+                            m.start,
+                            m.end,
+                            problem=topic in _PROBLEM_TOPICS,
+                        )
+                    )
+        return out
+
+    return ctx.cached("issues", compute)
+
+
+def _group_phrases(group: Any) -> tuple[str, ...]:
+    if not group:
+        return ()
+    taxonomy = _feedback_attr("default_taxonomy")
+    if taxonomy is None:
+        return ()
+    try:
+        return tuple(str(p) for p in taxonomy().group_phrases(group))
+    except Exception:
+        return ()
+
+
+def _reply_visible_text(ctx: ReplyContext) -> str:
+    """The reply's normalised text with blame sentences and placeholders blanked out."""
+
+    def compute() -> str:
+        text = ctx.reply.text
+        cut = list(blamed_sentences(ctx)) + list(ctx.placeholders)
+        if not cut:
+            return text
+        chars = list(text)
+        for s, e in cut:
+            chars[s:e] = " " * (e - s)
+        return "".join(chars)
+
+    return ctx.cached("visible", compute)
+
+
+_REMEDY = ("补发", "退款", "换货", "换新", "维修", "重新发", "重发", "退货", "赔付", "赔偿", "返修")
+
+
+def addressed_issues(ctx: ReplyContext) -> tuple[list[Issue], list[Issue]]:
+    """``(addressed, missed)`` key points of the review: a point is addressed when the reply
+    names it or a synonym (快递/物流/配送), or, for a product problem, offers a remedy."""
+
+    def compute() -> tuple[list[Issue], list[Issue]]:
+        issues = review_issues(ctx)
+        text = _reply_visible_text(ctx)
+        remedy = any(r in h.phrase for h in positive_hits(ctx, "solution") for r in _REMEDY)
+        done: list[Issue] = []
+        missed: list[Issue] = []
+        for issue in issues:
+            if any(p in text for p in issue.phrases) or (issue.problem and remedy):
+                done.append(issue)
+            else:
+                missed.append(issue)
+        return done, missed
+
+    return ctx.cached("addressed", compute)
+
+
+def echoes_review(ctx: ReplyContext) -> bool:
+    """Whether the reply repeats a specific detail of the review (shared bigram or topic)."""
+
+    def compute() -> bool:
+        text = _reply_visible_text(ctx)
+        if any(b in text for b in review_bigrams(ctx)):
+            return True
+        return any(any(p in text for p in i.phrases) for i in review_issues(ctx))
+
+    return ctx.cached("echo", compute)
+
+
+def review_is_specific(ctx: ReplyContext) -> bool:
+    """Whether the review says something specific (a topic or a non-generic detail)."""
+    return bool(review_issues(ctx)) or len(review_bigrams(ctx)) >= 2

@@ -1,0 +1,190 @@
+"""Timeliness of a reply (000 §2.1 及时性): late replies and the peak-period delay notice.
+
+The due time comes from the SLA engine (:func:`csstandards.sla.review_reply_deadline`, which
+knows peak windows and calendars); without it the wall-clock targets of 000 §2.1 apply
+(差评 12 h, 好评/中评 24 h, urgent 3 h).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from ..models import Finding, Rating, Severity
+from .base import Rule, bad, good, rule
+from .context import ReplyContext
+from .reply_common import positive_hits, rating_of
+
+NEG = Rating.NEGATIVE
+POS = Rating.POSITIVE
+_CN = timezone(timedelta(hours=8))
+
+#: 000 §2.1 targets outside peak windows.
+NORMAL_TARGETS = {"urgent": timedelta(hours=3), "negative": timedelta(hours=12)}
+DEFAULT_TARGET = timedelta(hours=24)
+
+
+def normal_target(rating: Rating | None, urgent: bool) -> timedelta:
+    if urgent:
+        return NORMAL_TARGETS["urgent"]
+    if rating is Rating.NEGATIVE:
+        return NORMAL_TARGETS["negative"]
+    return DEFAULT_TARGET
+
+
+class _Deadline:
+    def __init__(self, due: datetime, target: timedelta, notice_required: bool, source: str):
+        self.due = due
+        self.target = target
+        self.notice_required = notice_required
+        self.source = source
+
+
+def reply_deadline(ctx: ReplyContext) -> Any:
+    """The deadline of the reply (SLA engine when present), or None without ``reviewed_at``."""
+    if ctx.reviewed_at is None:
+        return None
+
+    def compute() -> Any:
+        assert ctx.reviewed_at is not None
+        rating = rating_of(ctx) or Rating.NEUTRAL
+        try:
+            sla = importlib.import_module("csstandards.sla")
+        except ImportError:
+            sla = None
+        fn = getattr(sla, "review_reply_deadline", None)
+        if fn is not None:
+            return fn(ctx.reviewed_at, rating=rating, urgent=ctx.urgent)
+        target = normal_target(rating, ctx.urgent)
+        return _Deadline(ctx.reviewed_at + target, target, False, "000 §2.1")
+
+    return ctx.cached("deadline", compute)
+
+
+def _hours(td: timedelta) -> float:
+    return round(td.total_seconds() / 3600, 2)
+
+
+@rule(
+    id="reply.late-reply",
+    code="R121",
+    family="reply",
+    name_zh="回复超时",
+    name_en="late reply",
+    severity=Severity.WARNING,
+    clause="000 §2.1",
+    message_zh="回复晚于时限(差评12小时、好评/中评24小时、紧急3小时、高峰期48小时)",
+    message_en="The reply came after the deadline (negative 12 h, others 24 h, urgent 3 h, peak 48 h)",
+    suggestion_zh="及时回复;差评优先,2小时内回复情绪缓解率更高",
+    suggestion_en="Reply sooner; negative reviews first",
+    examples=[
+        bad(
+            "非常抱歉,已为您补发,明天送达。",
+            review="少发一件",
+            rating=NEG,
+            reviewed_at=datetime(2026, 3, 2, 9, 0, tzinfo=_CN),
+            replied_at=datetime(2026, 3, 4, 9, 0, tzinfo=_CN),
+        ),
+        bad(
+            "谢谢您的认可,期待再次光临!",
+            review="很好",
+            rating=POS,
+            reviewed_at=datetime(2026, 3, 2, 9, 0, tzinfo=_CN),
+            replied_at=datetime(2026, 3, 3, 10, 0, tzinfo=_CN),
+        ),
+        good(
+            "非常抱歉,已为您补发,明天送达。",
+            review="少发一件",
+            rating=NEG,
+            reviewed_at=datetime(2026, 3, 2, 1, 0, tzinfo=_CN),
+            replied_at=datetime(2026, 3, 2, 7, 0, tzinfo=_CN),
+            note="凌晨1点的差评,早上7点回复",
+        ),
+        good("谢谢您的认可,期待再次光临!", review="很好", rating=POS, note="no timestamps"),
+    ],
+)
+def late_reply(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
+    if ctx.replied_at is None:
+        return
+    dl = reply_deadline(ctx)
+    if dl is None or ctx.replied_at <= dl.due:
+        return
+    assert ctx.reviewed_at is not None
+    late_by = ctx.replied_at - dl.due
+    yield r.finding(
+        message_zh=f"回复超时:时限{_hours(dl.target):g}小时,晚了{_hours(late_by):g}小时",
+        message_en=f"Late reply: target {_hours(dl.target):g} h, late by {_hours(late_by):g} h",
+        data={
+            "due": dl.due.isoformat(),
+            "replied_at": ctx.replied_at.isoformat(),
+            "target_hours": _hours(dl.target),
+            "late_hours": _hours(late_by),
+        },
+    )
+
+
+@rule(
+    id="reply.missing-delay-notice",
+    code="R122",
+    family="reply",
+    name_zh="高峰期未说明延迟",
+    name_en="missing delay notice",
+    severity=Severity.WARNING,
+    clause="000 §2.1",
+    message_zh="高峰期延长时限内的回复,需说明“近期咨询量较大,感谢您的耐心等待”",
+    message_en="A reply using the peak-period extension must say volume is high and thank the "
+    "customer for waiting",
+    suggestion_zh="加一句:“近期咨询量较大,感谢您的耐心等待”",
+    suggestion_en="Add: 'We have had many enquiries recently; thank you for your patience'",
+    examples=[
+        bad(
+            "谢谢您的认可,期待再次光临!",
+            review="很好",
+            rating=POS,
+            reviewed_at=datetime(2026, 11, 11, 10, 0, tzinfo=_CN),
+            replied_at=datetime(2026, 11, 12, 20, 0, tzinfo=_CN),
+        ),
+        good(
+            "近期咨询量较大,感谢您的耐心等待!谢谢您的认可,期待再次光临!",
+            review="很好",
+            rating=POS,
+            reviewed_at=datetime(2026, 11, 11, 10, 0, tzinfo=_CN),
+            replied_at=datetime(2026, 11, 12, 20, 0, tzinfo=_CN),
+        ),
+        good(
+            "双十一订单太多,回复晚了,让您久等啦!谢谢认可,期待再见~",
+            review="很好",
+            rating=POS,
+            reviewed_at=datetime(2026, 11, 11, 10, 0, tzinfo=_CN),
+            replied_at=datetime(2026, 11, 12, 20, 0, tzinfo=_CN),
+            note="the notice in other words",
+        ),
+        good(
+            "谢谢您的认可,期待再次光临!",
+            review="很好",
+            rating=POS,
+            reviewed_at=datetime(2026, 11, 11, 10, 0, tzinfo=_CN),
+            replied_at=datetime(2026, 11, 11, 12, 0, tzinfo=_CN),
+            note="replied within the normal 24 h: no notice needed",
+        ),
+    ],
+)
+def missing_delay_notice(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
+    if ctx.replied_at is None or ctx.reviewed_at is None:
+        return
+    dl = reply_deadline(ctx)
+    if dl is None or not getattr(dl, "notice_required", False):
+        return
+    base = normal_target(rating_of(ctx) or Rating.NEUTRAL, ctx.urgent)
+    if ctx.replied_at - ctx.reviewed_at <= base:
+        return
+    if positive_hits(ctx, "delay_notice"):
+        return
+    yield r.finding(
+        data={
+            "peak_window": str(getattr(dl, "peak_window", "")),
+            "waited_hours": _hours(ctx.replied_at - ctx.reviewed_at),
+        }
+    )

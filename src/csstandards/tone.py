@@ -1,0 +1,434 @@
+"""Check a reply against the review-reply and consultation standards (回复检查).
+
+``check_reply`` tells an agent before sending, and an analyst after the fact, whether a reply
+meets standard 000 (replying to reviews), the communication parts of 001 and 003, and the
+brand's voice.  The report scores the three qualities of 000 §1.3 separately — speed 速度,
+warmth 温度, depth 深度 — and overall, and every point lost is a finding with its evidence::
+
+    >>> from csstandards.tone import check_reply
+    >>> rep = check_reply("物流属于第三方,我们无法控制。", review="物流太慢了", stars=1)
+    >>> [f.rule_id for f in rep.findings][:1]
+    ['reply.blame-shifting']
+
+The text of reply and review is analysed once (:func:`csstandards.text.analyze`) and shared by
+all rules; nothing is segmented unless a rule or the feedback classifier asks for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import Field
+
+from .errors import ConfigError, InputError, NaiveDatetimeError
+from .models import Finding, FrozenModel, Rating, Severity, Span
+from .rules import get_registry
+from .rules.context import ReplyContext
+from .rules.reply_common import find_placeholder_ranges, rating_of, review_issues
+from .standard import Standard
+from .text.analysis import Analysis, analyze
+from .text.normalize import normalize
+
+__all__ = [
+    "DIMENSIONS",
+    "Deduction",
+    "DimensionScore",
+    "ReplyReport",
+    "check_replies",
+    "check_reply",
+    "find_placeholders",
+    "rule_dimension",
+]
+
+Lang = Literal["zh", "en"]
+Dimension = Literal["speed", "warmth", "depth"]
+
+#: The three qualities of 000 §1.3 with their Chinese names.
+DIMENSIONS: dict[str, tuple[str, str]] = {
+    "speed": ("速度", "speed"),
+    "warmth": ("温度", "warmth"),
+    "depth": ("深度", "depth"),
+}
+
+_RULE_DIMENSION: dict[str, Dimension] = {
+    "reply.late-reply": "speed",
+    "reply.missing-delay-notice": "speed",
+    "reply.generic-template": "warmth",
+    "reply.blame-shifting": "warmth",
+    "reply.defensive": "warmth",
+    "reply.dismissive": "warmth",
+    "reply.interrogative": "warmth",
+    "reply.over-promise": "warmth",
+    "reply.missing-empathy": "warmth",
+    "reply.wrong-order": "warmth",
+    "reply.missing-invitation": "warmth",
+    "reply.missing-thanks": "warmth",
+    "reply.brand-voice": "warmth",
+}
+
+
+def rule_dimension(rule_id: str) -> Dimension:
+    """Which sub-score a rule's findings count against (depth unless listed otherwise)."""
+    return _RULE_DIMENSION.get(rule_id, "depth")
+
+
+class Deduction(FrozenModel):
+    """Points a rule took from a sub-score."""
+
+    rule_id: str
+    code: str
+    severity: Severity
+    points: int
+
+
+class DimensionScore(FrozenModel):
+    """One sub-score (速度/温度/深度): 0–100, explained by the deductions of its findings.
+
+    ``measured`` is False when the input cannot tell (speed without timestamps); the score is
+    then 100 and does not count in the overall score.
+    """
+
+    name: str
+    label_zh: str
+    score: int = Field(ge=0, le=100)
+    measured: bool = True
+    deductions: tuple[Deduction, ...] = ()
+
+
+class ReplyReport(FrozenModel):
+    """The verdict on one reply: scores, findings with evidence, pass/fail.  Lossless JSON."""
+
+    reply: str
+    score: int = Field(ge=0, le=100)
+    passed: bool
+    min_score: int
+    speed: DimensionScore
+    warmth: DimensionScore
+    depth: DimensionScore
+    findings: tuple[Finding, ...] = ()
+    rating: Rating | None = None
+    rating_source: Literal["rating", "stars", "classifier"] | None = None
+    brand_voice: str | None = None
+    key_issues: tuple[str, ...] = ()
+
+    @property
+    def dimensions(self) -> tuple[DimensionScore, DimensionScore, DimensionScore]:
+        return (self.speed, self.warmth, self.depth)
+
+    def by_rule(self, name: str) -> list[Finding]:
+        """Findings of one rule (id, code or short name)."""
+        return [
+            f for f in self.findings if name in (f.rule_id, f.code, f.rule_id.split(".", 1)[-1])
+        ]
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f.rule_id for f in self.findings))
+
+    def explain(self, lang: Lang = "zh") -> str:
+        """A readable account of the score and every finding with its evidence."""
+        zh = lang == "zh"
+        verdict = (
+            ("通过" if self.passed else "未通过") if zh else ("pass" if self.passed else "fail")
+        )
+        lines = [
+            f"{'总分' if zh else 'Score'} {self.score}/100 ({verdict}, "
+            f"{'及格线' if zh else 'pass mark'} {self.min_score})"
+        ]
+        parts = []
+        for d in self.dimensions:
+            label = d.label_zh if zh else d.name
+            value = str(d.score) if d.measured else ("未测" if zh else "not measured")
+            parts.append(f"{label} {value}")
+        lines.append(" · ".join(parts))
+        if self.rating is not None:
+            lines.append(f"{'评价类型' if zh else 'Rating'}: {self.rating.label(lang)}")
+        if not self.findings:
+            lines.append("没有发现问题。" if zh else "No findings.")
+        for f in self.findings:
+            dim = DIMENSIONS[rule_dimension(f.rule_id)][0 if zh else 1]
+            head = f"- [{f.code} {f.severity.label(lang)} · {dim}] {f.message(lang)}"
+            evidence = [f"“{s.of(self.reply)}”" for s in f.spans if 0 < len(s) <= 40]
+            if evidence:
+                head += (" 依据: " if zh else " evidence: ") + ", ".join(evidence)
+            lines.append(head)
+            sug = f.suggestion(lang)
+            if sug:
+                lines.append(("  建议: " if zh else "  suggestion: ") + sug)
+            if f.clause:
+                lines.append(("  条款: " if zh else "  clause: ") + f.clause)
+        return "\n".join(lines)
+
+
+def find_placeholders(text: str) -> tuple[Span, ...]:
+    """Spans (of ``text``) of template placeholders: ``{name}``, ``{{order_id}}``, ``${eta}``,
+    ``【客户名】``, ``%(name)s``.  Rules never flag inside them."""
+    if not isinstance(text, str):
+        raise InputError(f"text must be str, got {type(text).__name__}")
+    nt = normalize(text)
+    return tuple(nt.span(s, e) for s, e in find_placeholder_ranges(nt.text))
+
+
+# -- input handling ------------------------------------------------------------------------
+
+
+def _aware(name: str, value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        raise InputError(f"{name} must be a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveDatetimeError(name, value)
+    return value
+
+
+def _rating(rating: Any, stars: Any) -> tuple[Rating | None, str | None]:
+    if rating is not None:
+        if isinstance(rating, Rating):
+            return rating, "rating"
+        try:
+            return Rating(str(rating).lower()), "rating"
+        except ValueError:
+            raise InputError(
+                f"rating must be one of {[r.value for r in Rating]} (好评/中评/差评), got {rating!r}"
+            ) from None
+    if stars is not None:
+        return Rating.from_stars(stars), "stars"
+    return None, None
+
+
+def _standard(standard: Any) -> Standard:
+    if standard is None:
+        return Standard.default()
+    if not isinstance(standard, Standard):
+        raise InputError(f"standard must be a csstandards Standard, got {type(standard).__name__}")
+    return standard
+
+
+class _Shared:
+    """Work shared by the checks of one call or batch: rules, lexicon, review analyses."""
+
+    def __init__(self, standard: Standard, brand_voice: str | None) -> None:
+        self.standard = standard
+        reg = get_registry()
+        self.rules = [r for r in reg.all("reply") if standard.rule_enabled(r.id, r.code)]
+        self.lexicon = standard.lexicon()
+        self.reviews: dict[str, Analysis] = {}
+        voice = brand_voice if brand_voice is not None else standard.brand_voice
+        if voice is not None:
+            from .rules.reply_voice import voice_profiles
+
+            if not isinstance(voice, str) or voice not in voice_profiles(standard):
+                raise ConfigError(
+                    f"Standard({standard.name})",
+                    "brand_voice",
+                    f"unknown brand voice (品牌调性) {voice!r}; known: "
+                    f"{sorted(voice_profiles(standard))}",
+                )
+        self.brand_voice = voice
+        s = standard.reply
+        self.penalty = {sev: int(s.penalty.get(sev, 0)) for sev in Severity}
+        self.weights = dict(s.weights)
+
+    def review(self, text: str) -> Analysis:
+        a = self.reviews.get(text)
+        if a is None:
+            if len(self.reviews) > 4096:
+                self.reviews.clear()
+            a = analyze(text, self.lexicon)
+            self.reviews[text] = a
+        return a
+
+
+def _check(
+    shared: _Shared,
+    reply: Any,
+    review: Any,
+    rating: Any,
+    stars: Any,
+    reviewed_at: Any,
+    replied_at: Any,
+    urgent: bool = False,
+) -> ReplyReport:
+    if not isinstance(reply, str):
+        raise InputError(f"reply must be str, got {type(reply).__name__}")
+    rat, source = _rating(rating, stars)
+    t0 = _aware("reviewed_at", reviewed_at)
+    t1 = _aware("replied_at", replied_at)
+    assessment = None
+    review_a: Analysis | None = None
+    if isinstance(review, str):
+        review_a = shared.review(review)
+    elif isinstance(review, Analysis):
+        review_a = review
+    elif review is not None:
+        text = getattr(review, "text", None)
+        if not hasattr(review, "key_issues"):
+            raise InputError(
+                "review must be text or a FeedbackAssessment (评价), got " + type(review).__name__
+            )
+        assessment = review
+        if isinstance(text, str):
+            review_a = shared.review(text)
+    reply_a = analyze(reply, shared.lexicon)
+    ctx = ReplyContext(
+        reply=reply_a,
+        review=review_a,
+        rating=rat,
+        standard=shared.standard,
+        assessment=assessment,
+        reviewed_at=t0,
+        replied_at=t1,
+        placeholders=find_placeholder_ranges(reply_a.text),
+        brand_voice=shared.brand_voice,
+        urgent=urgent,
+    )
+    if rat is None:
+        rat = rating_of(ctx)
+        if rat is not None:
+            source = "classifier"
+    findings: list[Finding] = []
+    for r in shared.rules:
+        findings.extend(r.run(ctx, shared.standard))
+    return _report(shared, reply, ctx, findings, rat, source)
+
+
+def _report(
+    shared: _Shared,
+    reply: str,
+    ctx: ReplyContext,
+    findings: list[Finding],
+    rating: Rating | None,
+    source: Any,
+) -> ReplyReport:
+    worst: dict[str, Finding] = {}
+    for f in findings:
+        cur = worst.get(f.rule_id)
+        if cur is None or f.severity.rank > cur.severity.rank:
+            worst[f.rule_id] = f
+    deductions: dict[str, list[Deduction]] = {"speed": [], "warmth": [], "depth": []}
+    for f in worst.values():
+        deductions[rule_dimension(f.rule_id)].append(
+            Deduction(
+                rule_id=f.rule_id,
+                code=f.code,
+                severity=f.severity,
+                points=shared.penalty[f.severity],
+            )
+        )
+    speed_measured = ctx.reviewed_at is not None and ctx.replied_at is not None
+    dims: dict[str, DimensionScore] = {}
+    for name, (zh, _en) in DIMENSIONS.items():
+        ded = tuple(sorted(deductions[name], key=lambda d: d.code))
+        score = max(0, 100 - sum(d.points for d in ded))
+        dims[name] = DimensionScore(
+            name=name,
+            label_zh=zh,
+            score=score,
+            measured=speed_measured if name == "speed" else True,
+            deductions=ded,
+        )
+    total_w = 0.0
+    acc = 0.0
+    for name, d in dims.items():
+        if d.measured:
+            w = shared.weights[name]
+            total_w += w
+            acc += w * d.score
+    score = round(acc / total_w) if total_w > 0 else 100
+    min_score = shared.standard.reply.min_score
+    passed = score >= min_score and not any(f.severity is Severity.ERROR for f in findings)
+    ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.code))
+    issues = tuple(dict.fromkeys(i.cue for i in review_issues(ctx))) if ctx.review else ()
+    return ReplyReport(
+        reply=reply,
+        score=score,
+        passed=passed,
+        min_score=min_score,
+        speed=dims["speed"],
+        warmth=dims["warmth"],
+        depth=dims["depth"],
+        findings=tuple(ordered),
+        rating=rating,
+        rating_source=source,
+        brand_voice=ctx.brand_voice,
+        key_issues=issues,
+    )
+
+
+def check_reply(
+    reply: str,
+    *,
+    review: Any = None,
+    rating: Rating | str | None = None,
+    stars: float | None = None,
+    reviewed_at: datetime | None = None,
+    replied_at: datetime | None = None,
+    standard: Standard | None = None,
+    brand_voice: str | None = None,
+    urgent: bool = False,
+) -> ReplyReport:
+    """Check one reply (回复) to a review (评价) or customer message.
+
+    ``review`` is the review text or the feedback classifier's assessment of it.  The rating
+    comes from ``rating``, else ``stars`` (1–5), else the classifier (when installed).
+    ``reviewed_at``/``replied_at`` (timezone-aware) enable the speed rules (000 §2.1).
+    ``brand_voice`` (``"warm"``, ``"professional"``, ``"lively"`` or a profile of
+    ``standard.reply.voices``) overrides ``standard.brand_voice``.
+
+    Raises :class:`~csstandards.errors.InputError` for bad arguments and
+    :class:`~csstandards.errors.ConfigError` for an unknown brand voice.
+    """
+    shared = _Shared(_standard(standard), brand_voice)
+    return _check(shared, reply, review, rating, stars, reviewed_at, replied_at, urgent)
+
+
+_PAIR_KEYS = frozenset(
+    {"reply", "review", "rating", "stars", "reviewed_at", "replied_at", "urgent"}
+)
+
+
+def check_replies(
+    pairs: Iterable[Any],
+    *,
+    standard: Standard | None = None,
+    brand_voice: str | None = None,
+) -> list[ReplyReport]:
+    """Check many replies, sharing the rule set, lexicon and review analyses.
+
+    Each item is a reply string, a ``(reply, review)`` pair, or a mapping with ``reply`` and
+    optionally ``review``, ``rating``, ``stars``, ``reviewed_at``, ``replied_at``, ``urgent``.
+    """
+    shared = _Shared(_standard(standard), brand_voice)
+    out: list[ReplyReport] = []
+    for i, item in enumerate(pairs):
+        if isinstance(item, str):
+            out.append(_check(shared, item, None, None, None, None, None))
+        elif isinstance(item, Mapping):
+            unknown = set(item) - _PAIR_KEYS
+            if unknown or "reply" not in item:
+                raise InputError(
+                    f"item {i}: needs 'reply' and only {sorted(_PAIR_KEYS)}; got {sorted(item)}"
+                )
+            out.append(
+                _check(
+                    shared,
+                    item["reply"],
+                    item.get("review"),
+                    item.get("rating"),
+                    item.get("stars"),
+                    item.get("reviewed_at"),
+                    item.get("replied_at"),
+                    bool(item.get("urgent", False)),
+                )
+            )
+        elif isinstance(item, Sequence) and len(item) == 2:
+            out.append(_check(shared, item[0], item[1], None, None, None, None))
+        else:
+            raise InputError(
+                f"item {i}: expected a reply, a (reply, review) pair or a mapping, "
+                f"got {type(item).__name__}"
+            )
+    return out
