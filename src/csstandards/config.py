@@ -52,6 +52,7 @@ LINT_RULES = {
     "lint.suppression-without-reason": "L001",
     "lint.suppression-unknown-rule": "L002",
     "lint.unused-suppression": "L003",
+    "lint.score-below-minimum": "L004",
 }
 
 _KNOWN_KEYS = {
@@ -209,6 +210,8 @@ def config_from_mapping(
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err.get("loc", ()))
         raise ConfigError(source, f"{prefix}{loc}", err["msg"]) from None
+    if standard.brand_voice is not None:
+        _check_voice(standard.brand_voice, standard, source, f"{prefix}brand_voice")
     if standard.phrases:
         try:
             standard.lexicon()
@@ -301,6 +304,7 @@ def resolve(file_config: ProjectConfig | None, overrides: ConfigOverrides | None
     )
     std_update: dict[str, Any] = {"rules": new_rules}
     if overrides.brand_voice is not None:
+        _check_voice(overrides.brand_voice, cfg.standard, src, "--brand-voice")
         std_update["brand_voice"] = overrides.brand_voice
     lint_enabled = cfg.lint_enabled
     if lint_enabled is not None and enable:
@@ -320,6 +324,21 @@ def resolve(file_config: ProjectConfig | None, overrides: ConfigOverrides | None
     if overrides.min_score is not None:
         update["min_score"] = overrides.min_score
     return cfg.model_copy(update=update)
+
+
+def _check_voice(voice: str, standard: Standard, source: str, key: str) -> None:
+    """Reject a brand voice the tone engine does not know (when it is installed)."""
+    try:
+        from .rules.reply_voice import voice_profiles
+    except ImportError:  # pragma: no cover - the tone engine is part of the package
+        return
+    known = voice_profiles(standard)
+    if voice not in known:
+        raise ConfigError(
+            source,
+            key,
+            f"unknown brand voice (品牌调性) {voice!r}; known: {', '.join(sorted(known))}",
+        )
 
 
 def _drop(names: Iterable[str], enable: set[str], known: Mapping[str, str]) -> list[str]:

@@ -458,7 +458,11 @@ def _load_yaml(text: str, file: str) -> _Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise TemplateFileError(file, line, f"invalid YAML: {exc.problem or exc}") from None
+        problem = f"invalid YAML: {exc.problem or exc}"
+        ctx = exc.context_mark
+        if exc.context and ctx is not None and ctx.line + 1 != line:
+            problem += f" ({exc.context} on line {ctx.line + 1})"
+        raise TemplateFileError(file, line, problem) from None
     except yaml.YAMLError as exc:
         raise TemplateFileError(file, None, f"invalid YAML: {exc}") from None
     if root is None:
@@ -900,6 +904,7 @@ def lint_template(template: Template, config: ProjectConfig | None = None) -> li
     cfg = config or ProjectConfig()
     names = get_registry().names
     merged: dict[tuple[str, tuple[Span, ...], str], tuple[Finding, list[str]]] = {}
+    low: list[tuple[str, float]] = []
     for sc in template.scenarios:
         res = check_template(
             template.text,
@@ -909,6 +914,8 @@ def lint_template(template: Template, config: ProjectConfig | None = None) -> li
             standard=cfg.standard,
             brand_voice=template.brand_voice,
         )
+        if cfg.min_score is not None and res.score is not None and res.score < cfg.min_score:
+            low.append((sc.name, res.score))
         for f in res.findings:
             key = (f.rule_id, f.spans, f.message_zh)
             if key in merged:
@@ -981,6 +988,27 @@ def lint_template(template: Template, config: ProjectConfig | None = None) -> li
             )
         for mf in meta:
             out.append(LintFinding(mf, template, (), s.line, s.col, s.line, s.col + 1))
+    if low and cfg.lint_rule_enabled("lint.score-below-minimum"):
+        worst = min(score for _, score in low)
+        mf = _meta_finding(
+            "lint.score-below-minimum",
+            cfg.lint_severity_for("lint.score-below-minimum", Severity.ERROR),
+            f"模板得分 {worst:g} 低于最低分 {cfg.min_score:g}",
+            f"Template score {worst:g} is below min_score {cfg.min_score:g}",
+            "按上面的问题修改模板",
+            "Fix the findings above",
+        )
+        out.append(
+            LintFinding(
+                mf,
+                template,
+                tuple(n for n, _ in low),
+                template.line,
+                template.col,
+                template.line,
+                template.col + 1,
+            )
+        )
     out.sort(key=lambda lf: (lf.line, lf.col, lf.finding.code))
     return out
 
