@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from .errors import ConfigError
+from .feedback.models import FeedbackSettings
 from .lexicon import Lexicon
 from .models import FrozenModel, Severity
 
@@ -104,6 +105,7 @@ class Standard(FrozenModel):
     phrases: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     brand_voice: str | None = None
     reply: ReplySettings = ReplySettings()
+    feedback: FeedbackSettings = FeedbackSettings()
 
     @field_validator("phrases", mode="before")
     @classmethod

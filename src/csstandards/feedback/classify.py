@@ -1,0 +1,997 @@
+"""Lexicon-and-rules feedback classifier (002 二(二)2 分类与评估, 003 二(一)(二)).
+
+One pass over the shared :class:`~csstandards.text.Analysis` (phrase hits of the shipped
+lexicon, clauses, sentences, quotations) plus one scan of the taxonomy matcher; no word
+segmentation is needed, so classifying is cheaper than segmenting.  Every field's value is
+recorded with the cues that decided it in ``FeedbackAssessment.evidence``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..errors import InputError
+from ..lexicon import Lexicon, LexiconHit
+from ..models import Channel, Evidence, Priority, Rating, Span
+from ..text.analysis import Analysis, analyze
+from .models import (
+    EmotionLevel,
+    FeedbackAssessment,
+    FeedbackKind,
+    FeedbackSettings,
+    Hint,
+    IssueSeverity,
+    KeyIssue,
+    Matrix,
+    Polarity,
+    RootCause,
+    Scope,
+    Urgency,
+)
+from .taxonomy import Taxonomy, default_priority, default_taxonomy
+
+if TYPE_CHECKING:
+    from ..standard import Standard
+
+__all__ = ["classify_feedback", "classify_many"]
+
+SOURCE = "feedback"
+
+# Base weight of each sentiment list (documented in docs/feedback.md).
+_SENT_WEIGHTS: dict[str, float] = {
+    "fb_pos_strong": 2.0,
+    "fb_pos": 1.0,
+    "fb_pos_weak": 0.5,
+    "fb_neutral_ok": 0.3,
+    "fb_neutral": -0.3,
+    "fb_neg_weak": -0.5,
+    "fb_neg": -1.0,
+    "fb_neg_strong": -2.0,
+    "fb_emoji_pos": 0.8,
+    "fb_emoji_neg": -0.8,
+    "fb_rhetorical": -1.5,
+    "fb_sarcasm": -1.0,
+    "fb_grievance": -1.5,
+    "fb_misunderstanding": -0.5,
+    "fb_grievance_cancel": 0.0,
+    "fb_not_sentiment": 0.0,
+}
+# Lists whose cues negation can flip (emoji, rhetoric and sarcasm are not words to negate).
+_NEGATABLE = frozenset(
+    {"fb_pos_strong", "fb_pos", "fb_pos_weak", "fb_neg_weak", "fb_neg", "fb_neg_strong", "group"}
+)
+_NEUTRAL = frozenset({"fb_neutral", "fb_neutral_ok"})
+_LIST_RANK = {name: i for i, name in enumerate(_SENT_WEIGHTS)}
+_DEGREE = {"fb_degree_strong": 1.6, "fb_degree_mid": 1.25, "fb_degree_weak": 0.5}
+_POST_DEGREE = 1.5
+_CONTRAST_AFTER = 1.3
+_CONTRAST_BEFORE = 0.6
+_NEGATED_POS = 0.7  # 不是很好: a negated positive counts 70 % as negative
+_NEGATED_NEG = 0.5  # 没有想象中差: a negated negative counts 50 % as positive
+_SARCASM_QUOTE = -1.5
+_MIXED_RATIO = 0.4  # both sides present and the weaker ≥ 40 % of the stronger → 中评
+_MIXED_MAX = 0.5
+_REPORTED_SPEECH = 0.3  # positive words inside a long quotation (客服说"非常抱歉")
+_NEG_GAP_CHARS = frozenset("很太是那么这么怎么够算特别非常真的有点大都也还再多样得怎")
+_EMOTION_WEIGHTS = {"fb_emotion_mild": 1.0, "fb_emotion_angry": 2.0, "fb_emotion_furious": 4.0}
+_EMOTION_LEVELS = (
+    (4.5, EmotionLevel.FURIOUS),
+    (2.5, EmotionLevel.ANGRY),
+    (1.0, EmotionLevel.ANNOYED),
+)
+_REPEAT_BANG = re.compile(r"!{2,}")
+_REPEAT_Q = re.compile(r"\?{2,}|\?!|!\?")
+_SEVERITY_CUES = {"fb_sev_critical": IssueSeverity.CRITICAL, "fb_sev_high": IssueSeverity.HIGH}
+
+
+# ---------------------------------------------------------------------------------- context
+@dataclass(frozen=True)
+class _Context:
+    """Everything resolved from a Standard once (shared across a batch)."""
+
+    lexicon: Lexicon
+    taxonomy: Taxonomy
+    matrix: Matrix
+    scope_raise: dict[Scope, int]
+    settings: FeedbackSettings
+
+
+_ctx_lock = threading.Lock()
+_ctx_cache: dict[int, tuple[Standard, _Context]] = {}
+
+
+def _context(standard: Standard | None) -> _Context:
+    if standard is None:
+        from ..standard import Standard
+
+        standard = Standard.default()
+    with _ctx_lock:
+        hit = _ctx_cache.get(id(standard))
+    if hit is not None and hit[0] is standard:  # the entry holds the object: ids are not reused
+        return hit[1]
+    settings = standard.feedback
+    matrix, raise_ = default_priority()
+    if settings.priority_matrix:
+        merged: Matrix = {sev: dict(row) for sev, row in matrix.items()}
+        for sev, row in settings.priority_matrix.items():
+            merged[sev].update(row)
+        matrix = merged
+    if settings.scope_raise:
+        raise_ = {**raise_, **settings.scope_raise}
+    taxonomy = default_taxonomy().extend(
+        settings.topics, settings.groups, source=f"Standard({standard.name}).feedback"
+    )
+    ctx = _Context(standard.lexicon(), taxonomy, matrix, raise_, settings)
+    with _ctx_lock:
+        if len(_ctx_cache) > 64:
+            _ctx_cache.clear()
+        _ctx_cache[id(standard)] = (standard, ctx)
+    return ctx
+
+
+# ---------------------------------------------------------------------------------- helpers
+@dataclass
+class _Cue:
+    """A sentiment cue with its weight after negation, degree, contrast, quotes, irony."""
+
+    start: int
+    end: int
+    source: str  # list name, or "group" for a taxonomy cue, or "quote" for a sarcastic quote
+    phrase: str
+    weight: float
+    notes: list[str] = field(default_factory=list)
+    group: str | None = None
+
+
+def _longest_first(cands: list[_Cue]) -> list[_Cue]:
+    """Keep non-overlapping cues, longest first; ties go to the lexicon list order."""
+    cands.sort(key=lambda c: (c.start - c.end, _LIST_RANK.get(c.source, 99), c.start))
+    taken: list[tuple[int, int]] = []
+    out: list[_Cue] = []
+    for c in cands:
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        taken.append((c.start, c.end))
+        out.append(c)
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+def _inside(s: int, e: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(a <= s and e <= b for a, b in spans)
+
+
+class _Text:
+    """Per-text working state built from one Analysis."""
+
+    def __init__(self, a: Analysis) -> None:
+        self.a = a
+        self.s = a.text
+        self.hits = a.hits
+        self.clause_starts = [c.start for c in a.clauses]
+        self.sentences = a.sentences
+        self.sentence_starts = [c.start for c in self.sentences]
+
+    def of(self, *lists: str) -> list[LexiconHit]:
+        out: list[LexiconHit] = []
+        for name in lists:
+            out.extend(self.hits.get(name, ()))
+        return out
+
+    def clause_index(self, pos: int) -> int:
+        return bisect_right(self.clause_starts, pos) - 1
+
+    def sentence_index(self, pos: int) -> int:
+        return bisect_right(self.sentence_starts, pos) - 1
+
+    def clause_bounds(self, pos: int) -> tuple[int, int]:
+        i = self.clause_index(pos)
+        if i < 0:
+            return (0, len(self.s))
+        c = self.a.clauses[i]
+        return (c.start, c.end)
+
+    def span(self, s: int, e: int) -> Span:
+        return self.a.span(s, e)
+
+    def is_question(self, sent_index: int) -> bool:
+        if sent_index < 0:
+            return False
+        end = self.sentences[sent_index].end
+        return "?" in self.s[end : end + 3]
+
+
+def _negators(t: _Text, blocked: list[tuple[int, int]]) -> list[LexiconHit]:
+    exempt = [(h.start, h.end) for h in t.of("fb_negator_exempt")]
+    return [
+        h
+        for h in t.of("fb_negator")
+        if not _inside(h.start, h.end, exempt)
+        and not any(h.start < e and s < h.end for s, e in blocked)
+    ]
+
+
+def _negated(t: _Text, start: int, negs: list[LexiconHit]) -> LexiconHit | None:
+    """A negator ending at most 3 characters before ``start`` in the same clause."""
+    cs, _ = t.clause_bounds(start)
+    best: LexiconHit | None = None
+    for h in negs:
+        if h.start < cs or h.end > start or start - h.end > 3:
+            continue
+        gap = t.s[h.end : start]
+        if all(ch in _NEG_GAP_CHARS for ch in gap) and (best is None or h.end > best.end):
+            best = h
+    return best
+
+
+# ---------------------------------------------------------------------------------- sentiment
+def _sentiment_cues(
+    t: _Text, tax: Taxonomy, tax_cues: list[tuple[int, int, str, str]]
+) -> list[_Cue]:
+    cands: list[_Cue] = []
+    for name, w in _SENT_WEIGHTS.items():
+        for h in t.hits.get(name, ()):
+            cands.append(_Cue(h.start, h.end, name, h.phrase, w))
+    for s, e, gid, phrase in tax_cues:
+        pol = tax.groups[gid].polarity
+        w = 1.0 if pol == "positive" else (-0.5 if pol == "request" else -1.0)
+        cands.append(_Cue(s, e, "group", phrase, w, group=gid))
+    return _longest_first(cands)
+
+
+def _apply_modifiers(t: _Text, cues: list[_Cue], negs: list[LexiconHit]) -> None:
+    s = t.s
+    deg_hits = [(h, _DEGREE[h.list_name]) for h in t.of(*_DEGREE)]
+    post_hits = t.of("fb_degree_post")
+    contrast = t.of("fb_contrast")
+    concession = t.of("fb_concession")
+    flip_markers = t.of("fb_question_flip", "fb_rhetorical")
+    quotes = [(qs, qe) for qs, qe in t.a.quoted if s[qs] != "《"]
+    for c in cues:
+        if c.weight == 0.0:
+            continue
+        # negation
+        if c.source in _NEGATABLE:
+            neg = _negated(t, c.start, negs)
+            if neg is not None:
+                c.weight = -c.weight * (_NEGATED_POS if c.weight > 0 else _NEGATED_NEG)
+                c.notes.append(f"否定:{neg.phrase}")
+        # degree before (adjacent) and after
+        best: tuple[LexiconHit, float] | None = None
+        for h, f in deg_hits:
+            if h.end == c.start and (best is None or h.end - h.start > best[0].end - best[0].start):
+                best = (h, f)
+        if best is not None and c.source in _NEGATABLE:
+            c.weight *= best[1]
+            c.notes.append(f"程度:{best[0].phrase}")
+        for h in post_hits:
+            if c.end <= h.start <= c.end + 1 and c.source in _NEGATABLE:
+                c.weight *= _POST_DEGREE
+                c.notes.append(f"程度:{h.phrase}")
+                break
+        # quotations: irony or reported speech
+        for qs, qe in quotes:
+            if qs < c.start and c.end <= qe and c.weight > 0:
+                if qe - qs - 2 <= 6:
+                    c.weight = _SARCASM_QUOTE
+                    c.notes.append("引号反语")
+                else:
+                    c.weight *= _REPORTED_SPEECH
+                    c.notes.append("引述")
+                break
+        # rhetorical question: a positive word in a question with an ironic marker
+        si = t.sentence_index(c.start)
+        if c.weight > 0 and t.is_question(si):
+            sent = t.sentences[si]
+            marker = next((m for m in flip_markers if sent.start <= m.start < sent.end), None)
+            if marker is not None:
+                c.weight = -c.weight
+                c.notes.append(f"反问:{marker.phrase}")
+        # contrast: 虽然…但是… / …就是…
+        if si >= 0:
+            sent = t.sentences[si]
+            after = any(sent.start <= m.start and m.end <= c.start for m in contrast)
+            before = any(c.end <= m.start < sent.end for m in contrast)
+            cs, _ = t.clause_bounds(c.start)
+            conceded = any(cs <= m.start < c.start for m in concession)
+            if after:
+                c.weight *= _CONTRAST_AFTER
+                c.notes.append("转折后")
+            if before or conceded:
+                c.weight *= _CONTRAST_BEFORE
+                c.notes.append("转折前" if before else "让步")
+
+
+def _sarcastic_quotes(t: _Text, cues: list[_Cue]) -> list[_Cue]:
+    """Short quotations of an 'ironic' word (真是太"快"了) with no cue inside: a negative cue."""
+    s = t.s
+    ironic = t.of("fb_ironic")
+    out: list[_Cue] = []
+    for qs, qe in t.a.quoted:
+        if s[qs] == "《" or qe - qs - 2 > 6:
+            continue
+        if any(qs < c.start and c.end <= qe for c in cues):
+            continue  # handled as a cue inside the quotation
+        word = next((h for h in ironic if qs < h.start and h.end <= qe), None)
+        if word is not None:
+            out.append(_Cue(qs, qe, "quote", s[qs:qe], _SARCASM_QUOTE, ["引号反语"]))
+    return out
+
+
+# ---------------------------------------------------------------------------------- main
+def _resolve_text(text: str | Analysis, lexicon: Lexicon) -> Analysis:
+    if isinstance(text, Analysis):
+        return text
+    if not isinstance(text, str):
+        raise InputError(f"feedback text must be str or Analysis, got {type(text).__name__}")
+    return analyze(text, lexicon)
+
+
+def _resolve_channel(channel: Channel | str | None) -> Channel | None:
+    if channel is None or isinstance(channel, Channel):
+        return channel
+    try:
+        return Channel(channel)
+    except ValueError:
+        allowed = ", ".join(c.value for c in Channel)
+        raise InputError(
+            f"unknown channel (渠道) {channel!r}; expected one of: {allowed}"
+        ) from None
+
+
+def classify_feedback(
+    text: str | Analysis,
+    *,
+    stars: float | None = None,
+    channel: Channel | None = None,
+    standard: Standard | None = None,
+) -> FeedbackAssessment:
+    """Classify one feedback text: kind, rating, sentiment, emotion, urgency, severity, scope,
+    topics, key issues, priority, hint and root cause, each with its evidence.
+
+    ``text`` may be an :class:`~csstandards.text.Analysis` already built for other checks (it is
+    reused, not re-analysed).  ``stars`` (1–5) are reported beside the text's own rating and a
+    disagreement is flagged.  Bad input raises :class:`~csstandards.errors.InputError`.
+    """
+    ctx = _context(standard)
+    return _classify(_resolve_text(text, ctx.lexicon), stars, _resolve_channel(channel), ctx)
+
+
+def classify_many(
+    texts: Iterable[str | Analysis],
+    *,
+    stars: float | Sequence[float | None] | None = None,
+    channel: Channel | None = None,
+    standard: Standard | None = None,
+) -> list[FeedbackAssessment]:
+    """Classify many texts with the settings, lexicon and taxonomy resolved once.
+
+    ``stars`` is either one score for all texts or a sequence aligned with ``texts``.
+    """
+    ctx = _context(standard)
+    chan = _resolve_channel(channel)
+    items = list(texts)
+    if stars is None or isinstance(stars, (int, float)):
+        star_list: list[float | None] = [stars] * len(items)
+    else:
+        star_list = list(stars)
+        if len(star_list) != len(items):
+            raise InputError(
+                f"stars has {len(star_list)} entries for {len(items)} texts (星级数量与文本数量不符)"
+            )
+    return [
+        _classify(_resolve_text(x, ctx.lexicon), st, chan, ctx)
+        for x, st in zip(items, star_list, strict=True)
+    ]
+
+
+def _classify(
+    a: Analysis, stars: float | None, channel: Channel | None, ctx: _Context
+) -> FeedbackAssessment:
+    star_rating = Rating.from_stars(stars) if stars is not None else None
+    t = _Text(a)
+    tax = ctx.taxonomy
+    ev: list[Evidence] = []
+
+    # -- taxonomy matches: aspects and group cues ----------------------------------------
+    aspects: list[tuple[int, int, str, str]] = []
+    raw_cues: list[_Cue] = []
+    for m in tax.matcher.find(a.norm):
+        for kind, ref in m.payloads:
+            if kind == "aspect":
+                aspects.append((m.start, m.end, ref, m.phrase))
+            else:
+                raw_cues.append(_Cue(m.start, m.end, "group", m.phrase, 0.0, group=ref))
+    group_cues = _longest_first(raw_cues)
+    blockers = [(h.start, h.end) for h in t.of("fb_not_sentiment")]
+    group_cues = [g for g in group_cues if not _inside(g.start, g.end, blockers)]
+
+    # -- sentiment -----------------------------------------------------------------------
+    cues = _sentiment_cues(t, tax, [(g.start, g.end, g.group or "", g.phrase) for g in group_cues])
+    cues = [c for c in cues if c.source not in ("fb_not_sentiment", "fb_grievance_cancel")]
+    negs = _negators(t, [(c.start, c.end) for c in cues if c.weight != 0.0])
+    _apply_modifiers(t, cues, negs)
+    cues.extend(_sarcastic_quotes(t, cues))
+    cues.sort(key=lambda c: c.start)
+    pos = sum(c.weight for c in cues if c.weight > 0)
+    neg = -sum(c.weight for c in cues if c.weight < 0)
+    neutral = sum(1 for c in cues if c.source in _NEUTRAL and not c.notes)
+    sentiment = max(-1.0, min(1.0, (pos - neg) / (pos + neg + neutral + 1.0)))
+    sentiment = round(sentiment, 4)
+    th = ctx.settings.rating_threshold
+    mixed = pos > 0 and neg > 0 and min(pos, neg) / max(pos, neg) >= _MIXED_RATIO
+    if mixed and abs(sentiment) < _MIXED_MAX:
+        rating = Rating.NEUTRAL
+    elif sentiment >= th:
+        rating = Rating.POSITIVE
+    elif sentiment <= -th:
+        rating = Rating.NEGATIVE
+    else:
+        rating = Rating.NEUTRAL
+    for c in cues:
+        if c.weight == 0.0 and c.source not in _NEUTRAL:
+            continue
+        e = Evidence(
+            field="sentiment",
+            value="positive" if c.weight > 0 else "negative" if c.weight < 0 else "neutral",
+            cue=c.phrase,
+            spans=(t.span(c.start, c.end),),
+            weight=round(c.weight, 3),
+            source=f"{SOURCE}:{c.source if c.group is None else 'group.' + c.group}",
+            note=",".join(c.notes),
+        )
+        ev.append(e)
+        ev.append(e.model_copy(update={"field": "rating", "value": rating.value}))
+    if not cues:
+        ev.append(
+            Evidence(
+                field="sentiment",
+                value="0",
+                cue="",
+                source=SOURCE,
+                note="无评价线索 no opinion cue",
+            )
+        )
+    ev.append(
+        Evidence(
+            field="rating",
+            value=rating.value,
+            cue=f"sentiment={sentiment}",
+            source=SOURCE,
+            note=f"pos={pos:.2f} neg={neg:.2f} neutral={neutral}; threshold ±{th}"
+            + ("; mixed 褒贬参半 → neutral" if mixed and abs(sentiment) < _MIXED_MAX else ""),
+        )
+    )
+    flipped = {
+        (c.start, c.end)
+        for c in cues
+        if any(n.startswith(("否定", "反问", "引号")) for n in c.notes)
+    }
+
+    # -- key issues ----------------------------------------------------------------------
+    issues: list[tuple[int, KeyIssue, IssueSeverity | None]] = []
+    seen: set[tuple[str, int]] = set()
+    explained: list[tuple[int, int]] = []
+    clause_groups: dict[int, set[tuple[str, str]]] = {}
+    for g in group_cues:
+        gid = g.group or ""
+        gd = tax.groups[gid]
+        negated = _negated(t, g.start, negs)
+        if negated is not None or (g.start, g.end) in flipped:
+            continue
+        if gd.polarity == "positive":
+            # a positive point inside irony or a negative clause is not praise
+            inside_neg = any(c.weight < 0 and c.start <= g.start and g.end <= c.end for c in cues)
+            if inside_neg:
+                continue
+        ci = t.clause_index(g.start)
+        clause_groups.setdefault(ci, set()).add((gd.topic, gd.polarity))
+        explained.append((g.start, g.end))
+        if (gid, ci) in seen:
+            continue
+        seen.add((gid, ci))
+        issues.append(
+            (
+                g.start,
+                KeyIssue(
+                    label=gd.label_zh,
+                    topic=gd.topic,
+                    group=gid,
+                    cue=g.phrase,
+                    spans=(t.span(g.start, g.end),),
+                    polarity=gd.polarity,
+                ),
+                gd.severity if gd.polarity != "positive" else None,
+            )
+        )
+    slow_hits = t.of("fb_slow")
+    contrast = t.of("fb_contrast")
+    topic_ids: dict[str, int] = {}
+    for s0, e0, tid, _ in aspects:
+        ci = t.clause_index(s0)
+        cs, ce = t.clause_bounds(s0)
+        in_clause = [c for c in cues if cs <= c.start < ce and c.weight != 0.0]
+        if not in_clause:
+            continue
+        topic_ids.setdefault(tid, s0)
+        td = tax.topics[tid]
+        have = clause_groups.get(ci, set())
+        c = min(in_clause, key=lambda x: min(abs(x.start - e0), abs(s0 - x.end)))
+        if any(c.start < e and s < c.end for s, e in explained):
+            continue  # the nearest opinion is an explicit key issue already
+        lo, hi = min(s0, c.start), max(e0, c.end)
+        if any(lo <= m.start < hi for m in contrast):
+            continue  # 东西不错就是物流慢: the opinion belongs to the other side of 就是
+        if c.weight < 0 and (tid, "negative") not in have:
+            slow = any(cs <= h.start < ce for h in slow_hits)
+            comp: str | None = (td.slow_group if slow else None) or td.issue_group
+            pol: Polarity = "negative"
+        elif c.weight > 0 and (tid, "positive") not in have:
+            comp = td.praise_group
+            pol = "positive"
+        else:
+            continue
+        if comp is None:
+            continue
+        gid = comp
+        issues.append(
+            (
+                lo,
+                KeyIssue(
+                    label=tax.groups[gid].label_zh,
+                    topic=tid,
+                    group=gid,
+                    cue=t.s[lo:hi],
+                    spans=(t.span(s0, e0), t.span(c.start, c.end)),
+                    polarity=pol,
+                ),
+                tax.groups[gid].severity if pol == "negative" else None,
+            )
+        )
+        have.add((tid, pol))
+        clause_groups[ci] = have
+    issues.sort(key=lambda x: x[0])
+    key_issues = tuple(k for _, k, _ in issues)
+    negative_issues = [(k, sev) for _, k, sev in issues if k.polarity == "negative"]
+    for k in key_issues:
+        ev.append(
+            Evidence(
+                field="key_issues",
+                value=k.group,
+                cue=k.cue,
+                spans=k.spans,
+                source=f"{SOURCE}:taxonomy",
+                note=f"{k.label} ({k.polarity})",
+            )
+        )
+    if not key_issues:
+        ev.append(
+            Evidence(
+                field="key_issues",
+                value="",
+                cue="",
+                source=SOURCE,
+                note="未发现具体问题 none found",
+            )
+        )
+
+    # -- topics --------------------------------------------------------------------------
+    for k in key_issues:
+        pos_k = k.spans[0].start if k.spans else 0
+        if k.topic not in topic_ids or topic_ids[k.topic] > pos_k:
+            topic_ids[k.topic] = pos_k
+    ordered = sorted(topic_ids, key=lambda x: topic_ids[x])
+    if not ordered and "other" in tax.topics:
+        ordered = ["other"]
+    topics = tuple(tax.topic(x) for x in ordered)
+    for tp in topics:
+        src = [k for k in key_issues if k.topic == tp.id]
+        ev.append(
+            Evidence(
+                field="topics",
+                value=tp.id,
+                cue=src[0].cue
+                if src
+                else next((p for s0, _, tid, p in aspects if tid == tp.id), ""),
+                spans=src[0].spans
+                if src
+                else tuple(t.span(s0, e0) for s0, e0, tid, _ in aspects if tid == tp.id)[:1],
+                source=f"{SOURCE}:taxonomy",
+                note=tp.label_zh,
+            )
+        )
+
+    # -- kind ----------------------------------------------------------------------------
+    blocked_kind = [(h.start, h.end) for h in t.of("fb_grievance_cancel")]
+    grievance = [h for h in t.of("fb_grievance") if not _inside(h.start, h.end, blocked_kind)]
+    grievance = [h for h in grievance if _negated(t, h.start, negs) is None]
+    not_sugg = [(h.start, h.end) for h in t.of("fb_not_suggestion")]
+    suggestion = [h for h in t.of("fb_suggestion") if not _inside(h.start, h.end, not_sugg)]
+    suggestion = [h for h in suggestion if _negated(t, h.start, negs) is None]
+    sev_cues = [
+        (h, _SEVERITY_CUES[h.list_name])
+        for h in t.of(*_SEVERITY_CUES)
+        if _negated(t, h.start, negs) is None and not _inside(h.start, h.end, blockers)
+    ]
+    negativity = neg > 0 or bool(negative_issues)
+    serious = any(
+        s is not None and s.rank >= IssueSeverity.HIGH.rank for _, s in negative_issues
+    ) or (any(lvl.rank >= IssueSeverity.HIGH.rank for _, lvl in sev_cues) and negativity)
+    kind_ev: list[tuple[str, tuple[Span, ...], str]]
+    if grievance:
+        kind = FeedbackKind.GRIEVANCE
+        kind_ev = [(h.phrase, (t.span(h.start, h.end),), "投诉/升级用语") for h in grievance[:3]]
+    elif suggestion and rating is not Rating.NEGATIVE and not serious:
+        kind = FeedbackKind.SUGGESTION
+        kind_ev = [(h.phrase, (t.span(h.start, h.end),), "建议用语") for h in suggestion[:3]]
+    elif rating is Rating.NEGATIVE or (rating is Rating.NEUTRAL and negativity):
+        kind = FeedbackKind.COMPLAINT
+        kind_ev = [(f"rating={rating.value}", (), "差评或带问题的中评")]
+    elif rating is Rating.POSITIVE or pos > 0:
+        kind = FeedbackKind.PRAISE
+        kind_ev = [(f"rating={rating.value}", (), "正面评价")]
+    elif key_issues and any(k.polarity == "request" for k in key_issues):
+        kind = FeedbackKind.COMPLAINT
+        kind_ev = [("request", (), "提出诉求")]
+    elif "?" in t.s:
+        kind = FeedbackKind.COMPLAINT
+        kind_ev = [("?", (), "无评价线索的询问/求助 question without opinion")]
+    else:
+        kind = FeedbackKind.PRAISE
+        kind_ev = [("", (), "无评价线索,按默认好评 no cue: default praise")]
+    for cue, spans, note in kind_ev:
+        ev.append(
+            Evidence(field="kind", value=kind.value, cue=cue, spans=spans, source=SOURCE, note=note)
+        )
+
+    # -- emotion -------------------------------------------------------------------------
+    not_emo = [(h.start, h.end) for h in t.of("fb_not_emotion")]
+    emo_score = 0.0
+    emo_hits = [
+        h
+        for h in t.of(*_EMOTION_WEIGHTS)
+        if not _inside(h.start, h.end, not_emo) and _negated(t, h.start, negs) is None
+    ]
+    for h in emo_hits:
+        w = _EMOTION_WEIGHTS[h.list_name]
+        emo_score += w
+        ev.append(
+            Evidence(
+                field="emotion",
+                value=h.list_name[11:],
+                cue=h.phrase,
+                spans=(t.span(h.start, h.end),),
+                weight=w,
+                source=f"{SOURCE}:{h.list_name}",
+            )
+        )
+    if negativity or emo_hits:
+        bangs = list(_REPEAT_BANG.finditer(t.s))
+        qs = list(_REPEAT_Q.finditer(t.s))
+        marks = [(b, 1.0, "重复感叹号") for b in bangs[:2]] + [(q, 1.0, "重复问号") for q in qs[:1]]
+        for rm, w, note in marks:
+            emo_score += w
+            ev.append(
+                Evidence(
+                    field="emotion",
+                    value="punctuation",
+                    cue=rm.group(),
+                    spans=(t.span(rm.start(), rm.end()),),
+                    weight=w,
+                    source=SOURCE,
+                    note=note,
+                )
+            )
+        for limit in (2.0, 4.0):
+            if neg >= limit:
+                emo_score += 1.0
+                ev.append(
+                    Evidence(
+                        field="emotion",
+                        value="negativity",
+                        cue=f"neg={neg:.2f}",
+                        weight=1.0,
+                        source=SOURCE,
+                        note=f"负面强度 ≥ {limit}",
+                    )
+                )
+        if grievance:
+            emo_score += 1.0
+            ev.append(
+                Evidence(
+                    field="emotion",
+                    value="escalation",
+                    cue=grievance[0].phrase,
+                    spans=(t.span(grievance[0].start, grievance[0].end),),
+                    weight=1.0,
+                    source=SOURCE,
+                    note="投诉升级",
+                )
+            )
+    emotion = next((lvl for lim, lvl in _EMOTION_LEVELS if emo_score >= lim), EmotionLevel.CALM)
+    ev.append(
+        Evidence(
+            field="emotion",
+            value=emotion.value,
+            cue=f"score={emo_score:g}",
+            weight=emo_score,
+            source=SOURCE,
+            note="calm <1 ≤ annoyed <2.5 ≤ angry <4.5 ≤ furious",
+        )
+    )
+
+    # -- severity ------------------------------------------------------------------------
+    severity = IssueSeverity.LOW
+    sev_notes: list[Evidence] = []
+
+    def _raise_sev(level: IssueSeverity, cue: str, spans: tuple[Span, ...], note: str) -> None:
+        nonlocal severity
+        if level.rank > severity.rank:
+            severity = level
+        sev_notes.append(
+            Evidence(
+                field="severity", value=level.value, cue=cue, spans=spans, source=SOURCE, note=note
+            )
+        )
+
+    if kind in (FeedbackKind.COMPLAINT, FeedbackKind.GRIEVANCE):
+        base = IssueSeverity.MEDIUM if neg >= 1.0 or negative_issues else IssueSeverity.LOW
+        _raise_sev(base, f"neg={neg:.2f}", (), "抱怨的基本严重程度")
+    if kind is FeedbackKind.GRIEVANCE:
+        _raise_sev(
+            IssueSeverity.HIGH,
+            grievance[0].phrase,
+            (t.span(grievance[0].start, grievance[0].end),),
+            "正式投诉",
+        )
+    for k, sev in negative_issues:
+        if sev is not None:
+            _raise_sev(sev, k.cue, k.spans, f"问题组 {k.group}")
+    if negativity:
+        for h, lvl in sev_cues:
+            _raise_sev(lvl, h.phrase, (t.span(h.start, h.end),), h.list_name)
+    if not sev_notes:
+        sev_notes.append(
+            Evidence(
+                field="severity",
+                value="low",
+                cue="",
+                source=SOURCE,
+                note="无问题 no problem raised",
+            )
+        )
+    ev.extend(sev_notes)
+
+    # -- urgency -------------------------------------------------------------------------
+    calm_cues = t.of("fb_not_urgent")
+    calm_spans = [(h.start, h.end) for h in calm_cues]
+    urgent = [
+        h
+        for h in t.of("fb_urgent")
+        if not _inside(h.start, h.end, calm_spans) and _negated(t, h.start, negs) is None
+    ]
+    if urgent and negativity:
+        urgency = Urgency.HIGH
+        ev.extend(
+            Evidence(
+                field="urgency",
+                value="high",
+                cue=h.phrase,
+                spans=(t.span(h.start, h.end),),
+                source=f"{SOURCE}:fb_urgent",
+            )
+            for h in urgent[:3]
+        )
+    elif calm_cues:
+        urgency = Urgency.LOW
+        ev.append(
+            Evidence(
+                field="urgency",
+                value="low",
+                cue=calm_cues[0].phrase,
+                spans=(t.span(calm_cues[0].start, calm_cues[0].end),),
+                source=f"{SOURCE}:fb_not_urgent",
+            )
+        )
+    elif kind in (FeedbackKind.PRAISE, FeedbackKind.SUGGESTION):
+        urgency = Urgency.LOW
+        ev.append(
+            Evidence(
+                field="urgency", value="low", cue=kind.value, source=SOURCE, note="表扬/建议无时限"
+            )
+        )
+    else:
+        urgency = Urgency.NORMAL
+        ev.append(
+            Evidence(
+                field="urgency", value="normal", cue=kind.value, source=SOURCE, note="无时限线索"
+            )
+        )
+    if (
+        channel is not None
+        and channel in ctx.settings.public_channels
+        and urgency is Urgency.NORMAL
+        and kind in (FeedbackKind.COMPLAINT, FeedbackKind.GRIEVANCE)
+    ):
+        urgency = Urgency.HIGH
+        ev.append(
+            Evidence(
+                field="urgency",
+                value="high",
+                cue=channel.value,
+                source=SOURCE,
+                note="公开渠道的抱怨 public channel",
+            )
+        )
+
+    # -- scope ---------------------------------------------------------------------------
+    scope = Scope.INDIVIDUAL
+    scope_ev: list[Evidence] = []
+    if negativity:
+        for name, level in (
+            ("fb_scope_widespread", Scope.WIDESPREAD),
+            ("fb_scope_repeated", Scope.REPEATED),
+        ):
+            found = [h for h in t.of(name) if _negated(t, h.start, negs) is None]
+            if found:
+                if level.rank > scope.rank:
+                    scope = level
+                scope_ev.extend(
+                    Evidence(
+                        field="scope",
+                        value=level.value,
+                        cue=h.phrase,
+                        spans=(t.span(h.start, h.end),),
+                        source=f"{SOURCE}:{name}",
+                    )
+                    for h in found[:3]
+                )
+    if not scope_ev:
+        scope_ev.append(
+            Evidence(
+                field="scope", value="individual", cue="", source=SOURCE, note="无反复或普遍线索"
+            )
+        )
+    ev.extend(scope_ev)
+
+    # -- priority ------------------------------------------------------------------------
+    base_p = ctx.matrix[severity][urgency]
+    steps = ctx.scope_raise.get(scope, 0)
+    priority = Priority(f"P{max(1, base_p.rank - steps)}")
+    ev.append(
+        Evidence(
+            field="priority",
+            value=priority.value,
+            cue=f"{severity.value}×{urgency.value}×{scope.value}",
+            source=f"{SOURCE}:priority-matrix",
+            note=f"matrix[{severity.value}][{urgency.value}]={base_p.value}, scope +{steps}",
+        )
+    )
+
+    # -- hint and root cause -------------------------------------------------------------
+    mis = [h for h in t.of("fb_misunderstanding")]
+    if mis and kind is not FeedbackKind.PRAISE:
+        hint = Hint.MISUNDERSTANDING
+        ev.append(
+            Evidence(
+                field="hint",
+                value=hint.value,
+                cue=mis[0].phrase,
+                spans=(t.span(mis[0].start, mis[0].end),),
+                source=f"{SOURCE}:fb_misunderstanding",
+            )
+        )
+    elif kind is not FeedbackKind.PRAISE or negative_issues:
+        hint = Hint.ACTIONABLE
+        ev.append(
+            Evidence(
+                field="hint",
+                value=hint.value,
+                cue=kind.value,
+                source=SOURCE,
+                note="具体问题或建议 concrete point",
+            )
+        )
+    else:
+        hint = Hint.NO_ACTION
+        ev.append(Evidence(field="hint", value=hint.value, cue=kind.value, source=SOURCE))
+    root: RootCause | None = None
+    if hint is Hint.MISUNDERSTANDING:
+        root = RootCause.COMMUNICATION
+        ev.append(
+            Evidence(
+                field="root_cause",
+                value=root.value,
+                cue=mis[0].phrase,
+                source=SOURCE,
+                note="误解→沟通",
+            )
+        )
+    elif negative_issues:
+        ranked = sorted(negative_issues, key=lambda x: -(x[1].rank if x[1] is not None else 0))
+        k0 = ranked[0][0]
+        root = tax.topics[k0.topic].root_cause
+        ev.append(
+            Evidence(
+                field="root_cause",
+                value=root.value,
+                cue=k0.cue,
+                spans=k0.spans,
+                source=SOURCE,
+                note=f"问题组 {k0.group} → 主题 {k0.topic}",
+            )
+        )
+    elif kind is not FeedbackKind.PRAISE and topics and topics[0].id != "other":
+        root = tax.topics[topics[0].id].root_cause
+        ev.append(
+            Evidence(
+                field="root_cause",
+                value=root.value,
+                cue=topics[0].id,
+                source=SOURCE,
+                note="首个主题",
+            )
+        )
+    else:
+        ev.append(Evidence(field="root_cause", value="", cue="", source=SOURCE, note="无问题 none"))
+
+    # -- stars ---------------------------------------------------------------------------
+    disagree = False
+    if star_rating is not None:
+        disagree = (
+            star_rating is Rating.POSITIVE
+            and (
+                rating is Rating.NEGATIVE
+                or kind in (FeedbackKind.COMPLAINT, FeedbackKind.GRIEVANCE)
+            )
+        ) or (
+            star_rating is Rating.NEGATIVE
+            and rating is Rating.POSITIVE
+            and kind is FeedbackKind.PRAISE
+        )
+        ev.append(
+            Evidence(
+                field="stars",
+                value=star_rating.value,
+                cue=f"{stars:g}★",
+                source=SOURCE,
+                note=f"text rating {rating.value}; disagree={disagree}",
+            )
+        )
+        ev.append(
+            Evidence(
+                field="stars_disagree",
+                value=str(disagree).lower(),
+                cue=f"{stars:g}★ vs {rating.value}/{kind.value}",
+                source=SOURCE,
+            )
+        )
+    if channel is not None:
+        ev.append(
+            Evidence(field="channel", value=channel.value, cue=channel.label_zh, source=SOURCE)
+        )
+
+    return FeedbackAssessment(
+        kind=kind,
+        rating=rating,
+        sentiment=sentiment,
+        stars=float(stars) if stars is not None else None,
+        star_rating=star_rating,
+        stars_disagree=disagree,
+        emotion=emotion,
+        urgency=urgency,
+        severity=severity,
+        scope=scope,
+        topics=topics,
+        key_issues=key_issues,
+        priority=priority,
+        hint=hint,
+        root_cause=root,
+        channel=channel,
+        evidence=tuple(ev),
+    )
