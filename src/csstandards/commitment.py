@@ -210,6 +210,13 @@ _RENDER_METRIC = {
     "resolution": "问题解决时间",
     "follow_up": "回访时间",
 }
+_RENDER_METRIC_EN = {
+    "first_response": "first response",
+    "phone_answer": "call answered",
+    "negative_review_reply": "negative-review reply",
+    "resolution": "resolution",
+    "follow_up": "follow-up",
+}
 _RENDER_SCOPE = {"working_hours": "工作时间内,", "all_hours": "全天候,"}
 
 
@@ -319,7 +326,7 @@ class CommitmentTarget(FrozenModel):
             parts.append("every")
         if self.channel is not None:
             parts.append(self.channel.label_en)
-        parts.append(self.metric.label_en)
+        parts.append(_RENDER_METRIC_EN[self.metric.value])
         parts.append(f"≤ {self.threshold_en()}")
         if self.scope is not None:
             parts.append(f"({self.scope.label_en})")
@@ -599,6 +606,7 @@ _PCT_AFTER = re.compile(
     r"|率(?:不低于|达到|达|≥|>=|高于|在|为)?百分之(?P<q>[零〇一二两三四五六七八九十百点]+)"
 )
 _LATIN_UNITS = frozenset({"s", "h", "min"})
+_CONDITION_BEFORE = re.compile(r"(?:未能|未|没有|没能|(?<!不)超过|(?<!不)超出)(?:在)?$")
 
 
 def _scan(text: str) -> CommitmentParse:
@@ -702,7 +710,7 @@ def _quantity(m: re.Match[str], s: str, sentence: int) -> _Quantity | None:
     after = s[end : end + 6]
     bounded = bool(
         _BOUND_AFTER.match(after) or _BOUND_BEFORE.search(before) or _VERB_AFTER.match(after)
-    )
+    ) and not _CONDITION_BEFORE.search(before)  # 未能在3声内接听: a breach condition
     return _Quantity(
         start=start,
         end=end,
@@ -800,6 +808,9 @@ def _attach(doc: CommitmentParse, q: _Quantity) -> None:
         for c in doc.cues_in("scope", sent.start, sent.end)
         if not (c.start < q.end and q.start < c.end)
     ]
+    if not scopes:  # a scope stated at the head of the line covers its later sentences
+        line_start = s.rfind("\n", 0, sent.start) + 1
+        scopes = [c for c in doc.cues_in("scope", line_start, sent.start)]
     if scope is None and scopes:
         names = {c.name for c in scopes}
         scope = CommitmentScope.ALL_HOURS if "all_hours" in names else CommitmentScope.WORKING_HOURS
@@ -1507,7 +1518,7 @@ def verify_commitments(
     targets: Sequence[CommitmentTarget] | CommitmentReport | str,
     history: Any,
     *,
-    calendar: BusinessClock | None = None,
+    calendar: BusinessClock | Mapping[Channel | None, BusinessClock] | None = None,
     recovery: Sequence[RecoveryClause] | None = None,
     now: datetime | None = None,
     seconds_per_ring: float = 5.0,
@@ -1521,7 +1532,8 @@ def verify_commitments(
 
     Targets in working-hours scope (工作时间内, 个工作日) are measured in business time with
     ``calendar.between`` (default: ``WorkCalendar.china_office_hours()``); all-hours and
-    unscoped targets in wall-clock time.  A working day is ``calendar.standard_day`` (8 h if
+    unscoped targets in wall-clock time.  ``calendar`` may be a mapping from channel to
+    calendar (key ``None``: every other channel) when channels keep different hours.  A working day is ``calendar.standard_day`` (8 h if
     the calendar does not say).  Ring targets use ``rings`` when logged, else the wait in
     seconds divided by ``seconds_per_ring``.  Cases with no end time are *unmeasured*, unless
     ``now`` is given: then an open case already past its threshold counts as a miss.
@@ -1547,20 +1559,46 @@ def verify_commitments(
         raise NaiveDatetimeError("now", now)
     records = _tickets(history)
     clauses = tuple(recovery or ())
-    cal = calendar
     results = []
     for t in tlist:
-        needs_cal = t.scope is CommitmentScope.WORKING_HOURS and t.unit is not ThresholdUnit.RING
-        if needs_cal and cal is None:
-            cal = _default_calendar()
+        cal = _calendar_for(t, calendar)
         results.append(_verify_one(t, records, cal, clauses, now, seconds_per_ring, worst))
     return VerificationReport(results=tuple(results))
 
 
+@lru_cache(maxsize=1)
 def _default_calendar() -> BusinessClock:
     from .calendar import WorkCalendar
 
     return WorkCalendar.china_office_hours()
+
+
+def _calendar_for(
+    t: CommitmentTarget,
+    calendar: BusinessClock | Mapping[Channel | None, BusinessClock] | None,
+) -> BusinessClock | None:
+    """The clock a working-hours target runs on (None for wall-clock targets)."""
+    if t.scope is not CommitmentScope.WORKING_HOURS or t.unit is ThresholdUnit.RING:
+        return None
+    if calendar is None:
+        return _default_calendar()
+    if isinstance(calendar, Mapping):
+        for key in (t.channel, None):
+            if key in calendar:
+                return calendar[key]
+        if t.channel is not None:
+            for ch in _channel_group(t.channel):
+                if ch in calendar:
+                    return calendar[ch]
+        raise InputError(
+            f"no calendar for channel {t.channel} (渠道日历) in the calendar mapping; "
+            "add an entry for it or a default under the key None"
+        )
+    if not isinstance(calendar, BusinessClock):
+        raise InputError(
+            f"calendar must have between(a, b) -> timedelta, got {type(calendar).__name__}"
+        )
+    return calendar
 
 
 def _measure(
