@@ -366,16 +366,22 @@ def estimated_cn_schedule(year: int) -> HolidaySchedule:
 
     qingming = [d for d, n in get_solar_terms(date(year, 4, 1), date(year, 4, 10)) if n == "清明"]
     sf = lunar["spring_festival"]
-    hol: dict[date, str] = {date(year, 1, 1): "元旦"}
+    hol: dict[date, str] = {}
+
+    def put(d: date, name: str) -> None:
+        hol[d] = f"{hol[d]}、{name}" if d in hol else name
+
+    put(date(year, 1, 1), "元旦")
     for i in range(-1, 3):
-        hol[sf + timedelta(days=i)] = "春节"
+        put(sf + timedelta(days=i), "春节")
     for d in qingming:
-        hol[d] = "清明节"
-    hol[date(year, 5, 1)] = hol[date(year, 5, 2)] = "劳动节"
-    hol[lunar["dragon_boat"]] = "端午节"
-    hol[lunar["mid_autumn"]] = "中秋节"
+        put(d, "清明节")
+    put(date(year, 5, 1), "劳动节")
+    put(date(year, 5, 2), "劳动节")
+    put(lunar["dragon_boat"], "端午节")
+    put(lunar["mid_autumn"], "中秋节")
     for i in range(1, 4):
-        hol[date(year, 10, i)] = "国庆节"
+        put(date(year, 10, i), "国庆节")
     # 除夕 may fall in the previous year (never for 2027–2035, but stay in the year).
     hol = {d: n for d, n in hol.items() if d.year == year}
     return HolidaySchedule(
@@ -590,65 +596,59 @@ class WorkCalendar(FrozenModel):
                 return estimated_cn_schedule(year)
             raise
 
+    def _next_year_for_dec31(self, d: date) -> HolidaySchedule | None:
+        # A notice may make 31 Dec of the previous year a working day (the 2006 notice did).
+        # Without next year's notice, 31 Dec keeps its own year's status.
+        try:
+            return self._schedule_for(d.year + 1)
+        except CalendarDataMissing:
+            return None
+
     def day_info(self, d: date) -> DayInfo:
         """Open or closed on local date ``d``, and why."""
+        kind, shifts, name, est = self._classify(d, self._schedule_for(d.year))
+        return DayInfo(date=d, kind=kind, shifts=shifts, name=name, estimated=est)
+
+    def _classify(
+        self, d: date, sched: HolidaySchedule | None
+    ) -> tuple[DayKind, tuple[Shift, ...], str, bool]:
         makeup = self.makeup_shifts if self.makeup_shifts is not None else self.week[0]
         if d in self.extra_open_days:
-            return DayInfo(date=d, kind=DayKind.EXTRA_OPEN, shifts=makeup)
+            return DayKind.EXTRA_OPEN, makeup, "", False
         if d in self.closures:
-            return DayInfo(date=d, kind=DayKind.CLOSURE, shifts=())
-        weekly = self.week[d.weekday()]
-        sched = self._schedule_for(d.year)
-        # a notice may set 31 Dec of the previous year (the 2006 notice did)
-        nxt = self._schedule_for(d.year + 1) if d.month == 12 and d.day == 31 else None
+            return DayKind.CLOSURE, (), "", False
+        nxt = self._next_year_for_dec31(d) if d.month == 12 and d.day == 31 else None
         for s in (sched, nxt):
             if s is None:
                 continue
             if d in s.holidays:
-                return DayInfo(
-                    date=d,
-                    kind=DayKind.HOLIDAY,
-                    shifts=(),
-                    name=s.holidays[d],
-                    estimated=s.estimated,
-                )
+                return DayKind.HOLIDAY, (), s.holidays[d], s.estimated
             if d in s.workdays:
-                return DayInfo(
-                    date=d,
-                    kind=DayKind.MAKEUP_WORKDAY,
-                    shifts=makeup,
-                    name=s.workdays[d],
-                    estimated=s.estimated,
-                )
+                return DayKind.MAKEUP_WORKDAY, makeup, s.workdays[d], s.estimated
+        weekly = self.week[d.weekday()]
         est = bool(sched is not None and sched.estimated)
-        kind = DayKind.WORKDAY if weekly else DayKind.WEEKEND
-        return DayInfo(date=d, kind=kind, shifts=weekly, estimated=est)
-
-    def _day_info_safe(self, d: date) -> DayInfo:
-        # 31 Dec peeks at next year's notice; a missing next year must not block this year.
-        try:
-            return self.day_info(d)
-        except CalendarDataMissing as exc:
-            if d.month == 12 and d.day == 31 and exc.year == d.year + 1:
-                return self._replace(on_missing="estimate").day_info(d)
-            raise
+        return (DayKind.WORKDAY if weekly else DayKind.WEEKEND), weekly, "", est
 
     # ---------------------------------------------------------------- timeline
 
     def _build_year(self, year: int) -> tuple[list[tuple[int, int]], bool]:
         zone = self.zone
+        sched = self._schedule_for(year)
+        est = bool(sched is not None and sched.estimated)
         out: list[tuple[int, int]] = []
-        est = False
         d = date(year, 1, 1)
         one = timedelta(days=1)
+        simple = sched is None and not self.closures and not self.extra_open_days
         while d.year == year:
-            info = self._day_info_safe(d)
-            est = est or info.estimated
-            if info.shifts:
+            if simple:
+                shifts = self.week[d.weekday()]
+            else:
+                shifts = self._classify(d, sched)[1]
+            if shifts:
                 midnight = datetime(d.year, d.month, d.day, tzinfo=zone)
-                for s in info.shifts:
-                    a = _to_us(midnight + timedelta(seconds=s.start))
-                    b = _to_us(midnight + timedelta(seconds=s.end))
+                for sh in shifts:
+                    a = _to_us(midnight + timedelta(seconds=sh.start))
+                    b = _to_us(midnight + timedelta(seconds=sh.end))
                     if b > a:  # a shift inside a DST gap can vanish
                         out.append((a, b))
             d += one
@@ -760,11 +760,15 @@ class WorkCalendar(FrozenModel):
         snap = self._snap_for(us)
         target = snap.cum_at(us) + d
         if d > 0:
-            for _ in range(_MAX_EMPTY_YEARS + 1):
-                if snap.cum_end and target <= snap.cum_end[-1]:
+            empty = 0
+            while empty <= _MAX_EMPTY_YEARS:
+                total = snap.cum_end[-1] if snap.cum_end else 0
+                if target <= total:
                     j = bisect_left(snap.cum_end, target)
                     return _from_us(snap.starts[j] + (target - snap.cum[j]), t.tzinfo)  # type: ignore[arg-type]
                 snap = self._ensure(snap.lo, snap.hi + 1)
+                grown = snap.cum_end[-1] if snap.cum_end else 0
+                empty = empty + 1 if grown == total else 0
             raise InputError(
                 f"calendar {self.name!r}: no {duration} of open time within "
                 f"{_MAX_EMPTY_YEARS} years after {t.isoformat()}"
