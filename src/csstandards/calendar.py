@@ -640,10 +640,7 @@ class WorkCalendar(FrozenModel):
         one = timedelta(days=1)
         simple = sched is None and not self.closures and not self.extra_open_days
         while d.year == year:
-            if simple:
-                shifts = self.week[d.weekday()]
-            else:
-                shifts = self._classify(d, sched)[1]
+            shifts = self.week[d.weekday()] if simple else self._classify(d, sched)[1]
             if shifts:
                 midnight = datetime(d.year, d.month, d.day, tzinfo=zone)
                 for sh in shifts:
