@@ -1058,27 +1058,27 @@ def _display(p: Path, base: Path) -> str:
 
 
 def _excerpt(report: LintReport, lf: LintFinding) -> list[str]:
+    """The template-file lines of a finding with carets under exactly its characters."""
     src = report.sources.get(lf.file)
     if src is None:
-        return render_underline(
-            lf.template.text, [s for s in lf.finding.spans] or [Span(start=0, end=0)]
-        )
+        return render_underline(lf.template.text, list(lf.finding.spans) or [Span(start=0, end=0)])
     lines = src.split("\n")
     starts = [0]
     for ln in lines[:-1]:
         starts.append(starts[-1] + len(ln) + 1)
-    spans = []
-    for s in lf.finding.spans or ():
-        a = lf.template.position(s.start)
-        b = lf.template.position(s.end - 1) if s.end > s.start else a
-        start = starts[a[0] - 1] + a[1] - 1
-        end = starts[b[0] - 1] + b[1] - 1 + (1 if s.end > s.start else 0)
-        spans.append(Span(start=start, end=max(start, end)))
+
+    def offset(line: int, col: int) -> int:
+        return starts[min(line, len(starts)) - 1] + col - 1
+
+    spans: list[Span] = []
+    for s in lf.finding.spans:
+        for i in range(s.start, s.end):
+            o = offset(*lf.template.position(i))
+            spans.append(Span(start=o, end=o + 1))
     if not spans:
-        pos = starts[lf.line - 1] + lf.col - 1
-        spans = [Span(start=pos, end=pos)]
-    out = render_underline(src, spans, prefix="    ")
-    return out
+        o = offset(lf.line, lf.col)
+        spans = [Span(start=o, end=o)]
+    return render_underline(src, spans, prefix="    ")
 
 
 def format_text(report: LintReport, *, lang: str = "both") -> str:
