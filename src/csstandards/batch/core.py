@@ -191,18 +191,22 @@ def _peer(module: str, name: str) -> Checker:
     return fn
 
 
+def _missing(v: Any) -> bool:
+    """None, NaN, pandas NA/NaT or a blank string."""
+    if v is None:
+        return True
+    if isinstance(v, str):
+        return not v.strip()
+    if isinstance(v, float):
+        return math.isnan(v)
+    return type(v).__name__ in ("NAType", "NaTType")
+
+
 def _get(rec: Mapping[str, Any], names: tuple[str, ...]) -> Any:
     for n in names:
         if n in rec:
             v = rec[n]
-            if v is None:
-                return None
-            if isinstance(v, float) and math.isnan(v):
-                return None
-            if isinstance(v, str) and not v.strip():
-                return None
-            return v
-        # not present: try the next alias
+            return None if _missing(v) else v
     return None
 
 
@@ -500,7 +504,10 @@ def _failed(job: _Job, raw: RawRecord, fieldname: str | None, problem: str) -> d
         out.update(key_issues=[])
     if raw.data is not None:
         lk = job.lookup()
-        out["id"] = _text(_get(raw.data, lk["id"]))
+        for name in ("id", "agent", "template_id", "customer", "product"):
+            if name in out:
+                out[name] = _text(_get(raw.data, lk[name]))
+        out["channel"] = _channel(_get(raw.data, lk["channel"]))
     out["error"] = {"row": raw.row, "line": raw.line, "field": fieldname, "reason": problem}
     return out
 

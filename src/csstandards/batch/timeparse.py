@@ -73,6 +73,12 @@ def parse_timestamp(value: object, tz: str | tzinfo = DEFAULT_TZ) -> datetime | 
     zone = resolve_zone(tz) if isinstance(tz, str) else tz
     if value is None:
         return None
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        if type(value).__name__ == "datetime64":
+            value = value.astype("datetime64[us]")  # type: ignore[attr-defined]
+        value = value.item()  # numpy scalars (epoch ints from a DataFrame, datetime64)
+        if value is None:  # NaT
+            return None
     if isinstance(value, datetime):
         if value != value:  # pandas NaT
             return None
