@@ -516,6 +516,8 @@ def parse_target(text: str, *, where: str = "target") -> Target:
 
 def _fmt_td(td: timedelta) -> str:
     s = td.total_seconds()
+    if abs(s) < 120:
+        return f"{s:g}s"
     if s % 3600 == 0:
         return f"{s / 3600:g}h"
     if s % 60 == 0:
