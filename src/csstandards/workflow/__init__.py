@@ -2,6 +2,8 @@
 
 * :mod:`.consultation` — 受理 → 确认 → 解答 → 跟进 (standard 001 §2);
 * :mod:`.case` — 接收记录 → 分类评估 → 分派处理 → 沟通反馈 → 分析改进 → 闭环跟踪 (002 二(二));
+* :mod:`.checks` / :mod:`.case_checks` — the standards checked on a log (rules W1xx);
+* :mod:`.sla_bridge` — SLA clocks of a workflow through :mod:`csstandards.sla`;
 * :mod:`._machine` — the small typed state-machine core both are built on.
 
 The log is the truth: every state is derived by replaying events; an illegal event raises
@@ -33,6 +35,32 @@ from .case import (
     WorkStarted,
     replay_case,
 )
+from .case_checks import (
+    CasePolicy,
+    CaseReport,
+    Classifier,
+    Recurrence,
+    Routing,
+    RoutingDecision,
+    assess_case,
+    assessment_from_feedback,
+    check_case,
+    default_routing,
+    detect_recurrence,
+    next_progress_due,
+    route,
+)
+from .checks import (
+    Claim,
+    ConsultationReport,
+    FactCheck,
+    KnowledgeBase,
+    SlotEvidence,
+    auto_reply_acknowledges,
+    check_consultation,
+    extract_claims,
+    fact_table,
+)
 from .consultation import (
     CONSULTATION_TABLE,
     AgentMessage,
@@ -56,6 +84,13 @@ from .consultation import (
     Slot,
     replay_consultation,
 )
+from .sla_bridge import (
+    case_clocks,
+    case_sla_policy,
+    case_ticket_events,
+    consultation_clocks,
+    consultation_ticket_events,
+)
 
 __all__ = [
     "CASE_TABLE",
@@ -72,9 +107,13 @@ __all__ = [
     "CaseClosed",
     "CaseEvent",
     "CaseEventKind",
+    "CasePolicy",
     "CaseReopened",
+    "CaseReport",
     "CaseStage",
     "CaseState",
+    "Claim",
+    "Classifier",
     "CloseReason",
     "Closed",
     "ConsultEvent",
@@ -83,23 +122,46 @@ __all__ = [
     "ConsultState",
     "Consultation",
     "ConsultationPolicy",
+    "ConsultationReport",
     "CustomerMessage",
+    "FactCheck",
     "FeedbackCase",
     "FollowUpDone",
     "FollowUpScheduled",
     "Importance",
+    "KnowledgeBase",
     "NeedConfirmed",
     "ProgressUpdated",
     "QuestionAsked",
     "Recorded",
+    "Recurrence",
     "Refusal",
     "Reopened",
     "Resolved",
     "ResultCommunicated",
+    "Routing",
+    "RoutingDecision",
     "Slot",
+    "SlotEvidence",
     "Transition",
     "TransitionTable",
     "WorkStarted",
+    "assess_case",
+    "assessment_from_feedback",
+    "auto_reply_acknowledges",
+    "case_clocks",
+    "case_sla_policy",
+    "case_ticket_events",
+    "check_case",
+    "check_consultation",
+    "consultation_clocks",
+    "consultation_ticket_events",
+    "default_routing",
+    "detect_recurrence",
+    "extract_claims",
+    "fact_table",
+    "next_progress_due",
     "replay_case",
     "replay_consultation",
+    "route",
 ]

@@ -310,14 +310,15 @@ def _record_complete(state: CaseState, ev: CaseEvent) -> Refusal | None:
     if not isinstance(ev, Recorded):
         return None
     missing = [
-        zh
+        (name, zh)
         for name, zh in (("customer", "客户信息"), ("description", "问题描述"), ("demand", "诉求"))
         if not str(getattr(ev, name)).strip()
     ]
     if missing:
         return Refusal(
-            "记录不完整,缺少:" + "、".join(missing),
-            "the record lacks required fields (002 二(二)1): " + ", ".join(missing),
+            "记录不完整,缺少:" + "、".join(zh for _, zh in missing),
+            "the record lacks required fields (002 二(二)1): "
+            + ", ".join(name for name, _ in missing),
         )
     if ev.received_at > ev.at:
         return Refusal("反馈时间不能晚于记录时间", "the feedback time is after the recording time")

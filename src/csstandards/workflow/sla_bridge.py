@@ -98,6 +98,8 @@ def consultation_ticket_events(
     answered = False
     stage = ConsultStage.ACCEPT
     for ev, st in zip(c.events, consultation_stages(c), strict=True):
+        if not opened and not isinstance(ev, CustomerMessage):
+            continue  # nothing is timed before the customer's first message
         if isinstance(ev, CustomerMessage):
             if not opened:
                 out.append(TicketEvent(kind=EventKind.OPENED, at=ev.at))
