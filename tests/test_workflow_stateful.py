@@ -57,7 +57,7 @@ from csstandards.workflow import (
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 SETTINGS = settings(
-    max_examples=60,
+    max_examples=40,
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
@@ -212,7 +212,7 @@ CASE_EVENTS: list[tuple[str, CaseMaker]] = [
             demand="换新",
             channel=Channel.ONLINE_CHAT,
         ),
-    ),  # fmt: skip
+    ),
     (
         "assess",
         lambda t, k: Assessed(
