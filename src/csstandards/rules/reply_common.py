@@ -148,6 +148,29 @@ def positive_hits(ctx: ReplyContext, *lists: str) -> list[LexiconHit]:
     return ctx.cached("pos:" + ",".join(lists), compute)
 
 
+_ACTION = ("已", "会", "将", "正在", "马上", "立即", "立刻", "为您", "给您", "帮您", "替您", "可以",
+           "安排", "直接", "这就", "现在")  # fmt: skip
+
+
+def plan_hits(ctx: ReplyContext) -> list[LexiconHit]:
+    """Solution cues that state a plan for this customer: an action phrase (已为您补发), or a
+    remedy word (退款, 补发) in a sentence that acts on it (会/已/安排 …) or gives a time.
+    A remedy merely named as the topic (退款流程需要时间) is not a plan."""
+
+    def compute() -> list[LexiconHit]:
+        a = ctx.reply
+        times = time_spans(ctx)
+        out = []
+        for h in positive_hits(ctx, "solution"):
+            ss, se = _sentence_of(ctx, h.start)
+            sent = a.text[ss:se]
+            if any(m in sent for m in _ACTION) or any(ss <= t < se for t, _ in times):
+                out.append(h)
+        return out
+
+    return ctx.cached("plan", compute)
+
+
 # -- concrete time -----------------------------------------------------------------------
 
 _TIME = re.compile(
@@ -325,6 +348,7 @@ def review_issues(ctx: ReplyContext) -> list[Issue]:
                 out.append(Issue(label, frozenset(phrases), cue, problem=True))
         groups, matcher = _topic_table()
         seen: set[str] = set()
+        details = review_bigrams(ctx)
         for m in matcher.find(ctx.review.norm):
             for topic in m.payloads:
                 if topic not in seen:
@@ -339,9 +363,18 @@ def review_issues(ctx: ReplyContext) -> list[Issue]:
                             problem=topic in _PROBLEM_TOPICS,
                         )
                     )
+        if not out and len(details) >= 2:
+            # no known topic: the review's own specific wording is the point to address
+            out.append(Issue("detail", details, "、".join(sorted(details)[:3]), problem=True))
         return out
 
     return ctx.cached("issues", compute)
+
+
+@lru_cache(maxsize=1)
+def _ignored_group_phrases() -> frozenset[str]:
+    data = load_file("reply_tables.toml").get("issues", {})
+    return frozenset(str(p) for p in data.get("ignore_group_phrases", ()))
 
 
 def _group_phrases(group: Any) -> tuple[str, ...]:
@@ -351,7 +384,10 @@ def _group_phrases(group: Any) -> tuple[str, ...]:
     if taxonomy is None:
         return ()
     try:
-        return tuple(str(p) for p in taxonomy().group_phrases(group))
+        ignore = _ignored_group_phrases()
+        return tuple(
+            str(p) for p in taxonomy().group_phrases(group) if str(p) and str(p) not in ignore
+        )
     except Exception:
         return ()
 
@@ -385,8 +421,9 @@ def addressed_issues(ctx: ReplyContext) -> tuple[list[Issue], list[Issue]]:
         remedy = any(r in h.phrase for h in positive_hits(ctx, "solution") for r in _REMEDY)
         done: list[Issue] = []
         missed: list[Issue] = []
+        echoed = any(b in text for b in review_bigrams(ctx))
         for issue in issues:
-            if any(p in text for p in issue.phrases) or (issue.problem and remedy):
+            if echoed or any(p in text for p in issue.phrases) or (issue.problem and remedy):
                 done.append(issue)
             else:
                 missed.append(issue)

@@ -13,6 +13,7 @@ from .base import Rule, bad, good, rule
 from .context import ReplyContext
 from .reply_common import (
     addressed_issues,
+    blamed_sentences,
     content_residual,
     echoes_review,
     has_concrete_time,
@@ -26,7 +27,7 @@ NEG = Rating.NEGATIVE
 NEU = Rating.NEUTRAL
 POS = Rating.POSITIVE
 
-_TEMPLATE_COVER = ("template_boilerplate", "reply_filler", "thanks", "invitation")
+_TEMPLATE_COVER = ("template_boilerplate", "reply_filler", "thanks", "invitation", "vague_time")
 _ACK_COVER = ("acknowledgement", "thanks", "reply_filler", "template_boilerplate")
 _THANKS_WORDS = frozenset({"谢谢", "感谢", "多谢"})
 
@@ -35,9 +36,10 @@ def _core_acks(ctx: ReplyContext) -> list[tuple[int, int, str]]:
     """Bare acknowledgements (已收到, 知道了) not part of a longer filler or template phrase."""
     a = ctx.reply
     shells = [(h.start, h.end) for h in a.hits_of("reply_filler", "template_boilerplate")]
+    blamed = blamed_sentences(ctx)
     out = []
     for s, e, p in live_hits(ctx, "acknowledgement", negatable=False):
-        if p in _THANKS_WORDS:
+        if p in _THANKS_WORDS or any(bs <= s < be for bs, be in blamed):
             continue
         if any(ss <= s and e <= se and (se - ss) > (e - s) for ss, se in shells):
             continue
@@ -109,7 +111,7 @@ def is_dismissive(ctx: ReplyContext) -> bool:
 )
 def generic_template(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     a = ctx.reply
-    hits = positive_hits(ctx, "template_boilerplate", "thanks")
+    hits = positive_hits(ctx, "template_boilerplate", "thanks", "invitation")
     if not hits or is_dismissive(ctx):
         return
     _, residual = content_residual(ctx, _TEMPLATE_COVER)

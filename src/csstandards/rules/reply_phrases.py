@@ -83,7 +83,11 @@ def deflect_to_manual(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     hits = live_hits(ctx, "deflect_to_manual")
     if not hits or a.has("explains"):
         return
+    owned = a.hits_of("takes_responsibility")
     for start, end, phrase in hits:
+        sent = next((s for s in a.sentences if s.start <= start < s.end), None)
+        if sent and any(sent.start <= h.start < sent.end for h in owned):
+            continue  # 客服让您自己看说明书是我们不对: reported and owned, not a deflection
         yield r.finding(spans=[a.span(start, end)], cue=phrase)
 
 

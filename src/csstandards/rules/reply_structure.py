@@ -12,6 +12,7 @@ from .context import ReplyContext
 from .reply_common import (
     echoes_review,
     has_concrete_time,
+    plan_hits,
     positive_hits,
     rating_of,
     review_is_specific,
@@ -26,9 +27,7 @@ _STRONG = ("已", "为您", "给您", "帮您", "替您", "正在", "马上", "�
 
 def _strong_solutions(ctx: ReplyContext) -> list[LexiconHit]:
     """Solution cues that are actions for this customer (已为您…, 帮您…), not topic nouns."""
-    return [
-        h for h in positive_hits(ctx, "solution") if any(m in h.phrase for m in _STRONG)
-    ] or positive_hits(ctx, "solution")
+    return [h for h in plan_hits(ctx) if any(m in h.phrase for m in _STRONG)] or plan_hits(ctx)
 
 
 def concrete_improvements(ctx: ReplyContext) -> list[LexiconHit]:
@@ -36,10 +35,12 @@ def concrete_improvements(ctx: ReplyContext) -> list[LexiconHit]:
 
     def compute() -> list[LexiconHit]:
         shells = [(h.start, h.end) for h in positive_hits(ctx, "template_boilerplate")]
+        promises = [(h.start, h.end) for h in ctx.reply.hits_of("over_promise")]
         return [
             h
             for h in positive_hits(ctx, "improvement")
             if not any(s <= h.start and h.end <= e for s, e in shells)
+            and not any(s < h.end and h.start < e for s, e in promises)
         ]
 
     return ctx.cached("improvements", compute)
@@ -104,7 +105,7 @@ def missing_empathy(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     ],
 )
 def missing_solution(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
-    if rating_of(ctx) is not NEG or positive_hits(ctx, "solution"):
+    if rating_of(ctx) is not NEG or plan_hits(ctx):
         return
     yield r.finding()
 
@@ -137,7 +138,7 @@ def missing_solution(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 def missing_eta(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     if rating_of(ctx) is not NEG:
         return
-    plan = positive_hits(ctx, "solution")
+    plan = plan_hits(ctx)
     if not plan or has_concrete_time(ctx):
         return
     a = ctx.reply
