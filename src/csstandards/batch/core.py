@@ -356,7 +356,27 @@ def _sla(
         out["sla_met"] = not sla.is_late(d, replied_at)
 
 
-def _score_reply(job: _Job, raw: RawRecord) -> dict[str, Any]:
+@dataclass
+class _Prepared:
+    out: dict[str, Any]
+    reply: str
+    review: str | None
+    rating: Rating | None
+    stars: float | None
+    reviewed_at: datetime | None
+    replied_at: datetime | None
+
+    def kwargs(self) -> dict[str, Any]:
+        return {
+            "review": self.review,
+            "rating": self.rating,
+            "reviewed_at": self.reviewed_at,
+            "replied_at": self.replied_at,
+        }
+
+
+def _prepare_reply(job: _Job, raw: RawRecord) -> _Prepared:
+    """Read and validate one reply record (raises :class:`RecordError`)."""
     row = raw.row
     out: dict[str, Any] = dict.fromkeys(REPLY_COLUMNS)
     out["row"] = row
@@ -394,22 +414,21 @@ def _score_reply(job: _Job, raw: RawRecord) -> dict[str, Any]:
     if reviewed_at and replied_at and replied_at < reviewed_at:
         raise RecordError(row, "replied_at", "the reply is dated before the review (回复早于评价)")
     out["response_hours"] = hours_between(reviewed_at, replied_at)
+    return _Prepared(out, reply, review, rating, stars, reviewed_at, replied_at)
+
+
+def _finish_reply(job: _Job, p: _Prepared, report: Any) -> dict[str, Any]:
+    """Fill the output row from the reply report (and the review's classification)."""
+    out = p.out
     assessment = None
-    if job.classify and review is not None:
+    if job.classify and p.review is not None:
         assessment = job.resolved_classifier()(
-            review,
-            stars=stars,
+            p.review,
+            stars=p.stars,
             channel=out["channel"] if out["channel"] in _CHANNEL_VALUES else None,
             standard=job.standard,
         )
-    report = job.resolved_checker()(
-        reply,
-        review=review,
-        rating=rating,
-        reviewed_at=reviewed_at,
-        replied_at=replied_at,
-        standard=job.standard,
-    )
+    rating = p.rating
     if rating is None:
         rating = getattr(report, "rating", None)
     out["rating"] = _value(rating)
@@ -423,11 +442,10 @@ def _score_reply(job: _Job, raw: RawRecord) -> dict[str, Any]:
     out["n_errors"] = sev.get("error", 0)
     out["n_warnings"] = sev.get("warning", 0)
     out["n_info"] = sev.get("info", 0)
-    ids = [f.rule_id for f in findings]
-    out["rule_ids"] = ids
-    out["findings"] = [finding_dict(f, reply) for f in findings]
-    if reviewed_at is not None and rating is not None:
-        _sla(job, out, reviewed_at, replied_at, Rating(_value(rating)))
+    out["rule_ids"] = [f.rule_id for f in findings]
+    out["findings"] = [finding_dict(f, p.reply) for f in findings]
+    if p.reviewed_at is not None and rating is not None:
+        _sla(job, out, p.reviewed_at, p.replied_at, Rating(_value(rating)))
     if assessment is None:
         assessment = getattr(report, "assessment", None)
     if assessment is not None:
@@ -435,6 +453,44 @@ def _score_reply(job: _Job, raw: RawRecord) -> dict[str, Any]:
     else:
         out["topics"] = []
     return out
+
+
+def _score_reply(job: _Job, raw: RawRecord) -> dict[str, Any]:
+    p = _prepare_reply(job, raw)
+    report = job.resolved_checker()(p.reply, standard=job.standard, **p.kwargs())
+    return _finish_reply(job, p, report)
+
+
+def _score_chunk_shared(job: _Job, chunk: list[RawRecord]) -> list[dict[str, Any]]:
+    """The default checker over a chunk: ``tone.check_replies`` shares rules and lexicon."""
+    rows: list[dict[str, Any] | None] = [None] * len(chunk)
+    ready: list[tuple[int, _Prepared]] = []
+    for i, raw in enumerate(chunk):
+        try:
+            ready.append((i, _prepare_reply(job, raw)))
+        except RecordError as exc:
+            rows[i] = _failed(job, raw, exc.field, exc.problem)
+        except CSStandardsError as exc:
+            rows[i] = _failed(job, raw, None, str(exc))
+    reports: list[Any] | None
+    try:
+        many = _peer("csstandards.tone", "check_replies")
+        reports = many([{"reply": p.reply, **p.kwargs()} for _, p in ready], standard=job.standard)
+    except CSStandardsError:
+        reports = None  # one bad item: fall back to one call per record to isolate it
+    for k, (i, p) in enumerate(ready):
+        try:
+            report = (
+                reports[k]
+                if reports is not None
+                else job.resolved_checker()(p.reply, standard=job.standard, **p.kwargs())
+            )
+            rows[i] = _finish_reply(job, p, report)
+        except RecordError as exc:
+            rows[i] = _failed(job, chunk[i], exc.field, exc.problem)
+        except CSStandardsError as exc:
+            rows[i] = _failed(job, chunk[i], None, str(exc))
+    return [r for r in rows if r is not None]
 
 
 _CHANNEL_VALUES = frozenset(c.value for c in Channel)
@@ -513,6 +569,8 @@ def _failed(job: _Job, raw: RawRecord, fieldname: str | None, problem: str) -> d
 
 
 def _run_chunk_local(job: _Job, chunk: list[RawRecord]) -> list[dict[str, Any]]:
+    if job.kind == "reply" and job.checker is None:
+        return _score_chunk_shared(job, chunk)
     return [_run_one(job, r) for r in chunk]
 
 
@@ -528,7 +586,7 @@ def _worker_init(job: _Job) -> None:
 def _worker_chunk(chunk: list[tuple[int, int | None, Any, str | None]]) -> list[dict[str, Any]]:
     job = _WORKER_JOB
     assert job is not None
-    return [_run_one(job, RawRecord(*t)) for t in chunk]
+    return _run_chunk_local(job, [RawRecord(*t) for t in chunk])
 
 
 def _chunks(records: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord]]:
