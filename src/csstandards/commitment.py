@@ -38,6 +38,7 @@ from .text.normalize import NormalizedText, normalize
 from .text.phrases import PhraseMatcher
 
 if TYPE_CHECKING:
+    from .lexicon import LexiconHit
     from .standard import Standard
     from .text.analysis import Analysis
 
@@ -447,7 +448,9 @@ def parse_chinese_number(text: str) -> float | None:
         return float(text)
     if text == "半":
         return 0.5
-    whole, _, frac = text.partition("点")
+    whole, dot, frac = text.partition("点")
+    if dot and not frac:
+        return None
     if frac:
         if not all(c in d.digits for c in frac):
             return None
@@ -477,8 +480,8 @@ def parse_chinese_number(text: str) -> float | None:
                 total += section * m
                 section, digit, last_mult = 0, None, 10**9
                 continue
-            if m >= last_mult:
-                return None  # 十百
+            if m >= last_mult or (digit is None and m != 10):
+                return None  # 十百, 百十: only 十 may stand without a digit before it
             section += (digit if digit is not None else 1) * m
             digit, last_mult = None, m
     section += digit or 0
@@ -1008,7 +1011,11 @@ def _responsiveness(a: Analysis, doc: CommitmentParse) -> ElementCoverage:
             note_zh=f"可衡量的响应时限覆盖 {len(chans)} 个渠道: {'、'.join(chans)}",
             note_en=f"measurable response targets for {len(chans)} channel(s): {', '.join(chans_en)}",
         )
-    vague = a.hits_of("cm_vague_time")
+    vague: list[LexiconHit] = []
+    for h in sorted(a.hits_of("cm_vague_time"), key=lambda h: (-(h.end - h.start), h.start)):
+        if not any(o.start < h.end and h.start < o.end for o in vague):
+            vague.append(h)
+    vague.sort(key=lambda h: h.start)
     if timed or vague or doc.orphans:
         first = (
             doc.sentences[timed[0][1]].start
