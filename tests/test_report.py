@@ -11,10 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_batch import FAKES
 
 from csstandards.batch import (
-    aggregate,
     compliance,
     finding_frequency,
     recurring_problems,
@@ -24,6 +22,7 @@ from csstandards.batch import (
 )
 from csstandards.batch.cli_support import sample_path
 from csstandards.report import CHART_IDS, build_report
+from test_batch import FAKES
 
 
 def _row(i: int, **kw: Any) -> dict[str, Any]:
@@ -73,7 +72,14 @@ def test_score_distribution_by_agent() -> None:
 
 
 def test_finding_frequency_counts_rows_and_keeps_examples() -> None:
-    f = {"rule_id": "reply.x", "code": "R1", "severity": "error", "message_zh": "m", "message_en": "m", "excerpt": "不归"}
+    f = {
+        "rule_id": "reply.x",
+        "code": "R1",
+        "severity": "error",
+        "message_zh": "m",
+        "message_en": "m",
+        "excerpt": "不归",
+    }
     g = {**f, "rule_id": "reply.y", "code": "R2", "excerpt": "稍后"}
     rows = [_row(1, findings=[f, f]), _row(2, findings=[f, g]), _row(3, findings=[])]
     top = finding_frequency(rows)
@@ -90,7 +96,11 @@ def test_topic_trends_by_month_and_week() -> None:
         _row(4, reviewed_at="2026-12-01T10:00:00+08:00", rating="positive", kind="praise"),
     ]
     month = {(t.topic, t.period): t.count for t in topic_trends(rows)}
-    assert month == {("logistics", "2026-11"): 2, ("refund", "2026-11"): 1, ("logistics", "2026-12"): 1}
+    assert month == {
+        ("logistics", "2026-11"): 2,
+        ("refund", "2026-11"): 1,
+        ("logistics", "2026-12"): 1,
+    }
     week = {(t.topic, t.period) for t in topic_trends(rows, period="week")}
     assert ("logistics", "2026-11-02") in week  # Monday of that week
 
@@ -100,7 +110,12 @@ def test_recurring_problems_after_closure() -> None:
         _row(1, reviewed_at="2026-11-01T10:00:00+08:00", closed_at="2026-11-03T10:00:00+08:00"),
         _row(2, reviewed_at="2026-11-02T10:00:00+08:00"),  # before closure: not a recurrence
         _row(3, reviewed_at="2026-11-10T10:00:00+08:00"),  # 7 days after closure
-        _row(4, customer="c2", reviewed_at="2026-11-01T10:00:00+08:00", closed_at="2026-11-02T10:00:00+08:00"),
+        _row(
+            4,
+            customer="c2",
+            reviewed_at="2026-11-01T10:00:00+08:00",
+            closed_at="2026-11-02T10:00:00+08:00",
+        ),
         _row(5, customer="c2", reviewed_at="2027-01-20T10:00:00+08:00"),  # outside the window
     ]
     rec = recurring_problems(rows, window_days=30)
@@ -112,7 +127,9 @@ def sample_rows() -> list[dict[str, Any]]:
     return score_replies(sample_path(), **FAKES).to_list()
 
 
-def test_report_is_self_contained_and_has_every_chart(sample_rows: list[dict[str, Any]], tmp_path: Path) -> None:
+def test_report_is_self_contained_and_has_every_chart(
+    sample_rows: list[dict[str, Any]], tmp_path: Path
+) -> None:
     rep = build_report(sample_rows, source="sample")
     html = rep.to_html()
     for cid in CHART_IDS:
@@ -126,7 +143,11 @@ def test_report_is_self_contained_and_has_every_chart(sample_rows: list[dict[str
     assert all(f"id='{cid}'" in inline for cid in CHART_IDS) and "<html" not in inline
     agg = rep.aggregates
     assert agg.rows == 600 and agg.failed == 3 and agg.scored == 597
-    assert len(agg.failures) == 3 and {f[2] for f in agg.failures} == {"reply", "replied_at", "stars"}
+    assert len(agg.failures) == 3 and {f[2] for f in agg.failures} == {
+        "reply",
+        "replied_at",
+        "stars",
+    }
     out = rep.save(tmp_path / "r.html")
     assert out.read_text(encoding="utf-8") == html
 
@@ -195,10 +216,14 @@ def render(html_path: Path, png: Path, tmp: Path, chrome: str) -> str:
 
 
 @pytest.mark.slow
-def test_report_renders_in_headless_chromium(sample_rows: list[dict[str, Any]], tmp_path: Path) -> None:
+def test_report_renders_in_headless_chromium(
+    sample_rows: list[dict[str, Any]], tmp_path: Path
+) -> None:
     chrome = _chromium()
     if chrome is None:
-        pytest.skip("chromium is not installed (apt-get install chromium); the screenshot test needs it")
+        pytest.skip(
+            "chromium is not installed (apt-get install chromium); the screenshot test needs it"
+        )
     html_path = tmp_path / "report.html"
     build_report(sample_rows, source="sample").save(html_path)
     png = tmp_path / "report.png"

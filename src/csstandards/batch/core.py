@@ -476,7 +476,7 @@ def _score_chunk_shared(job: _Job, chunk: list[RawRecord]) -> list[dict[str, Any
     try:
         many = _peer("csstandards.tone", "check_replies")
         reports = many([{"reply": p.reply, **p.kwargs()} for _, p in ready], standard=job.standard)
-    except CSStandardsError:
+    except Exception:
         reports = None  # one bad item: fall back to one call per record to isolate it
     for k, (i, p) in enumerate(ready):
         try:
@@ -490,6 +490,8 @@ def _score_chunk_shared(job: _Job, chunk: list[RawRecord]) -> list[dict[str, Any
             rows[i] = _failed(job, chunk[i], exc.field, exc.problem)
         except CSStandardsError as exc:
             rows[i] = _failed(job, chunk[i], None, str(exc))
+        except Exception as exc:  # counted and reported, like any bad row
+            rows[i] = _failed(job, chunk[i], None, f"unexpected {type(exc).__name__}: {exc}")
     return [r for r in rows if r is not None]
 
 
@@ -548,6 +550,8 @@ def _run_one(job: _Job, raw: RawRecord) -> dict[str, Any]:
         return _failed(job, raw, exc.field, exc.problem)
     except CSStandardsError as exc:
         return _failed(job, raw, None, str(exc))
+    except Exception as exc:  # a bug in a checker must not stop a million-row run: count it
+        return _failed(job, raw, None, f"unexpected {type(exc).__name__}: {exc}")
 
 
 def _failed(job: _Job, raw: RawRecord, fieldname: str | None, problem: str) -> dict[str, Any]:
