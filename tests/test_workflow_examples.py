@@ -113,8 +113,15 @@ def test_express_real_need_is_found_through_5w1h() -> None:
 def test_express_interrogation_is_flagged_with_a_softer_rewrite() -> None:
     report = check_consultation(express("您为什么要这么急?"))
     f = next(f for f in report.findings if f.code == "W104")
-    assert f.cue == "您为什么要" and "方便和我说说具体情况吗" in f.suggestion_zh
-    assert f.data["stage"] == "confirm"
+    assert f.cue is not None and "为什么要" in f.cue
+    assert "方便和我说说具体情况吗" in f.suggestion_zh and f.data["stage"] == "confirm"
+    assert f.data["via"] == "R107"  # the reply rule is reused, not duplicated
+    assert not any(g.code == "R107" for g in report.findings)
+    # phrases only the workflow lexicon knows still count, with their own rewrite
+    c = express("您说清楚点,什么时候要?")
+    g = next(g for g in check_consultation(c).findings if g.code == "W104")
+    assert g.cue == "说清楚点" and g.data["via"] == "wf_interrogation"
+    assert "再和我描述一下" in g.data["rewrite"]
 
 
 def test_express_answer_without_confirming_the_need() -> None:

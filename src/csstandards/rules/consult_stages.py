@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..errors import RuleNotFound
-from ..models import Finding, Severity
+from ..models import Finding, Severity, Span
 from ..sla import Metric
 from ..workflow.checks import ConsultationContext, auto_reply_acknowledges
 from ..workflow.consultation import (
@@ -226,24 +226,45 @@ def need_unconfirmed(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
     ],
 )
 def interrogation(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
+    """Questions flagged by the reply rule R107 (reused, not duplicated) plus the workflow's
+    own ``wf_interrogation`` phrases, each with a softer rewrite from the workflow lexicon."""
     from ..workflow.checks import interrogation_rewrite
+    from . import get_registry
+    from .context import ReplyContext
 
+    try:
+        r107: Rule | None = get_registry().get("reply.interrogative")
+    except RuleNotFound:  # pragma: no cover - R107 ships with the tone module
+        r107 = None
     for i, ev in enumerate(ctx.events):
         if not isinstance(ev, QuestionAsked | AgentMessage | AnswerGiven):
             continue
         a = ctx.analysis(i)
-        taken: list[tuple[int, int]] = []
+        taken: list[Span] = []
+        found: list[tuple[Span, str, str]] = []
+        if r107 is not None:
+            for f in r107.run(ReplyContext(reply=a, standard=ctx.standard)):
+                taken.extend(f.spans)
+                found.append((f.spans[0] if f.spans else a.span(0, 0), f.cue or "", f.code))
         for h in a.hits_of("wf_interrogation"):
-            if a.in_quote(h.start, h.end) or any(s <= h.start < e for s, e in taken):
+            span = a.hit_span(h)
+            if a.in_quote(h.start, h.end) or any(t.overlaps(span) for t in taken):
                 continue
-            taken.append((h.start, h.end))
-            rewrite = interrogation_rewrite(h.phrase)
+            taken.append(span)
+            found.append((span, h.phrase, "wf_interrogation"))
+        for span, cue, via in found:
+            rewrite = interrogation_rewrite(cue)
             yield r.finding(
-                spans=[a.hit_span(h)],
-                cue=h.phrase,
+                spans=[span] if len(span) else [],
+                cue=cue,
                 suggestion_zh=f"换一种问法:“{rewrite}”",
                 suggestion_en=f"Ask more softly, e.g. “{rewrite}”",
-                data={"stage": ConsultStage.CONFIRM.value, "event": i, "rewrite": rewrite},
+                data={
+                    "stage": ConsultStage.CONFIRM.value,
+                    "event": i,
+                    "rewrite": rewrite,
+                    "via": via,
+                },
             )
 
 

@@ -2,7 +2,8 @@
 
 :func:`check_consultation` runs every rule of the ``consultation`` family (codes W1xx, in
 ``csstandards/rules/consult_*.py``) plus the reply rules that apply to any agent message
-(R106 deflect-to-manual, R107 interrogative, R108 jargon — when registered), and reports the
+(R106 deflect-to-manual, R108 jargon — when registered; R107 interrogative is reused
+by W104), and reports the
 5W1H slots the conversation established.  A finding about one message carries
 ``data["event"]`` (the index in the log) and spans into *that event's* text.
 """
@@ -380,7 +381,8 @@ class ConsultationReport(FrozenModel):
         return out
 
 
-REPLY_RULES_FOR_AGENTS = ("R106", "R107", "R108")
+# R107 (interrogative) is reused inside W104, which adds the rewrite; not run twice here.
+REPLY_RULES_FOR_AGENTS = ("R106", "R108")
 
 
 def _reply_rule_findings(ctx: ConsultationContext, notes: list[str]) -> list[Finding]:
