@@ -344,8 +344,11 @@ def _load_md(text: str, file: str) -> list[Template]:
     defaults: dict[str, Any] = {}
     sections: list[tuple[int, str, list[tuple[int, str]]]] = []
     fence: str | None = None
+    fence_line = 0
     for i, raw in enumerate(text.split("\n"), start=1):
         fm = _MD_FENCE.match(raw)
+        if fm and fence is None:
+            fence_line = i
         if fence is None and not fm:
             hm = _MD_HEADING.match(raw)
             if hm and len(hm.group(1)) == 2:
@@ -367,7 +370,7 @@ def _load_md(text: str, file: str) -> list[Template]:
                     )
                 _meta_from_directive(d, defaults, file, i)
     if fence is not None:
-        raise TemplateFileError(file, len(text.split("\n")), "unclosed fenced code block")
+        raise TemplateFileError(file, fence_line, "unclosed fenced code block")
     out: list[Template] = []
     for head_line, title, body in sections:
         meta = {**defaults, "samples": dict(defaults.get("samples", {})), "name": title}
@@ -1161,7 +1164,7 @@ SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _uri(path: str) -> str:
-    return quote(path.replace("\\", "/"), safe="/:@-._~")
+    return quote(path.replace("\\", "/"), safe="/@-._~")
 
 
 def format_sarif(report: LintReport) -> str:
