@@ -711,3 +711,31 @@ def test_report_objects_round_trip_json() -> None:
     assert CommitmentReport.model_validate_json(r.model_dump_json()) == r
     clause = r.recovery[0]
     assert RecoveryClause.model_validate_json(clause.model_dump_json()) == clause
+
+
+@pytest.mark.parametrize(
+    "text", ["售后问题48小时内上门。", "退款3个工作日内到账。", "请在收货后7天内申请退换货。"]
+)
+def test_limits_on_other_activities_are_not_flagged_or_parsed(text: str) -> None:
+    r = check_commitment(text)
+    assert (r.findings, r.targets) == ((), ())
+
+
+def test_waiting_time_is_first_response() -> None:
+    t = one("工作时间内,在线咨询平均等待时间不超过1分钟")
+    assert (t.metric, t.aggregate, t.value, t.unit) == (M.FIRST_RESPONSE, Agg.AVERAGE, 1, U.MINUTE)
+    assert one("电话接听等待均不超过15秒").metric is M.PHONE_ANSWER
+
+
+def test_standard_template_placeholders() -> None:
+    text = "电话咨询在X声铃响内接听,电子邮件/在线表单提交的问题在X个工作日内得到初步回复。"
+    found = check_commitment(text).findings
+    assert [f.code for f in found] == ["C102", "C102"]
+    assert one(found[0].data["rewrite"]).metric is M.PHONE_ANSWER
+    assert one(found[1].data["rewrite"]).channel is Channel.EMAIL
+
+
+def test_vague_rewrite_follows_its_own_clause() -> None:
+    found = check_commitment("在线咨询30秒内回复,投诉尽快处理。").findings
+    [f] = [f for f in found if f.code == "C101"]
+    assert f.cue == "尽快" and one(f.data["rewrite"]).metric is M.RESOLUTION

@@ -383,6 +383,7 @@ def _data() -> _Data:
         "metric": {m.value for m in CommitmentMetric},
         "channel": {c.value for c in Channel},
         "scope": {s.value for s in CommitmentScope},
+        "other": {"activity"},
     }
     for kind, allowed in valid.items():
         for name, body in _table(cues, kind).items():
@@ -767,7 +768,8 @@ def _attach(doc: CommitmentParse, q: _Quantity) -> None:
 
             metric = CommitmentMetric(min(ms, key=dist).name)
     if metric is None:
-        doc.orphans.append(_Orphan(q.start, q.end, q.sentence))
+        if not doc.cues_in("other", *region):  # 3个工作日内到账 measures a refund, not service
+            doc.orphans.append(_Orphan(q.start, q.end, q.sentence))
         return
     if metric is CommitmentMetric.FIRST_RESPONSE and any(
         c.name == "negative_review_reply" for c in doc.cues_in("metric", sent.start, sent.end)

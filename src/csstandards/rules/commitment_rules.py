@@ -85,12 +85,13 @@ def _guess(
 ) -> tuple[CommitmentMetric | None, Channel | None]:
     doc = ctx.doc
     metric: CommitmentMetric | None = None
-    ms = [c for c in doc.cues_in("metric", a, b) if c.name != "negative_review_reply"]
-    if any(c.name == "negative_review_reply" for c in doc.cues_in("metric", a, b)):
+    s = doc.sentences[si]
+    found = doc.cues_in("metric", a, b) or doc.cues_in("metric", s.start, s.end)
+    ms = [c for c in found if c.name != "negative_review_reply"]
+    if any(c.name == "negative_review_reply" for c in found):
         metric = CommitmentMetric.NEGATIVE_REVIEW_REPLY
     elif ms:
         metric = CommitmentMetric(ms[0].name)
-    s = doc.sentences[si]
     chans = doc.cues_in("channel", a, b) or doc.cues_in("channel", s.start, s.end)
     channel = Channel(chans[0].name) if chans else None
     if metric is None and channel in (Channel.PHONE, Channel.HOTLINE):
@@ -151,7 +152,7 @@ def vague_promise(ctx: CommitmentContext, r: Rule) -> Iterator[Finding]:
         if _MARKERS.sub("", text[sent.start : sent.end]) in _ELEMENT_NAMES:
             continue  # a heading naming the element of 002 一(二)
         quality = h.list_name == "cm_vague_quality"
-        metric, channel = _guess(ctx, si, sent.start, sent.end)
+        metric, channel = _guess(ctx, si, ca, cb)
         if quality and metric is None:
             metric = CommitmentMetric.RESOLUTION
         example, clause, en = _example(ctx, metric, channel)
@@ -202,8 +203,8 @@ def number_without_unit(ctx: CommitmentContext, r: Rule) -> Iterator[Finding]:
             suggestion_en=r.suggestion_en.format(num=num),
         )
     for a, b, ph in doc.placeholders:
-        si, _, _ = _clause_bounds(ctx, a)
-        metric, channel = _guess(ctx, si, *(_sent(ctx, si))) if si >= 0 else (None, None)
+        si, ca, cb = _clause_bounds(ctx, a)
+        metric, channel = _guess(ctx, si, ca, cb) if si >= 0 else (None, None)
         example, clause, en = _example(ctx, metric, channel)
         yield r.finding(
             spans=[doc.span(a, b)],
@@ -214,11 +215,6 @@ def number_without_unit(ctx: CommitmentContext, r: Rule) -> Iterator[Finding]:
             suggestion_en=f"Fill in a figure you can keep, e.g. '{example}' ({en})",
             data={"rewrite": example},
         )
-
-
-def _sent(ctx: CommitmentContext, si: int) -> tuple[int, int]:
-    s = ctx.doc.sentences[si]
-    return s.start, s.end
 
 
 # ------------------------------------------------------------------------------ C103
