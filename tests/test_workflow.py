@@ -351,3 +351,14 @@ def test_case_json_round_trip() -> None:
     assert back == c and back.state == c.state
     with pytest.raises(InputError):
         FeedbackCase.from_json("{")
+
+
+def test_assess_case_with_the_feedback_classifier_and_routing() -> None:
+    c = FeedbackCase(id="f").apply(record(description="快递太慢了,一周都没到", demand="尽快送到"))
+    ev = assess_case(c, at=h(0.1))
+    a = ev.assessment
+    assert a.source == "classifier" and "logistics" in a.topics
+    assert a.raw["kind"] == a.kind  # the classifier's full output is kept for audit
+    c = c.apply(ev)
+    assert route(c.state.assessment).department == "物流部门"  # type: ignore[arg-type]
+    assert FeedbackCase.from_json(c.to_json()) == c
