@@ -57,7 +57,7 @@ _SENT_WEIGHTS: dict[str, float] = {
     "fb_rhetorical": -1.5,
     "fb_sarcasm": -1.0,
     "fb_grievance": -1.5,
-    "fb_misunderstanding": -0.5,
+    "fb_emotion_furious": -2.0,
     "fb_grievance_cancel": 0.0,
     "fb_not_sentiment": 0.0,
 }
@@ -69,12 +69,12 @@ _NEUTRAL = frozenset({"fb_neutral", "fb_neutral_ok"})
 _LIST_RANK = {name: i for i, name in enumerate(_SENT_WEIGHTS)}
 _DEGREE = {"fb_degree_strong": 1.6, "fb_degree_mid": 1.25, "fb_degree_weak": 0.5}
 _POST_DEGREE = 1.5
-_CONTRAST_AFTER = 1.3
-_CONTRAST_BEFORE = 0.6
+_CONTRAST_AFTER = 1.2
+_CONTRAST_BEFORE = 0.8
 _NEGATED_POS = 0.7  # 不是很好: a negated positive counts 70 % as negative
 _NEGATED_NEG = 0.5  # 没有想象中差: a negated negative counts 50 % as positive
 _SARCASM_QUOTE = -1.5
-_MIXED_RATIO = 0.4  # both sides present and the weaker ≥ 40 % of the stronger → 中评
+_MIXED_RATIO = 0.3  # both sides present and the weaker ≥ 30 % of the stronger → 中评
 _MIXED_MAX = 0.5
 _REPORTED_SPEECH = 0.3  # positive words inside a long quotation (客服说"非常抱歉")
 _NEG_GAP_CHARS = frozenset("很太是那么这么怎么够算特别非常真的有点大都也还再多样得怎")
@@ -216,6 +216,16 @@ def _negators(t: _Text, blocked: list[tuple[int, int]]) -> list[LexiconHit]:
     ]
 
 
+def _rhetorical_affirmation(t: _Text, neg: LexiconHit) -> bool:
+    """这不是强制消费吗? — a 不是 in a 吗-question affirms instead of negating."""
+    if neg.phrase not in ("不是", "并不是", "非"):
+        return False
+    si = t.sentence_index(neg.start)
+    if si < 0 or not t.is_question(si):
+        return False
+    return t.s[t.sentences[si].end - 1] in "吗么"
+
+
 def _negated(t: _Text, start: int, negs: list[LexiconHit]) -> LexiconHit | None:
     """A negator ending at most 3 characters before ``start`` in the same clause."""
     cs, _ = t.clause_bounds(start)
@@ -258,7 +268,9 @@ def _apply_modifiers(t: _Text, cues: list[_Cue], negs: list[LexiconHit]) -> None
         # negation
         if c.source in _NEGATABLE:
             neg = _negated(t, c.start, negs)
-            if neg is not None:
+            if neg is not None and _rhetorical_affirmation(t, neg):
+                c.notes.append(f"反问肯定:{neg.phrase}…吗")
+            elif neg is not None:
                 c.weight = -c.weight * (_NEGATED_POS if c.weight > 0 else _NEGATED_NEG)
                 c.notes.append(f"否定:{neg.phrase}")
         # degree before (adjacent) and after
@@ -671,46 +683,40 @@ def _classify(
             )
         )
     if negativity or emo_hits:
+        feats: list[tuple[str, float, tuple[Span, ...], str]] = []
+        if rating is Rating.NEGATIVE:
+            feats.append(
+                ("差评", 1.0, (), "负面评价本身带有不满 a negative text is at least annoyed")
+            )
+        elif negativity:
+            feats.append(("中评带问题", 0.5, (), "mixed text with a problem"))
         bangs = list(_REPEAT_BANG.finditer(t.s))
-        qs = list(_REPEAT_Q.finditer(t.s))
-        marks = [(b, 1.0, "重复感叹号") for b in bangs[:2]] + [(q, 1.0, "重复问号") for q in qs[:1]]
-        for rm, w, note in marks:
+        for b in bangs[:2]:
+            feats.append((b.group(), 1.0, (t.span(b.start(), b.end()),), "重复感叹号"))
+        if not bangs and "!" in t.s:
+            i = t.s.index("!")
+            feats.append(("!", 0.5, (t.span(i, i + 1),), "感叹号"))
+        for q in list(_REPEAT_Q.finditer(t.s))[:1]:
+            feats.append((q.group(), 1.0, (t.span(q.start(), q.end()),), "重复问号"))
+        for h in t.of("fb_rhetorical", "fb_sarcasm")[:2]:
+            feats.append((h.phrase, 1.0, (t.span(h.start, h.end),), "反问/反讽"))
+        for limit in (3.0, 5.0):
+            if neg >= limit:
+                feats.append((f"neg={neg:.2f}", 1.0, (), f"负面强度 ≥ {limit}"))
+        if grievance:
+            g0 = grievance[0]
+            feats.append((g0.phrase, 1.0, (t.span(g0.start, g0.end),), "投诉升级"))
+        for cue, w, spans, note in feats:
             emo_score += w
             ev.append(
                 Evidence(
                     field="emotion",
-                    value="punctuation",
-                    cue=rm.group(),
-                    spans=(t.span(rm.start(), rm.end()),),
+                    value="feature",
+                    cue=cue,
+                    spans=spans,
                     weight=w,
                     source=SOURCE,
                     note=note,
-                )
-            )
-        for limit in (2.0, 4.0):
-            if neg >= limit:
-                emo_score += 1.0
-                ev.append(
-                    Evidence(
-                        field="emotion",
-                        value="negativity",
-                        cue=f"neg={neg:.2f}",
-                        weight=1.0,
-                        source=SOURCE,
-                        note=f"负面强度 ≥ {limit}",
-                    )
-                )
-        if grievance:
-            emo_score += 1.0
-            ev.append(
-                Evidence(
-                    field="emotion",
-                    value="escalation",
-                    cue=grievance[0].phrase,
-                    spans=(t.span(grievance[0].start, grievance[0].end),),
-                    weight=1.0,
-                    source=SOURCE,
-                    note="投诉升级",
                 )
             )
     emotion = next((lvl for lim, lvl in _EMOTION_LEVELS if emo_score >= lim), EmotionLevel.CALM)
@@ -740,7 +746,7 @@ def _classify(
         )
 
     if kind in (FeedbackKind.COMPLAINT, FeedbackKind.GRIEVANCE):
-        base = IssueSeverity.MEDIUM if neg >= 1.0 or negative_issues else IssueSeverity.LOW
+        base = IssueSeverity.MEDIUM if rating is Rating.NEGATIVE else IssueSeverity.LOW
         _raise_sev(base, f"neg={neg:.2f}", (), "抱怨的基本严重程度")
     if kind is FeedbackKind.GRIEVANCE:
         _raise_sev(
@@ -749,12 +755,15 @@ def _classify(
             (t.span(grievance[0].start, grievance[0].end),),
             "正式投诉",
         )
+    # praise (the problem was solved or is minor) keeps only critical matters
+    floor = IssueSeverity.CRITICAL if kind is FeedbackKind.PRAISE else IssueSeverity.LOW
     for k, sev in negative_issues:
-        if sev is not None:
+        if sev is not None and sev.rank >= floor.rank:
             _raise_sev(sev, k.cue, k.spans, f"问题组 {k.group}")
     if negativity:
         for h, lvl in sev_cues:
-            _raise_sev(lvl, h.phrase, (t.span(h.start, h.end),), h.list_name)
+            if lvl.rank >= floor.rank:
+                _raise_sev(lvl, h.phrase, (t.span(h.start, h.end),), h.list_name)
     if not sev_notes:
         sev_notes.append(
             Evidence(
