@@ -76,6 +76,7 @@ _NEGATED_NEG = 0.5  # 没有想象中差: a negated negative counts 50 % as posi
 _SARCASM_QUOTE = -1.5
 _MIXED_RATIO = 0.3  # both sides present and the weaker ≥ 30 % of the stronger → 中评
 _MIXED_MAX = 0.5
+_DEFAULT_TOPIC = "quality"
 _REPORTED_SPEECH = 0.3  # positive words inside a long quotation (客服说"非常抱歉")
 _NEG_GAP_CHARS = frozenset("很太是那么这么怎么够算特别非常真的有点大都也还再多样得怎")
 _EMOTION_WEIGHTS = {"fb_emotion_mild": 1.0, "fb_emotion_angry": 2.0, "fb_emotion_furious": 4.0}
@@ -525,12 +526,16 @@ def _classify(
     contrast = t.of("fb_contrast")
     topic_ids: dict[str, int] = {}
     for s0, e0, tid, _ in aspects:
+        si = t.sentence_index(s0)
+        if si >= 0:
+            sent = t.sentences[si]
+            if any(sent.start <= c.start < sent.end and c.weight != 0.0 for c in cues):
+                topic_ids.setdefault(tid, s0)  # an aspect discussed with an opinion
         ci = t.clause_index(s0)
         cs, ce = t.clause_bounds(s0)
         in_clause = [c for c in cues if cs <= c.start < ce and c.weight != 0.0]
         if not in_clause:
             continue
-        topic_ids.setdefault(tid, s0)
         td = tax.topics[tid]
         have = clause_groups.get(ci, set())
         c = min(in_clause, key=lambda x: min(abs(x.start - e0), abs(s0 - x.end)))
@@ -598,6 +603,8 @@ def _classify(
         if k.topic not in topic_ids or topic_ids[k.topic] > pos_k:
             topic_ids[k.topic] = pos_k
     ordered = sorted(topic_ids, key=lambda x: topic_ids[x])
+    if not ordered and any(c.weight != 0.0 for c in cues) and _DEFAULT_TOPIC in tax.topics:
+        ordered = [_DEFAULT_TOPIC]  # an opinion with no named aspect is about the product itself
     if not ordered and "other" in tax.topics:
         ordered = ["other"]
     topics = tuple(tax.topic(x) for x in ordered)
@@ -919,6 +926,20 @@ def _classify(
                 cue=mis[0].phrase,
                 source=SOURCE,
                 note="误解→沟通",
+            )
+        )
+    elif kind is FeedbackKind.PRAISE:
+        ev.append(Evidence(field="root_cause", value="", cue="", source=SOURCE, note="表扬 praise"))
+    elif comm := t.of("fb_communication"):
+        root = RootCause.COMMUNICATION
+        ev.append(
+            Evidence(
+                field="root_cause",
+                value=root.value,
+                cue=comm[0].phrase,
+                spans=(t.span(comm[0].start, comm[0].end),),
+                source=f"{SOURCE}:fb_communication",
+                note="未告知/说明不清 → 沟通",
             )
         )
     elif negative_issues:
