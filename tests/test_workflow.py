@@ -362,3 +362,39 @@ def test_assess_case_with_the_feedback_classifier_and_routing() -> None:
     c = c.apply(ev)
     assert route(c.state.assessment).department == "物流部门"  # type: ignore[arg-type]
     assert FeedbackCase.from_json(c.to_json()) == c
+
+
+def test_model_copy_never_reuses_a_stale_state() -> None:
+    c = Consultation(id="c").extend(
+        [CustomerMessage(at=s(0), text="x"), AnswerGiven(at=s(5), text="y")]
+    )
+    assert c.stage is ConsultStage.FOLLOW_UP
+    shorter = c.model_copy(update={"events": c.events[:1]})
+    assert shorter.stage is ConsultStage.ACCEPT and shorter.state == replay_consultation(
+        shorter.events
+    )
+    case = FeedbackCase(id="f").extend([record(), Assessed(at=h(0.1), assessment=complaint())])
+    assert case.model_copy(update={"events": case.events[:1]}).stage is CaseStage.RECEIVED
+
+
+def test_record_notes_of_earlier_consultations_should_be_mentioned() -> None:
+    from csstandards.workflow import check_consultation
+
+    earlier = Consultation(id="old", customer="李").extend(
+        [
+            CustomerMessage(at=s(0), text="APP闪退"),
+            NeedConfirmed(at=s(5), need="闪退", complex=True),
+            AnswerGiven(at=s(9), text="已提交排查"),
+            Closed(at=s(20), record_note="APP闪退已提交技术部"),
+        ]
+    )
+
+    def now(reply: str, customer: str = "李") -> set[str]:
+        c = Consultation(id="new", customer=customer).extend(
+            [CustomerMessage(at=h(48), text="在吗"), AgentMessage(at=h(48.001), text=reply)]
+        )
+        return {f.code for f in check_consultation(c, history=[earlier]).findings}
+
+    assert "W110" in now("您好,请问有什么可以帮您?")
+    assert "W110" not in now("您好!上次您说的APP闪退问题,已经修复了。")
+    assert "W110" not in now("您好,请问有什么可以帮您?", customer="赵")

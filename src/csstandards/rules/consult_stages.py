@@ -516,7 +516,13 @@ def record_note(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
     if st.complex and not st.record_notes and st.answers:
         yield r.finding(data={"stage": ConsultStage.FOLLOW_UP.value})
     # notes of earlier consultations should be mentioned this time (下次咨询时主动提及)
-    earlier = [n for c in ctx.history for n in c.state.record_notes]
+    me = ctx.consultation.customer
+    earlier = [
+        n
+        for c in ctx.history
+        if c.id != ctx.consultation.id and (not me or not c.customer or c.customer == me)
+        for n in c.state.record_notes
+    ]
     if not earlier:
         return
     agent = [

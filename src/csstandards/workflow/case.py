@@ -455,13 +455,16 @@ class FeedbackCase(FrozenModel):
     id: str
     complex: bool = False  # owes progress updates at the policy's cadence (003 二(三))
     events: tuple[CaseEvent, ...] = ()
-    _state: CaseState | None = PrivateAttr(default=None)
+    _cache: tuple[object, CaseState] | None = PrivateAttr(default=None)  # (events, state)
 
     @property
     def state(self) -> CaseState:
-        if self._state is None:
-            self._state = replay(CASE_TABLE, _reduce, CaseState(), self.events)
-        return self._state
+        cache = self._cache
+        if cache is not None and cache[0] is self.events:
+            return cache[1]
+        state = replay(CASE_TABLE, _reduce, CaseState(), self.events)
+        self._cache = (self.events, state)
+        return state
 
     @property
     def stage(self) -> CaseStage:
@@ -477,7 +480,7 @@ class FeedbackCase(FrozenModel):
         """A new case with ``event`` appended; raises and changes nothing if illegal."""
         new_state = advance(CASE_TABLE, _reduce, self.state, event, len(self.events))
         out = self.model_copy(update={"events": (*self.events, event)})
-        out._state = new_state
+        out._cache = (out.events, new_state)
         return out
 
     def extend(self, events: Iterable[CaseEvent]) -> FeedbackCase:

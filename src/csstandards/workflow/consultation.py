@@ -500,17 +500,20 @@ class Consultation(FrozenModel):
     customer: str = ""
     policy: ConsultationPolicy = ConsultationPolicy()
     events: tuple[ConsultEvent, ...] = ()
-    _state: ConsultState | None = PrivateAttr(default=None)
+    # cache of the derived state, keyed by the very tuple of events and policy it was derived
+    # from, so a model_copy(update=...) never reuses a stale state
+    _cache: tuple[object, object, ConsultState] | None = PrivateAttr(default=None)
 
     # -- derived ----------------------------------------------------------------------------
     @property
     def state(self) -> ConsultState:
         """The state derived by replaying the log (cached on this immutable object)."""
-        if self._state is None:
-            self._state = replay(
-                CONSULTATION_TABLE, _reducer(self.policy), ConsultState(), self.events
-            )
-        return self._state
+        cache = self._cache
+        if cache is not None and cache[0] is self.events and cache[1] is self.policy:
+            return cache[2]
+        state = replay(CONSULTATION_TABLE, _reducer(self.policy), ConsultState(), self.events)
+        self._cache = (self.events, self.policy, state)
+        return state
 
     @property
     def stage(self) -> ConsultStage:
@@ -531,7 +534,7 @@ class Consultation(FrozenModel):
             CONSULTATION_TABLE, _reducer(self.policy), self.state, event, len(self.events)
         )
         out = self.model_copy(update={"events": (*self.events, event)})
-        out._state = new_state
+        out._cache = (out.events, out.policy, new_state)
         return out
 
     def extend(self, events: Iterable[ConsultEvent]) -> Consultation:
