@@ -956,7 +956,7 @@ def _classify(
                 note=f"问题组 {k0.group} → 主题 {k0.topic}",
             )
         )
-    elif kind is not FeedbackKind.PRAISE and topics and topics[0].id != "other":
+    elif topics and topics[0].id != "other":
         root = tax.topics[topics[0].id].root_cause
         ev.append(
             Evidence(
