@@ -262,6 +262,6 @@ def rule(
             examples=tuple(examples),
             check=fn,
         )
-        return (registry or REGISTRY).register(r)
+        return (registry if registry is not None else REGISTRY).register(r)
 
     return wrap
