@@ -164,7 +164,11 @@ def plan_hits(ctx: ReplyContext) -> list[LexiconHit]:
         for h in positive_hits(ctx, "solution"):
             ss, se = _sentence_of(ctx, h.start)
             sent = a.text[ss:se]
-            if any(m in sent for m in _ACTION) or any(ss <= t < se for t, _ in times):
+            if (
+                "您" in h.phrase
+                or any(m in sent for m in _ACTION)
+                or any(ss <= t < se for t, _ in times)
+            ):
                 out.append(h)
         return out
 
@@ -312,6 +316,10 @@ def _generic_bigrams() -> frozenset[str]:
     return frozenset(load_file("reply_tables.toml").get("echo", {}).get("generic", ()))
 
 
+#: function characters: a bigram containing one is a cross-word accident (量很, 好很), not a detail
+_BIGRAM_STOP = frozenset(
+    "很也都了的是就还太真挺蛮超么吗呢啊吧呀哦啦着过得地和与及或而但又在有我你您他她它们这那个些"
+)
 _CJK2 = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 
 
@@ -323,7 +331,9 @@ def review_bigrams(ctx: ReplyContext) -> frozenset[str]:
             return frozenset()
         generic = _generic_bigrams()
         return frozenset(
-            b for b in (m.group(1) for m in _CJK2.finditer(ctx.review.text)) if b not in generic
+            b
+            for b in (m.group(1) for m in _CJK2.finditer(ctx.review.text))
+            if b not in generic and _BIGRAM_STOP.isdisjoint(b)
         )
 
     return ctx.cached("review_bigrams", compute)
@@ -408,7 +418,10 @@ def _reply_visible_text(ctx: ReplyContext) -> str:
     return ctx.cached("visible", compute)
 
 
-_REMEDY = ("补发", "退款", "换货", "换新", "维修", "重新发", "重发", "退货", "赔付", "赔偿", "返修")
+_REMEDY = (
+    "补发", "退款", "换货", "换新", "维修", "重新发", "重发", "退货", "赔", "返修", "核实",
+    "查询", "上门", "排查", "帮您查", "为您查",
+)  # fmt: skip
 
 
 def addressed_issues(ctx: ReplyContext) -> tuple[list[Issue], list[Issue]]:
@@ -437,7 +450,19 @@ def echoes_review(ctx: ReplyContext) -> bool:
 
     def compute() -> bool:
         text = _reply_visible_text(ctx)
-        if any(b in text for b in review_bigrams(ctx)):
+        bigrams = review_bigrams(ctx)
+        if any(b in text for b in bigrams):
+            return True
+        # compounds share morphemes (粽子 / 鲜肉粽): two detail characters in common count
+        chars = {c for b in bigrams for c in b}
+        chars.update(
+            c
+            for i in review_issues(ctx)
+            if i.label != "detail"
+            for c in i.cue
+            if c not in _BIGRAM_STOP
+        )
+        if sum(1 for c in chars if c in text) >= 2:
             return True
         return any(any(p in text for p in i.phrases) for i in review_issues(ctx))
 
@@ -445,5 +470,15 @@ def echoes_review(ctx: ReplyContext) -> bool:
 
 
 def review_is_specific(ctx: ReplyContext) -> bool:
-    """Whether the review says something specific (a topic or a non-generic detail)."""
-    return bool(review_issues(ctx)) or len(review_bigrams(ctx)) >= 2
+    """Whether the review says something specific (a non-generic topic or detail)."""
+    return len(review_bigrams(ctx)) >= 2 or any(
+        i.label != "detail" and not _generic_phrase(i.cue) for i in review_issues(ctx)
+    )
+
+
+def _generic_phrase(phrase: str) -> bool:
+    """Whether a cue says nothing specific: each of its bigrams is generic praise or an
+    accident across words (质量很好, 很满意)."""
+    generic = _generic_bigrams()
+    grams = [phrase[i : i + 2] for i in range(len(phrase) - 1)] or [phrase]
+    return all(g in generic or not _BIGRAM_STOP.isdisjoint(g) for g in grams)

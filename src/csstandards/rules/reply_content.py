@@ -20,6 +20,7 @@ from .reply_common import (
     live_hits,
     positive_hits,
     rating_of,
+    review_is_specific,
     review_issues,
 )
 
@@ -82,7 +83,9 @@ def is_dismissive(ctx: ReplyContext) -> bool:
     examples=[
         bad("感谢您的支持!", review="产品包装有破损但客服及时补发", rating=NEU),
         bad("非常抱歉给您带来不便,我们会努力改进。", review="产品用了一周坏了", rating=NEG),
-        bad("亲,感谢您的评价,祝您生活愉快,欢迎再次光临~", review="还不错", rating=POS),
+        bad(
+            "亲,感谢您的评价,祝您生活愉快,欢迎再次光临~", review="宝贝收到了,包装很用心", rating=POS
+        ),
         bad("谢谢亲的好评哦,我们会继续努力的!"),
         good(
             "感谢您的支持!您说的包装破损我们已反馈仓库加固,补发的那件也请放心使用。",
@@ -117,8 +120,8 @@ def generic_template(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     _, residual = content_residual(ctx, _TEMPLATE_COVER)
     if residual > ctx.standard.reply.template_residual_chars:
         return
-    if ctx.review is not None and echoes_review(ctx):
-        return
+    if ctx.review is not None and (echoes_review(ctx) or not review_is_specific(ctx)):
+        return  # says something specific, or the review has nothing specific to answer
     tmpl = [h for h in hits if h.list_name == "template_boilerplate"] or hits
     yield r.finding(
         spans=[a.hit_span(h) for h in tmpl],

@@ -30,17 +30,22 @@ def _strong_solutions(ctx: ReplyContext) -> list[LexiconHit]:
     return [h for h in plan_hits(ctx) if any(m in h.phrase for m in _STRONG)] or plan_hits(ctx)
 
 
+#: compensation handed over as such: nothing for the customer to wait for, so no ETA needed
+_NO_WAIT = frozenset({"优惠券", "红包", "送您", "免单", "减免", "发放", "免费"})
+
+
 def concrete_improvements(ctx: ReplyContext) -> list[LexiconHit]:
     """Improvement cues outside generic boilerplate (我们会努力改进 is not concrete)."""
 
     def compute() -> list[LexiconHit]:
         shells = [(h.start, h.end) for h in positive_hits(ctx, "template_boilerplate")]
-        promises = [(h.start, h.end) for h in ctx.reply.hits_of("over_promise")]
+        a = ctx.reply
+        promised = {c for h in a.hits_of("over_promise") if (c := a.clause_at(h.start))}
         return [
             h
             for h in positive_hits(ctx, "improvement")
             if not any(s <= h.start and h.end <= e for s, e in shells)
-            and not any(s < h.end and h.start < e for s, e in promises)
+            and a.clause_at(h.start) not in promised
         ]
 
     return ctx.cached("improvements", compute)
@@ -105,7 +110,7 @@ def missing_empathy(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     ],
 )
 def missing_solution(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
-    if rating_of(ctx) is not NEG or plan_hits(ctx):
+    if rating_of(ctx) is not NEG or plan_hits(ctx) or positive_hits(ctx, "advice"):
         return
     yield r.finding()
 
@@ -138,7 +143,7 @@ def missing_solution(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 def missing_eta(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     if rating_of(ctx) is not NEG:
         return
-    plan = plan_hits(ctx)
+    plan = [h for h in plan_hits(ctx) if h.phrase not in _NO_WAIT]
     if not plan or has_concrete_time(ctx):
         return
     a = ctx.reply
