@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
@@ -550,24 +551,31 @@ class CommitmentParse:
         return self.norm.span(start, end)
 
     def sentence_index(self, pos: int) -> int:
-        for i, s in enumerate(self.sentences):
-            if s.start <= pos < s.end:
-                return i
+        """Index of the sentence containing normalised ``pos`` (-1 on a delimiter)."""
+        i = bisect_right(self._sentence_starts, pos) - 1
+        if i >= 0 and pos < self.sentences[i].end:
+            return i
         return -1
 
-    def sentence_text(self, i: int) -> str:
-        s = self.sentences[i]
-        return self.norm.original[self.span(s.start, s.end).start : self.span(s.start, s.end).end]
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
 
-    def has_number(self, sentence: int) -> bool:
-        """Does the sentence carry any threshold (target, orphan, unitless or placeholder)?"""
-        s = self.sentences[sentence]
-        if any(q.sentence == sentence for q in self.quantities):
-            return True
-        return any(s.start <= a < s.end for a, _, _ in self.unitless + self.placeholders)
+    @cached_property
+    def _cue_starts(self) -> list[int]:
+        return [c.start for c in self.cues]
 
     def cues_in(self, kind: str, start: int, end: int) -> list[_Cue]:
-        return [c for c in self.cues if c.kind == kind and start <= c.start and c.end <= end]
+        """Cues of ``kind`` lying inside ``[start, end)`` (cues are sorted by start)."""
+        cues = self.cues
+        out: list[_Cue] = []
+        for i in range(bisect_left(self._cue_starts, start), len(cues)):
+            c = cues[i]
+            if c.start >= end:
+                break
+            if c.kind == kind and c.end <= end:
+                out.append(c)
+        return out
 
 
 _SENT_BREAK = re.compile(r"[。;!?\n]+|(?<!\d)\.+|\.+(?!\d)")
@@ -586,12 +594,17 @@ def _split(text: str, pat: re.Pattern[str], lo: int, hi: int) -> list[tuple[int,
     return out
 
 
-def _longest(cues: Iterable[_Cue]) -> list[_Cue]:
+def _longest(cues: Iterable[_Cue], n: int) -> list[_Cue]:
     """Non-overlapping cues, longer first at each position (per kind)."""
     chosen: list[_Cue] = []
-    for c in sorted(cues, key=lambda c: (c.kind, -(c.end - c.start), c.start)):
-        if any(o.kind == c.kind and o.start < c.end and c.start < o.end for o in chosen):
+    taken: dict[str, bytearray] = {}
+    for c in sorted(cues, key=lambda c: (-(c.end - c.start), c.start)):
+        occ = taken.get(c.kind)
+        if occ is None:
+            occ = taken[c.kind] = bytearray(n)
+        if any(occ[c.start : c.end]):
             continue
+        occ[c.start : c.end] = b"\x01" * (c.end - c.start)
         chosen.append(c)
     return sorted(chosen, key=lambda c: (c.start, c.end))
 
@@ -629,42 +642,49 @@ def _scan(text: str) -> CommitmentParse:
         for kind, name in dict.fromkeys(m.payloads)
     ]
     all_hours = [c for c in raw if c.kind == "scope" and c.name == "all_hours"]
-    cues = tuple(
-        _longest(
-            c
-            for c in raw
-            if not (
-                c.kind == "channel" and any(o.start < c.end and c.start < o.end for o in all_hours)
-            )  # 24小时在线 is a scope, not the online-chat channel
-        )
-    )
-    doc = CommitmentParse(nt, sentences, cues)
+
+    def in_all_hours(a: int, b: int) -> bool:
+        return any(o.start < b and a < o.end for o in all_hours)
+
+    quantities: list[_Quantity] = []
+    placeholders: list[tuple[int, int, str]] = []
+    unitless: list[tuple[int, int, str]] = []
     for si, sent in enumerate(sentences):
         for m in d.qty.finditer(s, sent.start, sent.end):
-            if any(c.start < m.end() and m.start() < c.end for c in all_hours):
+            if in_all_hours(m.start(), m.end()):
                 continue  # 7×24小时, 24小时在线: a scope, not a threshold
             q = _quantity(m, s, si)
             if q is not None:
-                doc.quantities.append(q)
+                quantities.append(q)
         for m in d.placeholder.finditer(s, sent.start, sent.end):
-            doc.placeholders.append((m.start(), m.end(), m.group(0)))
+            placeholders.append((m.start(), m.end(), m.group(0)))
         for m in d.unitless.finditer(s, sent.start, sent.end):
             g = "a" if m.group("a") is not None else "b"
             a, b = m.start(g), m.end(g)
-            if any(q.start <= a < q.end for q in doc.quantities):
+            if any(q.start <= a < q.end for q in quantities):
                 continue
             if parse_chinese_number(m.group(g)) is None:
                 continue
-            doc.unitless.append((a, b, m.group(g)))
-    doc.cues = tuple(
+            unitless.append((a, b, m.group(g)))
+    in_qty = bytearray(len(s))
+    for q in quantities:
+        in_qty[q.start : q.end] = b"\x01" * (q.end - q.start)
+    kept = [
         c
-        for c in doc.cues
-        if not (
-            c.kind == "scope"
-            and c.name == "working_hours"
-            and any(q.start < c.end and c.start < q.end for q in doc.quantities)
-        )
-    )  # 工作日 inside 2个工作日 is the unit, not a scope statement for the sentence
+        for c in raw
+        # 24小时在线 is a scope, not the online-chat channel
+        if not (c.kind == "channel" and in_all_hours(c.start, c.end))
+        # 工作日 inside 2个工作日 is the unit, not a scope statement for the sentence
+        and not (c.kind == "scope" and c.name == "working_hours" and any(in_qty[c.start : c.end]))
+    ]
+    doc = CommitmentParse(
+        nt,
+        sentences,
+        tuple(_longest(kept, len(s))),
+        quantities=quantities,
+        unitless=unitless,
+        placeholders=placeholders,
+    )
     for q in doc.quantities:
         if q.bounded:
             _attach(doc, q)
@@ -1274,6 +1294,10 @@ class BusinessClock(Protocol):
     def between(self, a: datetime, b: datetime) -> timedelta: ...
 
 
+_CHANNEL_VALUES = frozenset(c.value for c in Channel)
+_CHANNEL_BY_LABEL = {c.label_zh: c for c in Channel}
+
+
 class TicketRecord(FrozenModel):
     """One case of history, as verification reads it.
 
@@ -1301,11 +1325,12 @@ class TicketRecord(FrozenModel):
     @field_validator("channel", mode="before")
     @classmethod
     def _channel(cls, v: Any) -> Any:
-        if isinstance(v, str) and v not in {c.value for c in Channel}:
-            for c in Channel:
-                if v == c.label_zh:
-                    return c
+        if isinstance(v, str) and v not in _CHANNEL_VALUES:
+            return _CHANNEL_BY_LABEL.get(v, v)
         return v
+
+
+_TICKET_FIELDS = frozenset(TicketRecord.model_fields)
 
 
 class Offender(FrozenModel):
@@ -1461,7 +1486,7 @@ def _tickets(history: Any) -> list[TicketRecord]:
                     break
         if "id" in r and r["id"] is not None:
             r["id"] = str(r["id"])
-        fields = {k: v for k, v in r.items() if k in TicketRecord.model_fields}
+        fields = {k: v for k, v in r.items() if k in _TICKET_FIELDS}
         try:
             out.append(TicketRecord.model_validate(fields))
         except ValidationError as exc:
@@ -1496,16 +1521,6 @@ _VOICE = (Channel.PHONE, Channel.HOTLINE)
 
 def _channel_group(ch: Channel) -> tuple[Channel, ...]:
     return _VOICE if ch in _VOICE else (ch,)
-
-
-def _selects(t: CommitmentTarget, rec: TicketRecord) -> bool:
-    if t.metric is CommitmentMetric.NEGATIVE_REVIEW_REPLY and rec.rating is not Rating.NEGATIVE:
-        return False
-    if t.channel is not None:
-        return rec.channel in _channel_group(t.channel)
-    if t.metric is CommitmentMetric.PHONE_ANSWER:
-        return rec.channel in _VOICE
-    return True
 
 
 def _span_of(t: CommitmentTarget, rec: TicketRecord) -> tuple[datetime | None, datetime | None]:
@@ -1610,30 +1625,36 @@ def _calendar_for(
     return calendar
 
 
-def _measure(
-    t: CommitmentTarget,
-    rec: TicketRecord,
-    start: datetime,
-    end: datetime,
-    cal: BusinessClock | None,
-    seconds_per_ring: float,
-) -> float:
-    business = t.scope is CommitmentScope.WORKING_HOURS
+def _measurer(
+    t: CommitmentTarget, cal: BusinessClock | None, seconds_per_ring: float
+) -> Callable[[TicketRecord, datetime, datetime], float]:
+    """A function measuring one case in the target's unit (set up once per target)."""
     if t.unit is ThresholdUnit.RING:
-        if rec.rings is not None and end is rec.first_response_at:
-            return float(rec.rings)
-        return float(math.ceil((end - start).total_seconds() / seconds_per_ring))
-    if business:
-        assert cal is not None
-        elapsed = cal.between(start, end)
-    else:
-        elapsed = end - start
-    secs = elapsed.total_seconds()
+
+        def rings(rec: TicketRecord, start: datetime, end: datetime) -> float:
+            if rec.rings is not None and end is rec.first_response_at:
+                return float(rec.rings)
+            return float(math.ceil((end - start).total_seconds() / seconds_per_ring))
+
+        return rings
     if t.unit is ThresholdUnit.WORKING_DAY:
         day = getattr(cal, "standard_day", None)
         length = day if isinstance(day, timedelta) and day > timedelta(0) else timedelta(hours=8)
-        return secs / length.total_seconds()
-    return secs / _UNIT_SECONDS[t.unit.value]
+        divisor = length.total_seconds()
+    else:
+        divisor = _UNIT_SECONDS[t.unit.value]
+    if cal is not None:
+        between = cal.between
+
+        def business(rec: TicketRecord, start: datetime, end: datetime) -> float:
+            return between(start, end).total_seconds() / divisor
+
+        return business
+
+    def wall(rec: TicketRecord, start: datetime, end: datetime) -> float:
+        return (end - start).total_seconds() / divisor
+
+    return wall
 
 
 def _verify_one(
@@ -1647,8 +1668,18 @@ def _verify_one(
 ) -> VerificationResult:
     values: list[tuple[float, TicketRecord]] = []
     unmeasured = 0
+    measure = _measurer(t, cal, seconds_per_ring)
+    if t.channel is not None:
+        allowed: frozenset[Channel] | None = frozenset(_channel_group(t.channel))
+    elif t.metric is CommitmentMetric.PHONE_ANSWER:
+        allowed = frozenset(_VOICE)
+    else:
+        allowed = None
+    negative_only = t.metric is CommitmentMetric.NEGATIVE_REVIEW_REPLY
     for rec in records:
-        if not _selects(t, rec):
+        if allowed is not None and rec.channel not in allowed:
+            continue
+        if negative_only and rec.rating is not Rating.NEGATIVE:
             continue
         start, end = _span_of(t, rec)
         if start is None:
@@ -1658,7 +1689,7 @@ def _verify_one(
             if now is None:
                 unmeasured += 1
                 continue
-            v = _measure(t, rec, start, now, cal, seconds_per_ring)
+            v = measure(rec, start, now)
             if v <= t.value:
                 unmeasured += 1  # still within its time: not judged yet
                 continue
@@ -1667,7 +1698,7 @@ def _verify_one(
                 raise RecordError(
                     None, "times", f"ticket {rec.id}: end before start for {t.metric}"
                 )
-            v = _measure(t, rec, start, end, cal, seconds_per_ring)
+            v = measure(rec, start, end)
         values.append((v, rec))
     nums = [v for v, _ in values]
     within = sum(1 for v in nums if v <= t.value + 1e-9)
