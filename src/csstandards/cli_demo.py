@@ -65,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
             ex = f" e.g. “{f.examples[0][0]}”" if f.examples and f.examples[0][0] else ""
             print(f"  {f.count:4d}  {f.code} {f.rule_id:<28} {f.message_zh}{ex}")
     if agg.topics:
-        tops = ", ".join(f"{t} {n}" for t, n in agg.topics[:6])
+        from .report import _topic_label
+
+        tops = ", ".join(f"{_topic_label(t)} {n}" for t, n in agg.topics[:6])
         print(f"\nProblem topics 问题主题: {tops}")
     if agg.recurring:
         print(

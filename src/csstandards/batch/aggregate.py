@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 Period = Literal["day", "week", "month"]
-UNKNOWN = "(unknown)"
+UNKNOWN = "(none)"
 
 
 class Rate(FrozenModel):

@@ -58,6 +58,16 @@ box-shadow:0 1px 2px rgba(0,0,0,.08)}.cs-report .card b{display:block;font-size:
 """
 
 
+def _topic_label(topic_id: str) -> str:
+    """``物流 logistics`` from the feedback taxonomy; the bare id when it has no entry."""
+    try:
+        from ..feedback.taxonomy import default_taxonomy
+
+        return f"{default_taxonomy().topic_label(topic_id, 'zh')} {topic_id}"
+    except Exception:  # unknown or caller-defined topic: show the id
+        return topic_id
+
+
 def _pct(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.1f}%"
 
@@ -192,7 +202,7 @@ class Report:
         top = [t for t, _ in a.topics[:8]]
         periods = sorted({p.period for p in a.topic_trend})
         counts = {(p.topic, p.period): p.count for p in a.topic_trend}
-        series = [(t, [float(counts.get((t, p), 0)) for p in periods]) for t in top]
+        series = [(_topic_label(t), [float(counts.get((t, p), 0)) for p in periods]) for t in top]
         return svg.line_chart(
             "chart-topics",
             f"问题主题趋势 Problem topics over time (per {a.period}; 003 二(五))",
@@ -205,7 +215,7 @@ class Report:
         if not rec:
             return "<p class='muted'>No recurring problems found (未发现闭环后复发的问题).</p>"
         rows = "".join(
-            f"<tr><td>{escape(r.key)}</td><td>{escape(r.topic)}</td><td>{escape(str(r.closed_row))}"
+            f"<tr><td>{escape(r.key)}</td><td>{escape(_topic_label(r.topic))}</td><td>{escape(str(r.closed_row))}"
             f"</td><td>{escape(r.closed_at[:16])}</td><td>{escape(str(r.again_row))}</td>"
             f"<td>{escape(r.again_at[:16])}</td><td>{r.days_after:.1f}</td></tr>"
             for r in rec[:30]

@@ -62,7 +62,7 @@ def hbar_chart(
     top = 34
     height = top + row_h * max(1, len(items)) + 12
     vmax = max_value if max_value is not None else max((v for _, v, _ in items), default=1.0) or 1.0
-    plot_w = width - label_width - 70
+    plot_w = width - label_width - 130
     out = [_open(chart_id, width, height, title), _t(8, 20, title, size=14, bold=True)]
     if not items:
         out.append(_t(width / 2, top + 14, "no data (无数据)", anchor="middle", fill="#999"))
