@@ -58,6 +58,7 @@ __all__ = [
 
 _UTC = _dt.timezone.utc
 _EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
+_ONE_US = timedelta(microseconds=1)
 _US = 1_000_000
 _DAY_S = 86_400
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -68,16 +69,17 @@ def _to_us(t: datetime, what: str = "time") -> int:
     """Aware datetime → integer microseconds since the Unix epoch (exact)."""
     if t.tzinfo is None or t.utcoffset() is None:
         raise NaiveDatetimeError(what, t)
-    d = t - _EPOCH
-    return (d.days * _DAY_S + d.seconds) * _US + d.microseconds
+    return (t - _EPOCH) // _ONE_US
 
 
 def _from_us(us: int, tz: _dt.tzinfo) -> datetime:
-    return (_EPOCH + timedelta(microseconds=us)).astimezone(tz)
+    secs, micro = divmod(us, _US)
+    t = datetime.fromtimestamp(secs, tz)  # transitions fall on whole seconds: replace is safe
+    return t.replace(microsecond=micro) if micro else t
 
 
 def _td_us(d: timedelta) -> int:
-    return (d.days * _DAY_S + d.seconds) * _US + d.microseconds
+    return d // _ONE_US
 
 
 # --------------------------------------------------------------------------------------------
@@ -651,12 +653,19 @@ class WorkCalendar(FrozenModel):
             d += one
         return out, est
 
+    def _timeline(self) -> _Timeline:
+        # direct dict access: pydantic's __getattr__ for private attributes is slow
+        priv = self.__pydantic_private__
+        assert priv is not None
+        tl: _Timeline = priv["_tl"]
+        return tl
+
     def _ensure(self, lo: int, hi: int) -> _Snap:
-        snap = self._tl.snap
+        snap = self._timeline().snap
         if snap is not None and snap.lo <= lo and hi <= snap.hi:
             return snap
-        with self._tl.lock:
-            snap = self._tl.snap
+        with self._timeline().lock:
+            snap = self._timeline().snap
             if snap is not None:
                 if snap.lo <= lo and hi <= snap.hi:
                     return snap
@@ -702,12 +711,12 @@ class WorkCalendar(FrozenModel):
                 cum_end=cum_end,
                 estimated_years=frozenset(est_years),
             )
-            self._tl.snap = new
+            self._timeline().snap = new
             return new
 
     def _snap_for(self, us: int, until: int | None = None) -> _Snap:
         """A snapshot covering ``us`` (and ``until`` if given)."""
-        snap = self._tl.snap
+        snap = self._timeline().snap
         hi_us = us if until is None else until
         if snap is not None and snap.lo_us <= us and hi_us < snap.hi_us:
             return snap
