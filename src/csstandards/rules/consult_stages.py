@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from ..errors import RuleNotFound
 from ..models import Finding, Severity, Span
 from ..sla import Metric
-from ..workflow.checks import ConsultationContext, auto_reply_acknowledges
+from ..workflow.checks import ConsultationContext
 from ..workflow.consultation import (
     AgentMessage,
     AnswerGiven,
@@ -129,7 +129,7 @@ def mechanical_first_reply(ctx: ConsultationContext, r: Rule) -> Iterator[Findin
         data = {"stage": ConsultStage.ACCEPT.value, "event": i}
         mech = a.hits_of("wf_mechanical")
         if isinstance(ev, AutoReply):
-            if not auto_reply_acknowledges(ev.text, ctx.standard):
+            if not (a.has("wf_ack_receipt") and not mech):
                 cue = mech[0].phrase if mech else None
                 spans = [a.hit_span(mech[0])] if mech else []
                 yield r.finding(

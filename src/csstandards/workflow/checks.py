@@ -270,11 +270,17 @@ class ConsultationContext:
         if got is None:
             from .sla_bridge import consultation_clocks
 
+            index = {id(e): i for i, e in enumerate(self.events)}
+
+            def counts(ev: AutoReply) -> bool:  # reuse the analysis every rule shares
+                a = self.analysis(index[id(ev)])
+                return a.has("wf_ack_receipt") and not a.has("wf_mechanical")
+
             got = consultation_clocks(
                 self.consultation,
                 now=self.now,
                 policy=self.sla_policy or default_policy(),
-                auto_reply_counts=lambda ev: auto_reply_acknowledges(ev.text, self.standard),
+                auto_reply_counts=counts,
             )
             self._memo["clocks"] = got
         assert isinstance(got, TicketClocks)
