@@ -739,3 +739,40 @@ def test_vague_rewrite_follows_its_own_clause() -> None:
     found = check_commitment("在线咨询30秒内回复,投诉尽快处理。").findings
     [f] = [f for f in found if f.code == "C101"]
     assert f.cue == "尽快" and one(f.data["rewrite"]).metric is M.RESOLUTION
+
+
+def test_history_with_sla_event_logs() -> None:
+    from csstandards.sla import EventKind, TicketEvent
+
+    t = one("全天候,在线咨询30秒内回复")
+    rows = [
+        {
+            "id": "s1",
+            "channel": "online_chat",
+            "events": [
+                TicketEvent(kind=EventKind.OPENED, at=at(2, 10)),
+                TicketEvent(kind=EventKind.CUSTOMER_MESSAGE, at=at(2, 10, 0, 5)),
+                TicketEvent(kind=EventKind.AUTO_REPLY, at=at(2, 10, 0, 3)),
+                TicketEvent(kind=EventKind.AGENT_REPLY, at=at(2, 10, 2)),
+            ],
+        },
+        {"id": "s2", "channel": "online_chat", "events": [{"kind": "opened", "at": at(2, 11)}]},
+    ]
+    [r] = verify_commitments([t], rows).results
+    assert (r.cases, r.measured, r.unmeasured) == (1, 3, 1)  # the auto-reply acknowledged
+    # flat events out of order: the earliest of each kind wins
+    events = [
+        {"ticket_id": 7, "kind": "agent_reply", "at": at(2, 10, 0, 40)},
+        {"ticket_id": 7, "kind": "opened", "at": at(2, 10), "channel": "online_chat"},
+        {"ticket_id": 7, "kind": "agent_reply", "at": at(2, 10, 0, 20)},
+    ]
+    [r] = verify_commitments([t], events).results
+    assert (r.measured, r.met) == (20, True)
+    with pytest.raises(RecordError, match="naive"):
+        verify_commitments(
+            [t],
+            [{"ticket_id": 1, "type": "opened", "at": at(2, 10)},
+             {"ticket_id": 1, "type": "opened", "at": datetime(2026, 11, 2)}],
+        )  # fmt: skip
+    with pytest.raises(RecordError, match="events"):
+        verify_commitments([t], [{"id": "x", "channel": "im", "events": "opened"}])

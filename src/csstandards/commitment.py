@@ -1405,8 +1405,9 @@ class VerificationReport(FrozenModel):
         return "\n".join(lines)
 
 
-_EVENT_FIELDS = {
+_EVENT_FIELDS = {  # event kind → ticket field (the sla.EventKind values are included)
     "opened": "opened_at",
+    "auto_reply": "first_response_at",  # an acknowledging auto-reply counts (001 §2.1)
     "created": "opened_at",
     "first_response": "first_response_at",
     "agent_reply": "first_response_at",
@@ -1474,8 +1475,14 @@ def _rows(history: Any) -> list[dict[str, Any]]:
 
 def _tickets(history: Any) -> list[TicketRecord]:
     rows = _rows(history)
-    if rows and all(("type" in r or "event" in r) and "opened_at" not in r for r in rows):
+    if rows and all(
+        ("type" in r or "kind" in r or "event" in r) and "opened_at" not in r for r in rows
+    ):
         rows = _events_to_tickets(rows)
+    rows = [
+        _nested_events(r, i) if "events" in r and "opened_at" not in r else r
+        for i, r in enumerate(rows)
+    ]
     out: list[TicketRecord] = []
     for i, r in enumerate(rows):
         r = dict(r)
@@ -1496,24 +1503,55 @@ def _tickets(history: Any) -> list[TicketRecord]:
     return out
 
 
+def _event_kind(e: Mapping[str, Any]) -> str:
+    return str(e.get("type", e.get("kind", e.get("event", ""))))
+
+
+def _fold_event(t: dict[str, Any], kind: str, at: Any, row: int) -> None:
+    """Record an event on ticket ``t``: the earliest event of each kind wins."""
+    fname = _EVENT_FIELDS.get(kind)
+    if fname is None or at is None:
+        return
+    old = t.get(fname)
+    try:
+        if old is None or at < old:
+            t[fname] = at
+    except TypeError:
+        raise RecordError(
+            row, "at", "cannot order event times: mix of naive and aware datetimes"
+        ) from None
+
+
 def _events_to_tickets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Flat events ``{ticket_id, type, at, channel}`` → one ticket row per ticket id."""
     tickets: dict[str, dict[str, Any]] = {}
     for i, r in enumerate(rows):
         tid = r.get("ticket_id", r.get("id", r.get("case_id")))
-        kind = str(r.get("type", r.get("event", "")))
-        at = r.get("at", r.get("time"))
         if tid is None:
             raise RecordError(i, "ticket_id", "an event needs the ticket it belongs to")
-        if kind not in _EVENT_FIELDS:
-            continue
         t = tickets.setdefault(str(tid), {"id": str(tid)})
         for k in ("channel", "rating", "rings"):
             if r.get(k) is not None:
                 t.setdefault(k, r[k])
-        fname = _EVENT_FIELDS[kind]
-        if at is not None and (fname not in t or (fname == "opened_at" and at < t[fname])):
-            t[fname] = at  # first event of each kind wins (first response = first reply)
+        _fold_event(t, _event_kind(r), r.get("at", r.get("time")), i)
     return list(tickets.values())
+
+
+def _nested_events(row: dict[str, Any], i: int) -> dict[str, Any]:
+    """A ticket row carrying its own event log (``events``: dicts or sla.TicketEvent)."""
+    out = {k: v for k, v in row.items() if k != "events"}
+    events = row["events"]
+    if not isinstance(events, (list, tuple)):
+        raise RecordError(i, "events", "must be a list of events")
+    for e in events:
+        if isinstance(e, BaseModel):
+            e = e.model_dump()
+        if not isinstance(e, Mapping):
+            raise RecordError(
+                i, "events", f"an event must be a dict or model, got {type(e).__name__}"
+            )
+        _fold_event(out, _event_kind(e), e.get("at", e.get("time")), i)
+    return out
 
 
 _VOICE = (Channel.PHONE, Channel.HOTLINE)
