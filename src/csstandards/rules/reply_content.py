@@ -3,6 +3,7 @@ interrogation, jargon, vague commitments and refusals without a reason."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
@@ -224,8 +225,30 @@ def ignores_specifics(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 )
 def defensive(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     a = ctx.reply
-    for start, end, phrase in live_hits(ctx, "defensive"):
+    found = live_hits(ctx, "defensive")
+    for start, end, phrase in found:
         yield r.finding(spans=[a.span(start, end)], cue=phrase)
+    for m in _BLAME_CUSTOMER.finditer(a.text):
+        s, e = m.start(), m.end()
+        if any(fs < e and s < fe for fs, fe, _ in found):
+            continue
+        if a.in_quote(s, e) or ctx.in_placeholder(s, e):
+            continue
+        if a.text[max(0, s - 2) : s].endswith(("不", "非", "没", "并非", "不会")):
+            continue  # 并不是您操作不当
+        yield r.finding(spans=[a.span(s, e)], cue=m.group())
+
+
+#: the cause put on the customer: 可能是您拆包装时弄丢了, 您家的网络有问题, 和个人习惯有关 …
+_BLAME_CUSTOMER = re.compile(
+    r"(?:可能|应该|估计|大概|多半|肯定|怕)?是您(?:自己|个人)?的?"
+    r"(?:口味|习惯|操作|使用|理解|原因|问题|弄|拆|放|记|看|量|搞|选|用)"
+    r"|您(?:家|个人|自己)的(?:网络|手机|设备|电脑|路由器|宽带|问题|原因)"
+    r"|(?:个人|您的?|驾驶|使用|操作|用车|饮食)习惯有关"
+    r"|(?:我们|本店|店里)?都是按(?:照)?(?:标准|规定|流程|要求)"
+    r"|(?:您|你)(?:自己)?(?:没有?|未)(?:仔细|认真)?(?:看|阅读|检查|注意|按照|按)"
+    r"|请(?:您)?仔细(?:找找|看看|检查|阅读|核对)"
+)
 
 
 @rule(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..lexicon import LexiconHit
+from ..text.analysis import Analysis
 from ..models import Finding, Rating, Severity
 from .base import Rule, bad, good, rule
 from .context import ReplyContext
@@ -16,6 +17,7 @@ from .reply_common import (
     positive_hits,
     rating_of,
     review_is_specific,
+    time_spans,
 )
 
 NEG = Rating.NEGATIVE
@@ -143,10 +145,14 @@ def missing_solution(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 def missing_eta(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     if rating_of(ctx) is not NEG:
         return
-    plan = [h for h in plan_hits(ctx) if h.phrase not in _NO_WAIT]
+    a = ctx.reply
+    plan = [
+        h
+        for h in plan_hits(ctx)
+        if h.phrase not in _NO_WAIT and "下次" not in _sentence_text(a, h.start)
+    ]
     if not plan or has_concrete_time(ctx):
         return
-    a = ctx.reply
     first = _strong_solutions(ctx)[0]
     yield r.finding(spans=[a.hit_span(first)], cue=first.phrase)
 
@@ -202,6 +208,14 @@ _GENERIC_IMPROVE = frozenset(
      "不断优化", "不断完善", "继续完善", "继续提升", "继续改进", "积极改进", "我们会做得更好",
      "会做得更好", "争取做得更好", "努力做得更好"}
 )  # fmt: skip
+
+
+def _sentence_text(a: Analysis, pos: int) -> str:
+    """The sentence around ``pos`` (a plan redeemed 下次到店 needs no ETA)."""
+    for s in a.sentences:
+        if s.start <= pos < s.end:
+            return s.text
+    return ""
 
 
 def _sentence_index(ctx: ReplyContext, pos: int) -> int:
@@ -271,6 +285,10 @@ def wrong_order(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
             message_en="The improvement comes before any empathy: empathise first",
         )
         return
+    # an improvement sentence that carries a time or a plan is part of the plan (已扩容,今晚起流畅)
+    plan_sents = {_sentence_index(ctx, h.start) for h in plan_hits(ctx)}
+    plan_sents |= {_sentence_index(ctx, s) for s, _ in time_spans(ctx)}
+    improvements = [h for h in improvements if _sentence_index(ctx, h.start) not in plan_sents]
     if strong and improvements:
         si = _sentence_index(ctx, strong[0].start)
         ii = _sentence_index(ctx, improvements[0].start)
