@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..lexicon import LexiconHit
-from ..text.analysis import Analysis
 from ..models import Finding, Rating, Severity
+from ..text.analysis import Analysis
 from .base import Rule, bad, good, rule
 from .context import ReplyContext
 from .reply_common import (
