@@ -54,6 +54,7 @@ __all__ = [
     "WorkCalendar",
     "cn_data_years",
     "cn_schedule",
+    "estimated_cn_schedule",
 ]
 
 _UTC = _dt.timezone.utc

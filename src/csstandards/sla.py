@@ -53,6 +53,7 @@ from .errors import (
 from .models import Channel, FrozenModel, LabelledEnum, Priority, Rating, _label
 
 __all__ = [
+    "PEAK_NOTICE_ZH",
     "Clock",
     "ClockStatus",
     "ComplianceFigures",
@@ -78,6 +79,8 @@ __all__ = [
     "compute_clocks",
     "default_policy",
     "is_late",
+    "parse_target",
+    "policy_from_mapping",
     "review_reply_deadline",
 ]
 
