@@ -71,20 +71,22 @@ _DEGREE = {"fb_degree_strong": 1.6, "fb_degree_mid": 1.25, "fb_degree_weak": 0.5
 _POST_DEGREE = 1.5
 _CONTRAST_AFTER = 1.2
 _CONTRAST_BEFORE = 0.8
+_CONCESSION = 0.6  # 虽然…: the conceded clause
 _NEGATED_POS = 0.7  # 不是很好: a negated positive counts 70 % as negative
 _NEGATED_NEG = 0.5  # 没有想象中差: a negated negative counts 50 % as positive
 _SARCASM_QUOTE = -1.5
 _MIXED_RATIO = 0.3  # both sides present and the weaker ≥ 30 % of the stronger → 中评
-_MIXED_MAX = 0.5
+_MIXED_MAX = 0.3
 _DEFAULT_TOPIC = "quality"
 _REPORTED_SPEECH = 0.3  # positive words inside a long quotation (客服说"非常抱歉")
 _NEG_GAP_CHARS = frozenset("很太是那么这么怎么够算特别非常真的有点大都也还再多样得怎")
 _EMOTION_WEIGHTS = {"fb_emotion_mild": 1.0, "fb_emotion_angry": 2.0, "fb_emotion_furious": 4.0}
 _EMOTION_LEVELS = (
-    (4.5, EmotionLevel.FURIOUS),
+    (6.0, EmotionLevel.FURIOUS),
     (2.5, EmotionLevel.ANGRY),
     (1.0, EmotionLevel.ANNOYED),
 )
+_FURIOUS_WITHOUT_INSULT = 8.0
 _REPEAT_BANG = re.compile(r"!{2,}")
 _REPEAT_Q = re.compile(r"\?{2,}|\?!|!\?")
 _SEVERITY_CUES = {"fb_sev_critical": IssueSeverity.CRITICAL, "fb_sev_high": IssueSeverity.HIGH}
@@ -173,7 +175,11 @@ class _Text:
     def __init__(self, a: Analysis) -> None:
         self.a = a
         self.s = a.text
-        self.hits = a.hits
+        # guard: keep only hits whose length is their phrase's (the shared matcher can report a
+        # shorter phrase with a longer end at the end of the text)
+        self.hits = {
+            name: [h for h in hs if h.end - h.start == len(h.phrase)] for name, hs in a.hits.items()
+        }
         self.clause_starts = [c.start for c in a.clauses]
         self.sentences = a.sentences
         self.sentence_starts = [c.start for c in self.sentences]
@@ -259,6 +265,7 @@ def _apply_modifiers(t: _Text, cues: list[_Cue], negs: list[LexiconHit]) -> None
     s = t.s
     deg_hits = [(h, _DEGREE[h.list_name]) for h in t.of(*_DEGREE)]
     post_hits = t.of("fb_degree_post")
+    post_weak = t.of("fb_degree_post_weak")
     contrast = t.of("fb_contrast")
     concession = t.of("fb_concession")
     flip_markers = t.of("fb_question_flip", "fb_rhetorical")
@@ -285,6 +292,11 @@ def _apply_modifiers(t: _Text, cues: list[_Cue], negs: list[LexiconHit]) -> None
         for h in post_hits:
             if c.end <= h.start <= c.end + 1 and c.source in _NEGATABLE:
                 c.weight *= _POST_DEGREE
+                c.notes.append(f"程度:{h.phrase}")
+                break
+        for h in post_weak:
+            if h.start == c.end and c.source in _NEGATABLE:
+                c.weight *= _DEGREE["fb_degree_weak"]
                 c.notes.append(f"程度:{h.phrase}")
                 break
         # quotations: irony or reported speech
@@ -315,9 +327,12 @@ def _apply_modifiers(t: _Text, cues: list[_Cue], negs: list[LexiconHit]) -> None
             if after:
                 c.weight *= _CONTRAST_AFTER
                 c.notes.append("转折后")
-            if before or conceded:
+            if conceded:
+                c.weight *= _CONCESSION
+                c.notes.append("让步")
+            elif before:
                 c.weight *= _CONTRAST_BEFORE
-                c.notes.append("转折前" if before else "让步")
+                c.notes.append("转折前")
 
 
 def _sarcastic_quotes(t: _Text, cues: list[_Cue]) -> list[_Cue]:
@@ -415,6 +430,8 @@ def _classify(
     aspects: list[tuple[int, int, str, str]] = []
     raw_cues: list[_Cue] = []
     for m in tax.matcher.find(a.norm):
+        if m.end - m.start != len(m.phrase):
+            continue  # see _Text.hits
         for kind, ref in m.payloads:
             if kind == "aspect":
                 aspects.append((m.start, m.end, ref, m.phrase))
@@ -691,7 +708,7 @@ def _classify(
         )
     if negativity or emo_hits:
         feats: list[tuple[str, float, tuple[Span, ...], str]] = []
-        if rating is Rating.NEGATIVE:
+        if rating is Rating.NEGATIVE and neg >= 1.0:
             feats.append(
                 ("差评", 1.0, (), "负面评价本身带有不满 a negative text is at least annoyed")
             )
@@ -727,6 +744,9 @@ def _classify(
                 )
             )
     emotion = next((lvl for lim, lvl in _EMOTION_LEVELS if emo_score >= lim), EmotionLevel.CALM)
+    swearing = any(h.list_name == "fb_emotion_furious" for h in emo_hits)
+    if emotion is EmotionLevel.FURIOUS and not swearing and emo_score < _FURIOUS_WITHOUT_INSULT:
+        emotion = EmotionLevel.ANGRY  # 暴怒 needs insults or swearing, or a pile of other cues
     ev.append(
         Evidence(
             field="emotion",
@@ -734,7 +754,7 @@ def _classify(
             cue=f"score={emo_score:g}",
             weight=emo_score,
             source=SOURCE,
-            note="calm <1 ≤ annoyed <2.5 ≤ angry <4.5 ≤ furious",
+            note="calm <1 ≤ annoyed <2.5 ≤ angry <6 ≤ furious",
         )
     )
 
@@ -753,7 +773,9 @@ def _classify(
         )
 
     if kind in (FeedbackKind.COMPLAINT, FeedbackKind.GRIEVANCE):
-        base = IssueSeverity.MEDIUM if rating is Rating.NEGATIVE else IssueSeverity.LOW
+        base = (
+            IssueSeverity.MEDIUM if rating is Rating.NEGATIVE and neg >= 1.0 else IssueSeverity.LOW
+        )
         _raise_sev(base, f"neg={neg:.2f}", (), "抱怨的基本严重程度")
     if kind is FeedbackKind.GRIEVANCE:
         _raise_sev(

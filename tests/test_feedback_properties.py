@@ -1,0 +1,103 @@
+"""Properties of the feedback classifier (hypothesis): total on any Unicode, deterministic,
+monotone in negative cues, spans inside the text, lossless JSON."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from csstandards.feedback import FeedbackAssessment, classify_feedback, classify_many
+
+# Chinese review fragments mixed with arbitrary Unicode, so that cues, negators, degree words,
+# quotes and punctuation meet in every order.
+FRAGMENTS = [
+    "不",
+    "没有",
+    "很",
+    "非常",
+    "有点",
+    "满意",
+    "不错",
+    "好",
+    "差",
+    "慢",
+    "快递",
+    "物流",
+    "但是",
+    "就是",
+    "虽然",
+    "这也叫",
+    "?",
+    "？",
+    "!",
+    "！",
+    "，",
+    "。",
+    '"',
+    "“",
+    "”",
+    "快",
+    "了",
+    "破损",
+    "投诉",
+    "😊",
+    "😡",
+    ":)",
+    ":(",
+    "呵呵",
+    "每次都",
+    "我们好几个人",
+    "明天要",
+    "盗刷",
+    "建议",
+    "不得不说",
+    "想象中",
+    "\n",
+    " ",
+    "\u200b",
+    "ＡＢＣ",
+    "…",
+    "~",
+    "《",
+    "》",
+]
+texts = st.one_of(
+    st.text(max_size=80),
+    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=3)), max_size=25).map("".join),
+)
+NEGATIVE_CUES = ["。太差了!", "。垃圾!!", "。非常失望。", "。气死我了", "。再也不买了😡"]
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(texts, st.one_of(st.none(), st.sampled_from([1, 2, 3, 3.5, 4, 5])))
+def test_never_raises_and_is_well_formed(text: str, stars: float | None) -> None:
+    fa = classify_feedback(text, stars=stars)
+    assert -1.0 <= fa.sentiment <= 1.0
+    assert fa.topics
+    for e in fa.evidence:
+        for s in e.spans:
+            assert 0 <= s.start <= s.end <= len(text)
+    for k in fa.key_issues:
+        for s in k.spans:
+            assert 0 <= s.start <= s.end <= len(text)
+    fields = {e.field for e in fa.evidence}
+    assert {"kind", "rating", "emotion", "urgency", "severity", "scope", "priority"} <= fields
+
+
+@SETTINGS
+@given(texts)
+def test_deterministic_and_json_lossless(text: str) -> None:
+    a, b = classify_feedback(text), classify_feedback(text)
+    assert a == b
+    assert FeedbackAssessment.model_validate_json(a.model_dump_json()) == a
+    assert classify_many([text, text]) == [a, a]
+
+
+@SETTINGS
+@given(texts, st.sampled_from(NEGATIVE_CUES))
+def test_adding_a_strong_negative_cue_never_raises_sentiment(text: str, cue: str) -> None:
+    before = classify_feedback(text).sentiment
+    after = classify_feedback(text + cue).sentiment
+    assert after <= before + 1e-9
