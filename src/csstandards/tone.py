@@ -26,7 +26,12 @@ from .errors import ConfigError, InputError, NaiveDatetimeError
 from .models import Finding, FrozenModel, Rating, Severity, Span
 from .rules import get_registry
 from .rules.context import ReplyContext
-from .rules.reply_common import find_placeholder_ranges, rating_of, review_issues
+from .rules.reply_common import (
+    find_placeholder_ranges,
+    rating_of,
+    review_issues,
+    sanitize_hits,
+)
 from .standard import Standard
 from .text.analysis import Analysis, analyze
 from .text.normalize import normalize
@@ -237,7 +242,7 @@ class _Shared:
         if a is None:
             if len(self.reviews) > 4096:
                 self.reviews.clear()
-            a = analyze(text, self.lexicon)
+            a = sanitize_hits(analyze(text, self.lexicon))
             self.reviews[text] = a
         return a
 
@@ -262,7 +267,7 @@ def _check(
     if isinstance(review, str):
         review_a = shared.review(review)
     elif isinstance(review, Analysis):
-        review_a = review
+        review_a = sanitize_hits(review)
     elif review is not None:
         text = getattr(review, "text", None)
         if not hasattr(review, "key_issues"):
@@ -272,7 +277,7 @@ def _check(
         assessment = review
         if isinstance(text, str):
             review_a = shared.review(text)
-    reply_a = analyze(reply, shared.lexicon)
+    reply_a = sanitize_hits(analyze(reply, shared.lexicon))
     ctx = ReplyContext(
         reply=reply_a,
         review=review_a,
