@@ -50,6 +50,7 @@ from csstandards.workflow import (
     ResultCommunicated,
     WorkStarted,
     case_clocks,
+    case_stages,
     consultation_clocks,
     replay_case,
     replay_consultation,
@@ -309,12 +310,11 @@ class CaseMachine(RuleBasedStateMachine):
         # one stage clock per entry into a measured step, started when the step was entered
         entries = []
         stage = CaseStage.NEW
-        for n in range(1, len(evs) + 1):
-            s = replay_case(evs[:n]).stage
+        for ev, s in zip(evs, case_stages(self.c), strict=True):  # stage after each event
             if s is not stage:
                 stage = s
                 if s.value in MEASURED_STAGES:
-                    entries.append((s.value, evs[n - 1].at))
+                    entries.append((s.value, ev.at))
         assert [(k.stage, k.started_at) for k in clocks.of(Metric.STAGE)] == entries
 
 

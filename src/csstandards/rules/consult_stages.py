@@ -709,3 +709,52 @@ def priority_order(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
                 "question_span": [span.start, span.end],
             },
         )
+
+
+# -- importance from the feedback classifier ----------------------------------------------------
+@rule(
+    id="consult.complaint-not-important",
+    code="W113",
+    family="consultation",
+    name_zh="投诉未按重要问题跟进",
+    name_en="complaint not treated as important",
+    severity=Severity.WARNING,
+    clause="001 §2.4",
+    message_zh="客户在投诉(反馈分类:投诉),但咨询没有标记为重要问题,不会安排24小时内主动回访",
+    message_en="The customer is lodging a complaint (feedback class: grievance) but the "
+    "consultation is not marked important, so no 24 h follow-up is due",
+    suggestion_zh="确认需求时标记为重要问题(NeedConfirmed(important=True)),并在24小时内主动回访",
+    suggestion_en="Mark it important when confirming the need and follow up within 24 h",
+    examples=[
+        bad("已为您加急处理。", review="我要投诉,订单一直没发货", response="answer_given"),
+        good(
+            "已为您加急处理。",
+            review="我要投诉,订单一直没发货",
+            need={"need": "催发货", "important": True},
+            response="answer_given",
+        ),
+        good("运费是10元。", review="运费多少钱?", response="answer_given"),
+    ],
+)
+def complaint_not_important(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
+    if ctx.consultation.state.important:
+        return
+    try:
+        from ..feedback import classify_feedback
+    except ImportError:  # pragma: no cover - the classifier ships with the package
+        return
+    for i, ev in enumerate(ctx.events):
+        if not isinstance(ev, CustomerMessage) or not ev.text.strip():
+            continue
+        fa = classify_feedback(
+            ctx.analysis(i), channel=ctx.consultation.channel, standard=ctx.standard
+        )
+        if fa.kind.value != "grievance":
+            continue
+        ev_kind = next((e for e in fa.evidence if e.field == "kind"), None)
+        yield r.finding(
+            spans=ev_kind.spans if ev_kind is not None else (),
+            cue=ev_kind.cue if ev_kind is not None else None,
+            data={"stage": ConsultStage.CONFIRM.value, "event": i, "kind": fa.kind.value},
+        )
+        return

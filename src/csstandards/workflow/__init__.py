@@ -87,8 +87,10 @@ from .consultation import (
 from .sla_bridge import (
     case_clocks,
     case_sla_policy,
+    case_stages,
     case_ticket_events,
     consultation_clocks,
+    consultation_stages,
     consultation_ticket_events,
 )
 
@@ -151,10 +153,12 @@ __all__ = [
     "auto_reply_acknowledges",
     "case_clocks",
     "case_sla_policy",
+    "case_stages",
     "case_ticket_events",
     "check_case",
     "check_consultation",
     "consultation_clocks",
+    "consultation_stages",
     "consultation_ticket_events",
     "default_routing",
     "detect_recurrence",

@@ -9,7 +9,6 @@ Like the consultation, a case is an event log; its stage and facts are derived b
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +18,7 @@ from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
 from ..errors import InputError
 from ..models import Actor, Channel, Evidence, FrozenModel, LabelledEnum, Priority, _label
-from ._machine import Refusal, Transition, TransitionTable, advance, check, replay
+from ._machine import Refusal, Transition, TransitionTable, advance, check, evolve, replay
 
 __all__ = [
     "CASE_TABLE",
@@ -446,7 +445,7 @@ def _reduce(state: CaseState, ev: CaseEvent, target: CaseStage) -> CaseState:
             thanked=None,
             analysed_at=None,
         )
-    return dataclasses.replace(state, **upd)
+    return evolve(state, upd)
 
 
 class FeedbackCase(FrozenModel):

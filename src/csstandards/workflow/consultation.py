@@ -12,7 +12,6 @@ derived from the log alone::
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +22,16 @@ from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
 from ..errors import InputError
 from ..models import Actor, Channel, FrozenModel, LabelledEnum, _label
-from ._machine import Refusal, Transition, TransitionTable, advance, all_of, check, replay
+from ._machine import (
+    Refusal,
+    Transition,
+    TransitionTable,
+    advance,
+    all_of,
+    check,
+    evolve,
+    replay,
+)
 
 __all__ = [
     "CONSULTATION_TABLE",
@@ -487,7 +495,7 @@ def _reducer(
                 follow_up_due=None,
                 follow_up_done_at=None,
             )
-        return dataclasses.replace(state, **upd)
+        return evolve(state, upd)
 
     return reduce
 
