@@ -336,3 +336,28 @@ def test_with_schedule_gets_a_fresh_cache(office: WorkCalendar) -> None:
     closed = HolidaySchedule(years=(2026,), holidays={date(2026, 1, 9): "公司年会"})
     assert not office.with_schedule(closed).is_open(sh(2026, 1, 9, 10))
     assert office.is_open(sh(2026, 1, 9, 10))
+
+
+def test_concurrent_use_of_a_fresh_calendar_gives_the_same_answers() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [
+        (datetime(y, m, 28, 17, tzinfo=SH), timedelta(hours=h))
+        for y in (2019, 2021, 2023, 2025)
+        for m in (1, 6, 12)
+        for h in (1, 30, 400)
+    ]
+    expected = [WorkCalendar.china_office_hours().add(t, d) for t, d in jobs]
+    shared = WorkCalendar.china_office_hours()  # lays out years lazily, from several threads
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda job: shared.add(*job), jobs))
+    assert got == expected
+    assert all(shared.between(t, g) == d for (t, d), g in zip(jobs, got, strict=True))
+
+
+def test_negative_add_across_a_year_boundary() -> None:
+    cal = WorkCalendar.china_office_hours()
+    t = sh(2025, 1, 2, 10, 0)  # 2025-01-01 元旦 is closed
+    back = cal.add(t, -timedelta(hours=3))
+    assert back == sh(2024, 12, 31, 16, 0)
+    assert cal.between(back, t) == timedelta(hours=3)

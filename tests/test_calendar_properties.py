@@ -16,7 +16,7 @@ from csstandards.calendar import Shift, WorkCalendar
 
 ZONES = ["Asia/Shanghai", "Europe/Berlin", "America/New_York", "UTC"]
 US = timedelta(microseconds=1)
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite

@@ -408,3 +408,20 @@ default = { target = "3 working days", warnings = ["remaining 2h"] }
     assert std is not None and std.target == 36 * H and std.warnings[0].label == "remaining<=2h"
     assert p.resolve(Metric.STAGE, TicketContext(), sh(2026, 3, 10), stage="处理") is None
     assert PeakWindow(name="x", start="2026-06-01", end="2026-06-03").contains(date(2026, 6, 2))
+
+
+def test_events_and_policy_versions_round_trip() -> None:
+    e = ev(EventKind.STAGE_ENTERED, sh(2026, 3, 9, 9), "分类")
+    assert TicketEvent.model_validate_json(e.model_dump_json()) == e
+    pv = PolicyVersion(effective_from=sh(2026, 1, 1), policy=_resolution_policy(4))
+    assert PolicyVersion.model_validate_json(pv.model_dump_json()) == pv
+
+
+def test_customer_message_after_resolution_does_not_reopen() -> None:
+    events = [
+        ev(EventKind.OPENED, sh(2026, 3, 9, 9)),
+        ev(EventKind.RESOLVED, sh(2026, 3, 9, 10)),
+        ev(EventKind.CUSTOMER_MESSAGE, sh(2026, 3, 9, 11)),
+    ]
+    r = compute_clocks(events, now=sh(2026, 3, 12), policy=_resolution_policy(4))
+    assert len(r.cycles) == 1 and [c.status for c in r.clocks] == [ClockStatus.MET]

@@ -765,21 +765,25 @@ class WorkCalendar(FrozenModel):
         if d == 0:
             return t
         snap = self._snap_for(us)
-        target = snap.cum_at(us) + d
         if d > 0:
             empty = 0
             while empty <= _MAX_EMPTY_YEARS:
+                # cumulative values are relative to the snapshot's first year: always
+                # recompute them from the snapshot in hand (another thread may have grown it)
+                base = snap.cum_at(us)
+                target = base + d
                 total = snap.cum_end[-1] if snap.cum_end else 0
                 if target <= total:
                     j = bisect_left(snap.cum_end, target)
                     return _from_us(snap.starts[j] + (target - snap.cum[j]), t.tzinfo)  # type: ignore[arg-type]
                 snap = self._ensure(snap.lo, snap.hi + 1)
-                grown = snap.cum_end[-1] if snap.cum_end else 0
-                empty = empty + 1 if grown == total else 0
+                ahead = (snap.cum_end[-1] if snap.cum_end else 0) - snap.cum_at(us)
+                empty = empty + 1 if ahead == total - base else 0
             raise InputError(
                 f"calendar {self.name!r}: no {duration} of open time within "
                 f"{_MAX_EMPTY_YEARS} years after {t.isoformat()}"
             )
+        target = snap.cum_at(us) + d
         for _ in range(_MAX_EMPTY_YEARS + 1):
             if target >= 0 and snap.cum_end and target < snap.cum_end[-1]:
                 j = max(bisect_right(snap.cum, target) - 1, 0)
