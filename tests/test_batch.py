@@ -185,6 +185,19 @@ def test_csv_reader_reports_lines_and_bad_records(tmp_path: Path) -> None:
     assert recs[2].data is None and "2 fields" in (recs[2].problem or "")
 
 
+def test_gbk_exports_need_their_encoding(tmp_path: Path) -> None:
+    p = tmp_path / "gbk.csv"
+    p.write_bytes(
+        "评价内容,回复内容,星级\n物流太慢,抱歉,已为您补发,1\n".replace("抱歉,", "抱歉，").encode(
+            "gb18030"
+        )
+    )
+    with pytest.raises(InputError, match="gb18030"):
+        score_replies(p, **FAKES).to_list()
+    rows = score_replies(p, encoding="gb18030", **FAKES).to_list()
+    assert rows[0]["review"] == "物流太慢" and rows[0]["reply"] == "抱歉，已为您补发"
+
+
 def test_jsonl_reader_reports_invalid_lines(tmp_path: Path) -> None:
     p = tmp_path / "in.jsonl"
     p.write_text('{"reply": "好"}\n\n{oops\n[1,2]\n{"reply": "行"}\n', encoding="utf-8")

@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         errors=args.errors,
         progress=want_progress(args),
         format=args.input_format,
+        encoding=args.encoding,
     )
     _write(print_failures(res, args.input), args.output, res.columns)
     s = res.summary

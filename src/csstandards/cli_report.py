@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
             errors=args.errors,
             progress=want_progress(args),
             format=args.input_format,
+            encoding=args.encoding,
         )
         rows = list(print_failures(res, args.input, limit=5))
         print(res.summary.describe(), file=sys.stderr)

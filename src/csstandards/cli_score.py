@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
         progress=want_progress(args),
         classify=not args.no_classify,
         format=args.input_format,
+        encoding=args.encoding,
     )
     out = args.output
     low = 0

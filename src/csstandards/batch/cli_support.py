@@ -27,6 +27,11 @@ def add_input_options(p: argparse.ArgumentParser, *, workers: bool = True) -> No
         help="format of INPUT (default: from the file name; '-' reads JSONL from stdin)",
     )
     p.add_argument(
+        "--encoding",
+        default="utf-8-sig",
+        help="text encoding of CSV/JSONL input (default UTF-8; gb18030 for GBK Excel exports)",
+    )
+    p.add_argument(
         "--columns",
         metavar="FIELD=COL,…",
         help="column mapping, e.g. reply=回复内容,stars=星级 (defaults cover common export names)",

@@ -832,6 +832,7 @@ def _make(
     progress: bool,
     format: str | None,
     total: int | None,
+    encoding: str = "utf-8-sig",
 ) -> BatchResult:
     if not isinstance(workers, int) or workers < 1:
         raise InputError(f"workers must be a positive integer, got {workers!r}")
@@ -856,7 +857,7 @@ def _make(
         name = f"<{type(source).__name__}>"
     if total is None and hasattr(source, "__len__") and not isinstance(source, (str, bytes)):
         total = len(source)
-    records = iter_records(source, format=format)
+    records = iter_records(source, format=format, encoding=encoding)
     return BatchResult(
         job,
         records,
@@ -887,6 +888,7 @@ def score_replies(
     checker: Checker | None = None,
     classifier: Checker | None = None,
     total: int | None = None,
+    encoding: str = "utf-8-sig",
 ) -> BatchResult:
     """Score reply records (审核回复) from a file, DataFrame or iterable, as a lazy stream.
 
@@ -915,6 +917,7 @@ def score_replies(
         progress=progress,
         format=format,
         total=total,
+        encoding=encoding,
     )
 
 
@@ -933,6 +936,7 @@ def classify_records(
     format: str | None = None,
     classifier: Checker | None = None,
     total: int | None = None,
+    encoding: str = "utf-8-sig",
 ) -> BatchResult:
     """Classify feedback records (分类与评估, 002 二(二)2) as a lazy stream of rows."""
     return _make(
@@ -952,4 +956,5 @@ def classify_records(
         progress=progress,
         format=format,
         total=total,
+        encoding=encoding,
     )

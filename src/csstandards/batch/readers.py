@@ -50,8 +50,14 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     )
 
 
-def iter_records(source: Any, *, format: str | None = None) -> Iterator[RawRecord]:
-    """Records from a path, an open text file, a pandas DataFrame or an iterable of mappings."""
+def iter_records(
+    source: Any, *, format: str | None = None, encoding: str = "utf-8-sig"
+) -> Iterator[RawRecord]:
+    """Records from a path, an open text file, a pandas DataFrame or an iterable of mappings.
+
+    Text files are read as ``encoding`` (default UTF-8, with or without BOM; Excel exports in
+    mainland China are often ``gb18030``).
+    """
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if str(source) == "-":
@@ -63,8 +69,16 @@ def iter_records(source: Any, *, format: str | None = None) -> Iterator[RawRecor
         if fmt == "parquet":
             yield from _iter_parquet(path)
             return
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            yield from _iter_text(fh, fmt, str(path))
+        try:
+            with open(path, encoding=encoding, newline="") as fh:
+                yield from _iter_text(fh, fmt, str(path))
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path}: byte {exc.start} is not valid {encoding} ({exc.reason}); "
+                "pass encoding='gb18030' (--encoding gb18030) for GBK exports"
+            ) from exc
+        except LookupError as exc:
+            raise InputError(f"unknown encoding {encoding!r}") from exc
         return
     if isinstance(source, io.TextIOBase):
         yield from _iter_text(source, format or "jsonl", getattr(source, "name", "<stream>"))
