@@ -65,6 +65,16 @@ def want_progress(args: argparse.Namespace) -> bool:
     return bool(args.progress)
 
 
+def _say(message: str) -> None:
+    """Print to stderr without tearing a running progress bar."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        print(message, file=sys.stderr)
+    else:
+        tqdm.write(message, file=sys.stderr)
+
+
 class FailurePrinter:
     """Pass rows through, printing the first ``limit`` bad rows as ``file:line: row N: …``."""
 
@@ -81,7 +91,7 @@ class FailurePrinter:
                 self.shown += 1
                 where = f"{self.source}:{err['line']}" if err.get("line") else self.source
                 fieldname = f" {err['field']}:" if err.get("field") else ""
-                print(f"{where}: row {err['row']}:{fieldname} {err['reason']}", file=sys.stderr)
+                _say(f"{where}: row {err['row']}:{fieldname} {err['reason']}")
             yield row
 
 
