@@ -699,6 +699,8 @@ def test_verify_bad_input() -> None:
     with pytest.raises(InputError):
         verify_commitments([t], [], seconds_per_ring=0)
     with pytest.raises(InputError):
+        verify_commitments([t], [], worst=-1)
+    with pytest.raises(InputError):
         verify_commitments([t], [], now=datetime(2026, 11, 2))
     with pytest.raises(RecordError, match="end before start"):
         verify_commitments([t], [chat("neg", at(2, 10), -5)])
@@ -776,3 +778,9 @@ def test_history_with_sla_event_logs() -> None:
         )  # fmt: skip
     with pytest.raises(RecordError, match="events"):
         verify_commitments([t], [{"id": "x", "channel": "im", "events": "opened"}])
+
+
+def test_quoted_vague_wording_does_not_count_as_a_promise() -> None:
+    table = commitment_coverage("例如,“快速响应”可明确为具体时限。")
+    assert table.status(El.RESPONSIVENESS) is CoverageStatus.MISSING
+    assert codes("售后维修7天内完成。") == []

@@ -1035,6 +1035,8 @@ def _responsiveness(a: Analysis, doc: CommitmentParse) -> ElementCoverage:
         )
     vague: list[LexiconHit] = []
     for h in sorted(a.hits_of("cm_vague_time"), key=lambda h: (-(h.end - h.start), h.start)):
+        if a.in_quote(h.start, h.end):
+            continue
         if not any(o.start < h.end and h.start < o.end for o in vague):
             vague.append(h)
     vague.sort(key=lambda h: h.start)
@@ -1613,6 +1615,8 @@ def verify_commitments(
     for i, t in enumerate(tlist):
         if not isinstance(t, CommitmentTarget):
             raise InputError(f"targets[{i}] must be a CommitmentTarget, got {type(t).__name__}")
+    if isinstance(worst, bool) or not isinstance(worst, int) or worst < 0:
+        raise InputError(f"worst must be a non-negative int, got {worst!r}")
     if not seconds_per_ring > 0:
         raise InputError(f"seconds_per_ring must be positive, got {seconds_per_ring!r}")
     if now is not None and (now.tzinfo is None or now.tzinfo.utcoffset(now) is None):
