@@ -212,3 +212,31 @@ def test_helpdesk_guide_code_runs_in_under_30_lines() -> None:
         exec(compile(code, str(GUIDE), "exec"), {"__name__": "guide"})
     lines = out.getvalue().splitlines()
     assert lines == ["结束 ['何事', '何时', '为何']"], lines
+
+
+# -- 001 §1.2: several questions — urgent first, core need first --------------------------------
+def test_priority_urgent_then_core_need() -> None:
+    ask = "价格多少?售后政策是什么?今天必须发货,能今天发货吗?"
+
+    def answered(text: str, need: str | None = None) -> list[object]:
+        evs: list[object] = [CustomerMessage(at=s(0), text=ask)]
+        if need:
+            evs.append(NeedConfirmed(at=s(5), need=need))
+        evs.append(AnswerGiven(at=s(10), text=text))
+        c = Consultation(id="p").extend(evs)  # type: ignore[arg-type]
+        return [f for f in check_consultation(c).findings if f.code == "W112"]
+
+    late = answered("价格是299元,售后政策是7天无理由退货。今天下单可以今天发货。")
+    assert len(late) == 1 and late[0].data["priority"] == "urgent"  # type: ignore[attr-defined]
+    assert answered("今天下单可以今天发货。价格是299元,售后政策是7天无理由退货。") == []
+    calm = "价格多少?售后政策是什么?"
+    c = Consultation(id="q").extend(
+        [
+            CustomerMessage(at=s(0), text=calm),
+            NeedConfirmed(at=s(5), need="想了解售后政策"),
+            AnswerGiven(at=s(10), text="价格是299元。售后政策是7天无理由退货。"),
+        ]
+    )
+    core = [f for f in check_consultation(c).findings if f.code == "W112"]
+    assert len(core) == 1 and core[0].data["priority"] == "core"
+    assert "核心需求" in core[0].message_zh

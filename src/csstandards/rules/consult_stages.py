@@ -644,6 +644,12 @@ _STOP = frozenset(
 )
 
 
+def _words(text: str) -> set[str]:
+    from ..text import segment
+
+    return {w for w in segment(text) if len(w) >= 2 and w not in _STOP}
+
+
 @rule(
     id="consult.priority-order",
     code="W112",
@@ -670,43 +676,54 @@ _STOP = frozenset(
     ],
 )
 def priority_order(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
-    from ..text import segment
-
+    """Several questions before the first reply: the urgent one (``wf_urgent``) must be
+    answered first; without one, the core need (the question closest to the confirmed need)."""
     for cycle in ctx.cycles():
         i = ctx.first_human_response(cycle)
         if i is None or not isinstance(ctx.events[i], AnswerGiven | AgentMessage):
             continue
-        before = ctx.customer_before(i, cycle)
-        if not before:
-            continue
-        ca = ctx.analysis(before[-1])
-        qs = _questions(ca.text)
-        if len(qs) < 2:
-            continue
-        urgent_pos = [h.start for h in ca.hits_of("wf_urgent")]
+        need_words: set[str] = set()
+        for j in cycle:
+            ev_j = ctx.events[j]
+            if j < i and isinstance(ev_j, NeedConfirmed):
+                need_words |= _words(ev_j.need)
         reply = ctx.analysis(i).text
-        firsts: list[tuple[int, bool, tuple[int, int]]] = []
-        for qs_, qe in qs:
-            words = [w for w in segment(ca.text[qs_:qe]) if len(w) >= 2 and w not in _STOP]
-            pos = [reply.find(w) for w in words if reply.find(w) >= 0]
-            if pos:
-                urgent = any(qs_ <= p < qe for p in urgent_pos)
-                firsts.append((min(pos), urgent, (qs_, qe)))
-        urgent_first = [f for f in firsts if f[1]]
-        if not urgent_first or len(firsts) < 2:
+        # (first position in the reply, urgent, overlap with the need, event, range)
+        found: list[tuple[int, bool, int, int, tuple[int, int]]] = []
+        for j in ctx.customer_before(i, cycle):
+            ca = ctx.analysis(j)
+            urgent_pos = [h.start for h in ca.hits_of("wf_urgent")]
+            for qs_, qe in _questions(ca.text):
+                words = _words(ca.text[qs_:qe])
+                pos = [reply.find(w) for w in words if reply.find(w) >= 0]
+                if pos:
+                    urgent = any(qs_ <= p < qe for p in urgent_pos)
+                    found.append((min(pos), urgent, len(words & need_words), j, (qs_, qe)))
+        if len(found) < 2:
             continue
-        earliest = min(firsts)
-        if earliest[1]:
-            continue
-        u = urgent_first[0]
-        span = ca.span(*u[2])
+        earliest = min(found)
+        urgents = [f for f in found if f[1]]
+        if urgents:
+            if earliest[1]:
+                continue
+            target, why_zh, why_en = urgents[0], "紧急问题", "the urgent question"
+        else:
+            core = max(found, key=lambda f: f[2])
+            if core[2] == 0 or earliest[2] == core[2]:
+                continue
+            target, why_zh, why_en = core, "核心需求", "the core need"
+        ca = ctx.analysis(target[3])
+        span = ca.span(*target[4])
         yield r.finding(
-            cue=ca.text[u[2][0] : u[2][1]],
+            cue=ca.text[target[4][0] : target[4][1]],
+            message_zh=f"客户一次问了多个问题,回复没有先回答{why_zh}",
+            message_en=f"of several questions, the reply does not answer {why_en} first",
             data={
                 "stage": ConsultStage.ANSWER.value,
                 "event": i,
-                "customer_event": before[-1],
+                "customer_event": target[3],
                 "question_span": [span.start, span.end],
+                "priority": "urgent" if urgents else "core",
             },
         )
 
