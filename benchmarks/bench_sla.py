@@ -74,11 +74,15 @@ def main() -> None:
     cold = time.perf_counter() - t0
 
     jobs = workload(args.n)
-    t0 = time.perf_counter()
-    for start, dur in jobs:
-        cal.add(start, dur)
-    fast = time.perf_counter() - t0
-    fast_rate = args.n / fast
+    add = cal.add
+    best_wall = best_cpu = float("inf")
+    for _ in range(3):  # best of three: the build machine is shared
+        w0, c0 = time.perf_counter(), time.process_time()
+        for start, dur in jobs:
+            add(start, dur)
+        best_wall = min(best_wall, time.perf_counter() - w0)
+        best_cpu = min(best_cpu, time.process_time() - c0)
+    fast_rate = args.n / best_wall
 
     base_jobs = jobs[: args.baseline_n]
     t0 = time.perf_counter()
@@ -95,7 +99,10 @@ def main() -> None:
     print("SLA due-time benchmark: China office hours, spans crossing Golden Week (国庆 2026)")
     print(f"  workload: {args.n} due times, {crossing / args.n:.0%} of spans cross 2026-10-01")
     print(f"  first-use lay-out of 2026 (cold):   {cold * 1000:8.1f} ms")
-    print(f"  WorkCalendar.add:                   {fast_rate:12,.0f} due times/s")
+    print(
+        f"  WorkCalendar.add:                   {fast_rate:12,.0f} due times/s "
+        f"(best of 3; {args.n / best_cpu:,.0f}/s of CPU time)"
+    )
     print(
         f"  naive minute-stepping baseline:     {slow_rate:12,.0f} due times/s "
         f"({len(base_jobs)} samples)"

@@ -68,9 +68,14 @@ _MAX_EMPTY_YEARS = 8  # searching further than this for open time means the cale
 
 def _to_us(t: datetime, what: str = "time") -> int:
     """Aware datetime → integer microseconds since the Unix epoch (exact)."""
-    if t.tzinfo is None or t.utcoffset() is None:
-        raise NaiveDatetimeError(what, t)
-    return (t - _EPOCH) // _ONE_US
+    try:
+        return (t - _EPOCH) // _ONE_US
+    except TypeError:  # naive minus aware; anything else that is not a datetime
+        if isinstance(t, datetime):
+            raise NaiveDatetimeError(what, t) from None
+        raise InputError(
+            f"{what} must be a timezone-aware datetime, got {type(t).__name__}"
+        ) from None
 
 
 def _from_us(us: int, tz: _dt.tzinfo) -> datetime:
@@ -764,7 +769,9 @@ class WorkCalendar(FrozenModel):
         d = _td_us(duration)
         if d == 0:
             return t
-        snap = self._snap_for(us)
+        snap = self.__pydantic_private__["_tl"].snap  # type: ignore[index]
+        if snap is None or not snap.lo_us <= us < snap.hi_us:
+            snap = self._snap_for(us)
         if d > 0:
             empty = 0
             while empty <= _MAX_EMPTY_YEARS:
