@@ -16,6 +16,7 @@ all rules; nothing is segmented unless a rule or the feedback classifier asks fo
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
@@ -23,6 +24,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from .errors import ConfigError, InputError, NaiveDatetimeError
+from .lexicon import Lexicon, phrase_lists
 from .models import Finding, FrozenModel, Rating, Severity, Span
 from .rules import get_registry
 from .rules.context import ReplyContext
@@ -212,43 +214,71 @@ def _standard(standard: Any) -> Standard:
     return standard
 
 
-class _Shared:
-    """Work shared by the checks of one call or batch: rules, lexicon, review analyses."""
+def _reply_lexicon(standard: Standard) -> Lexicon:
+    """The phrase lists the reply rules use (``lexicon/reply*.toml`` plus the standard's
+    additions): matching only these keeps a check cheaper than segmenting the text."""
+    full = standard.lexicon()
+    names = {n for n, pl in phrase_lists().items() if pl.source.startswith("lexicon/reply")}
+    names |= set(standard.phrases)
+    return Lexicon({n: ps for n, ps in full.lists.items() if n in names})
 
-    def __init__(self, standard: Standard, brand_voice: str | None) -> None:
+
+class _Shared:
+    """Work shared by the checks of one call or batch: rules, lexicon, severity overrides."""
+
+    def __init__(self, standard: Standard) -> None:
         self.standard = standard
         reg = get_registry()
         self.rules = [r for r in reg.all("reply") if standard.rule_enabled(r.id, r.code)]
-        self.lexicon = standard.lexicon()
-        self.reviews: dict[str, Analysis] = {}
-        voice = brand_voice if brand_voice is not None else standard.brand_voice
-        if voice is not None:
-            from .rules.reply_voice import voice_profiles
-
-            if not isinstance(voice, str) or voice not in voice_profiles(standard):
-                raise ConfigError(
-                    f"Standard({standard.name})",
-                    "brand_voice",
-                    f"unknown brand voice (品牌调性) {voice!r}; known: "
-                    f"{sorted(voice_profiles(standard))}",
-                )
-        self.brand_voice = voice
+        self.lexicon = _reply_lexicon(standard)
+        self.review_lexicon = standard.lexicon()
         s = standard.reply
         self.penalty = {sev: int(s.penalty.get(sev, 0)) for sev in Severity}
         self.weights = dict(s.weights)
+        self.severity = {
+            r.id: sev
+            for r in self.rules
+            if (sev := standard.severity_for(r.id, r.default_severity, r.code))
+            is not r.default_severity
+            or any(k in standard.rules.severity for k in (r.id, r.code, r.short_name))
+        }
 
-    def review(self, text: str) -> Analysis:
-        a = self.reviews.get(text)
-        if a is None:
-            if len(self.reviews) > 4096:
-                self.reviews.clear()
-            a = sanitize_hits(analyze(text, self.lexicon))
-            self.reviews[text] = a
-        return a
+    def voice(self, brand_voice: str | None) -> str | None:
+        voice = brand_voice if brand_voice is not None else self.standard.brand_voice
+        if voice is not None:
+            from .rules.reply_voice import voice_profiles
+
+            known = voice_profiles(self.standard)
+            if not isinstance(voice, str) or voice not in known:
+                raise ConfigError(
+                    f"Standard({self.standard.name})",
+                    "brand_voice",
+                    f"unknown brand voice (品牌调性) {voice!r}; known: {sorted(known)}",
+                )
+        return voice
+
+
+_shared_lock = threading.Lock()
+_shared_cache: dict[int, tuple[Standard, _Shared]] = {}
+
+
+def _shared_for(standard: Standard) -> _Shared:
+    """One :class:`_Shared` per standard object (kept alive with it, so ids stay unique)."""
+    hit = _shared_cache.get(id(standard))
+    if hit is not None and hit[0] is standard:
+        return hit[1]
+    shared = _Shared(standard)
+    with _shared_lock:
+        if len(_shared_cache) > 32:
+            _shared_cache.clear()
+        _shared_cache[id(standard)] = (standard, shared)
+    return shared
 
 
 def _check(
     shared: _Shared,
+    voice: str | None,
+    reviews: dict[str, Analysis] | None,
     reply: Any,
     review: Any,
     rating: Any,
@@ -265,9 +295,9 @@ def _check(
     assessment = None
     review_a: Analysis | None = None
     if isinstance(review, str):
-        review_a = shared.review(review)
+        review_a = _review_analysis(shared, reviews, review)
     elif isinstance(review, Analysis):
-        review_a = sanitize_hits(review)
+        review_a = review
     elif review is not None:
         text = getattr(review, "text", None)
         if not hasattr(review, "key_issues"):
@@ -276,7 +306,7 @@ def _check(
             )
         assessment = review
         if isinstance(text, str):
-            review_a = shared.review(text)
+            review_a = _review_analysis(shared, reviews, text)
     reply_a = sanitize_hits(analyze(reply, shared.lexicon))
     ctx = ReplyContext(
         reply=reply_a,
@@ -287,7 +317,7 @@ def _check(
         reviewed_at=t0,
         replied_at=t1,
         placeholders=find_placeholder_ranges(reply_a.text),
-        brand_voice=shared.brand_voice,
+        brand_voice=voice,
         urgent=urgent,
     )
     if rat is None:
@@ -295,9 +325,28 @@ def _check(
         if rat is not None:
             source = "classifier"
     findings: list[Finding] = []
+    override = shared.severity
     for r in shared.rules:
-        findings.extend(r.run(ctx, shared.standard))
+        found = r.check(ctx, r)
+        if r.id in override:
+            sev = override[r.id]
+            findings.extend(f.model_copy(update={"severity": sev}) for f in found)
+        else:
+            findings.extend(found)
     return _report(shared, reply, ctx, findings, rat, source)
+
+
+def _review_analysis(shared: _Shared, reviews: dict[str, Analysis] | None, text: str) -> Analysis:
+    """The review's analysis, shared within a batch (the same review, many replies)."""
+    if reviews is None:
+        return analyze(text, shared.review_lexicon)
+    a = reviews.get(text)
+    if a is None:
+        if len(reviews) > 4096:
+            reviews.clear()
+        a = analyze(text, shared.review_lexicon)
+        reviews[text] = a
+    return a
 
 
 def _report(
@@ -328,7 +377,7 @@ def _report(
     for name, (zh, _en) in DIMENSIONS.items():
         ded = tuple(sorted(deductions[name], key=lambda d: d.code))
         score = max(0, 100 - sum(d.points for d in ded))
-        dims[name] = DimensionScore(
+        dims[name] = DimensionScore.model_construct(
             name=name,
             label_zh=zh,
             score=score,
@@ -347,7 +396,8 @@ def _report(
     passed = score >= min_score and not any(f.severity is Severity.ERROR for f in findings)
     ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.code))
     issues = tuple(dict.fromkeys(i.cue for i in review_issues(ctx))) if ctx.review else ()
-    return ReplyReport(
+    # every part was built and validated above: construct without re-validating
+    return ReplyReport.model_construct(
         reply=reply,
         score=score,
         passed=passed,
@@ -386,8 +436,11 @@ def check_reply(
     Raises :class:`~csstandards.errors.InputError` for bad arguments and
     :class:`~csstandards.errors.ConfigError` for an unknown brand voice.
     """
-    shared = _Shared(_standard(standard), brand_voice)
-    return _check(shared, reply, review, rating, stars, reviewed_at, replied_at, urgent)
+    shared = _shared_for(_standard(standard))
+    voice = shared.voice(brand_voice)
+    return _check(
+        shared, voice, None, reply, review, rating, stars, reviewed_at, replied_at, urgent
+    )
 
 
 _PAIR_KEYS = frozenset(
@@ -406,11 +459,13 @@ def check_replies(
     Each item is a reply string, a ``(reply, review)`` pair, or a mapping with ``reply`` and
     optionally ``review``, ``rating``, ``stars``, ``reviewed_at``, ``replied_at``, ``urgent``.
     """
-    shared = _Shared(_standard(standard), brand_voice)
+    shared = _shared_for(_standard(standard))
+    voice = shared.voice(brand_voice)
+    reviews: dict[str, Analysis] = {}
     out: list[ReplyReport] = []
     for i, item in enumerate(pairs):
         if isinstance(item, str):
-            out.append(_check(shared, item, None, None, None, None, None))
+            out.append(_check(shared, voice, reviews, item, None, None, None, None, None))
         elif isinstance(item, Mapping):
             unknown = set(item) - _PAIR_KEYS
             if unknown or "reply" not in item:
@@ -420,6 +475,8 @@ def check_replies(
             out.append(
                 _check(
                     shared,
+                    voice,
+                    reviews,
                     item["reply"],
                     item.get("review"),
                     item.get("rating"),
@@ -430,7 +487,7 @@ def check_replies(
                 )
             )
         elif isinstance(item, Sequence) and len(item) == 2:
-            out.append(_check(shared, item[0], item[1], None, None, None, None))
+            out.append(_check(shared, voice, reviews, item[0], item[1], None, None, None, None))
         else:
             raise InputError(
                 f"item {i}: expected a reply, a (reply, review) pair or a mapping, "

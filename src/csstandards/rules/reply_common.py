@@ -358,25 +358,19 @@ def review_bigrams(ctx: ReplyContext) -> frozenset[str]:
 
 
 def review_issues(ctx: ReplyContext) -> list[Issue]:
-    """The review's key points: the classifier's key issues (with their synonym groups) plus
-    the shipped topic groups found in the review."""
+    """The review's key points: the shipped topic groups found in the review, else its own
+    specific wording, else the feedback classifier's key issues (with their synonym groups).
+
+    The classifier is consulted only when the cheap view finds nothing, or (see
+    :func:`addressed_issues`) to give a reply the benefit of its wider synonym groups.
+    """
 
     def compute() -> list[Issue]:
         if ctx.review is None:
             return []
         out: list[Issue] = []
-        fa = assessment(ctx)
-        for ki in getattr(fa, "key_issues", None) or ():
-            phrases = set(_group_phrases(getattr(ki, "group", None)))
-            cue = str(getattr(ki, "cue", "") or "")
-            if cue:
-                phrases.add(cue)
-            label = str(getattr(ki, "label", "") or getattr(ki, "topic", "") or cue)
-            if phrases:
-                out.append(Issue(label, frozenset(phrases), cue, problem=True))
         groups, matcher = _topic_table()
         seen: set[str] = set()
-        details = review_bigrams(ctx)
         for m in matcher.find(ctx.review.norm):
             for topic in m.payloads:
                 if topic not in seen:
@@ -391,12 +385,35 @@ def review_issues(ctx: ReplyContext) -> list[Issue]:
                             problem=topic in _PROBLEM_TOPICS,
                         )
                     )
+        if out:
+            return out
+        out = classifier_issues(ctx)
+        details = review_bigrams(ctx)
         if not out and len(details) >= 2:
             # no known topic: the review's own specific wording is the point to address
-            out.append(Issue("detail", details, "、".join(sorted(details)[:3]), problem=True))
+            out = [Issue("detail", details, "、".join(sorted(details)[:3]), problem=True)]
         return out
 
     return ctx.cached("issues", compute)
+
+
+def classifier_issues(ctx: ReplyContext) -> list[Issue]:
+    """Key issues of the feedback classifier, each with its topic synonym group."""
+
+    def compute() -> list[Issue]:
+        out: list[Issue] = []
+        fa = assessment(ctx)
+        for ki in getattr(fa, "key_issues", None) or ():
+            phrases = set(_group_phrases(getattr(ki, "group", None)))
+            cue = str(getattr(ki, "cue", "") or "")
+            if cue:
+                phrases.add(cue)
+            label = str(getattr(ki, "label", "") or getattr(ki, "topic", "") or cue)
+            if phrases:
+                out.append(Issue(label, frozenset(phrases), cue, problem=True))
+        return out
+
+    return ctx.cached("classifier_issues", compute)
 
 
 @lru_cache(maxsize=1)
@@ -450,6 +467,11 @@ def addressed_issues(ctx: ReplyContext) -> tuple[list[Issue], list[Issue]]:
         issues = review_issues(ctx)
         text = _reply_visible_text(ctx)
         remedy = any(r in h.phrase for h in positive_hits(ctx, "solution") for r in _REMEDY)
+        problem_remedied = remedy and any(i.problem for i in issues)
+        if issues and not problem_remedied and not _any_addressed(ctx, issues, text):
+            # before calling a point ignored, let the classifier's synonym groups have a say
+            extra = [i for i in classifier_issues(ctx) if i not in issues]
+            issues = issues + extra
         done: list[Issue] = []
         missed: list[Issue] = []
         echoed = any(b in text for b in review_bigrams(ctx))
@@ -461,6 +483,12 @@ def addressed_issues(ctx: ReplyContext) -> tuple[list[Issue], list[Issue]]:
         return done, missed
 
     return ctx.cached("addressed", compute)
+
+
+def _any_addressed(ctx: ReplyContext, issues: list[Issue], text: str) -> bool:
+    if any(b in text for b in review_bigrams(ctx)):
+        return True
+    return any(any(p in text for p in i.phrases) for i in issues)
 
 
 def echoes_review(ctx: ReplyContext) -> bool:

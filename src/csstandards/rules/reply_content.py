@@ -121,7 +121,9 @@ def generic_template(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     _, residual = content_residual(ctx, _TEMPLATE_COVER)
     if residual > ctx.standard.reply.template_residual_chars:
         return
-    if ctx.review is not None and (echoes_review(ctx) or not review_is_specific(ctx)):
+    if ctx.review is not None and (
+        echoes_review(ctx) or not review_is_specific(ctx) or addressed_issues(ctx)[0]
+    ):
         return  # says something specific, or the review has nothing specific to answer
     tmpl = [h for h in hits if h.list_name == "template_boilerplate"] or hits
     yield r.finding(
