@@ -103,3 +103,16 @@ def test_evidence_json_round_trip(
 def test_enum_json_uses_machine_values() -> None:
     f = Finding(rule_id="x.y", code="R1", severity=Severity.WARNING, message_zh="", message_en="")
     assert '"severity":"warning"' in f.model_dump_json()
+
+
+def test_enums_with_the_same_class_name_keep_their_own_labels() -> None:
+    from csstandards.models import LabelledEnum, _label
+
+    def make(value: str, zh: str) -> type[LabelledEnum]:
+        cls = LabelledEnum("Metric", {"A": value})  # type: ignore[call-overload]
+        _label(cls, {value: (zh, value)})
+        return cls  # type: ignore[no-any-return]
+
+    first, second = make("first_response", "首次响应"), make("resolution", "解决")
+    assert next(iter(first)).label_zh == "首次响应"
+    assert next(iter(second)).label_zh == "解决"

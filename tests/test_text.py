@@ -208,3 +208,11 @@ def test_one_megabyte_of_random_unicode() -> None:
         assert normalize_phrase(nt.span(m.start, m.end).of(text)) == m.phrase
     toks = tokenize(nt)
     assert "".join(t.text for t in toks) == nt.text
+
+
+def test_matcher_does_not_report_phantom_matches_at_the_end() -> None:
+    m: PhraseMatcher[str] = PhraseMatcher([("解决", "short"), ("解决方案", "long")])
+    hits = [(h.start, h.end, h.phrase) for h in m.find("已经帮您解决")]
+    assert hits == [(4, 6, "解决")]
+    for h in m.find("解决方案和解决"):
+        assert h.end <= len("解决方案和解决")

@@ -49,11 +49,11 @@ class LabelledEnum(str, Enum):
 
     @property
     def label_zh(self) -> str:
-        return _LABELS[type(self).__name__][self.value][0]
+        return _LABELS[type(self)][self.value][0]
 
     @property
     def label_en(self) -> str:
-        return _LABELS[type(self).__name__][self.value][1]
+        return _LABELS[type(self)][self.value][1]
 
     def label(self, lang: Lang = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -62,14 +62,14 @@ class LabelledEnum(str, Enum):
         return str(self.value)
 
 
-_LABELS: dict[str, dict[str, tuple[str, str]]] = {}
+_LABELS: dict[type[LabelledEnum], dict[str, tuple[str, str]]] = {}
 
 
 def _label(cls: type[LabelledEnum], labels: dict[str, tuple[str, str]]) -> None:
     missing = {m.value for m in cls} - labels.keys()
     if missing:  # pragma: no cover - guards the module itself
         raise RuntimeError(f"{cls.__name__} lacks labels for {sorted(missing)}")
-    _LABELS[cls.__name__] = labels
+    _LABELS[cls] = labels
 
 
 class Channel(LabelledEnum):

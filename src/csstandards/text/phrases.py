@@ -83,9 +83,12 @@ class PhraseMatcher(Generic[P]):
         table = self._table
         lengths = self._lengths
         out: list[PhraseMatch[P]] = []
+        size = len(s)
         for m in scan.finditer(s):
             i = m.start()
             for n in lengths[s[i]]:
+                if i + n > size:
+                    continue  # a slice cut short by the end would pose as a shorter phrase
                 sub = s[i : i + n]
                 payloads = table.get(sub)
                 if payloads is not None:
