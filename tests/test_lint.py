@@ -7,6 +7,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from csstandards.cli import main
 from csstandards.config import ConfigOverrides, ProjectConfig, resolve
@@ -454,3 +456,37 @@ def test_examples_every_bad_template_is_flagged_and_good_ones_are_clean() -> Non
     assert ratings == {Rating.POSITIVE, Rating.NEUTRAL, Rating.NEGATIVE}
     suffixes = {p.suffix for p in EXAMPLES.rglob("*.*")}
     assert {".txt", ".md", ".yaml", ".json"} <= suffixes
+
+
+# -- positions are robust for any text and any YAML/JSON style -----------------------------
+
+_TEXT = st.text(
+    alphabet=st.sampled_from(list("亲物流第三方您好ab c:#-'\"\\\n\t{}【】😀,。!")),
+    min_size=1,
+    max_size=30,
+).filter(lambda s: s.strip())
+
+
+@settings(max_examples=120, deadline=None)
+@given(text=_TEXT, style=st.sampled_from([None, "'", '"', "|", ">"]), ascii_json=st.booleans())
+def test_positions_point_into_the_file_for_any_text(
+    tmp_path_factory: pytest.TempPathFactory, text: str, style: str | None, ascii_json: bool
+) -> None:
+    import yaml
+
+    d = tmp_path_factory.mktemp("p")
+    ydoc = yaml.safe_dump({"templates": [{"name": "t", "text": text}]}, allow_unicode=True,
+                          default_style=style)  # fmt: skip
+    jdoc = json.dumps({"templates": [{"name": "t", "text": text}]}, ensure_ascii=ascii_json)
+    for name, src in (("t.yaml", ydoc), ("t.json", jdoc)):
+        (t,) = load_template_file(write(d / name, src))
+        assert t.text == text
+        lines = src.split("\n")
+        assert len(t.positions) == len(text) + 1
+        for line, col in t.positions:
+            assert 1 <= line <= len(lines) and 1 <= col <= len(lines[line - 1]) + 1
+        if name == "t.json" and not ascii_json:
+            for i, ch in enumerate(text):
+                if ch not in '\n\t"\\':
+                    line, col = t.position(i)
+                    assert lines[line - 1][col - 1] == ch
