@@ -87,6 +87,13 @@ __all__ = [
 PEAK_NOTICE_ZH = "近期咨询量较大,感谢您的耐心等待"
 
 
+def _aware(t: object, what: str) -> None:
+    if not isinstance(t, datetime):
+        raise InputError(f"{what} must be a timezone-aware datetime, got {type(t).__name__}")
+    if t.tzinfo is None or t.utcoffset() is None:
+        raise NaiveDatetimeError(what, t)
+
+
 # --------------------------------------------------------------------------------------------
 # Vocabulary
 # --------------------------------------------------------------------------------------------
@@ -425,8 +432,7 @@ class SLAPolicy(FrozenModel):
         stage: str | None = None,
     ) -> ResolvedTarget | None:
         """The target for ``metric`` of a clock starting at ``at``; ``None`` = not measured."""
-        if at.tzinfo is None or at.utcoffset() is None:
-            raise NaiveDatetimeError("at", at)
+        _aware(at, "at")
         mp = self.metric_policy(metric)
         if mp is None:
             return None
@@ -722,10 +728,12 @@ def review_reply_deadline(
     policy: SLAPolicy | None = None,
 ) -> ReviewReplyDeadline:
     """Due time of the reply to a review posted at ``reviewed_at`` (000 §2.1 及时性原则)."""
-    if reviewed_at.tzinfo is None or reviewed_at.utcoffset() is None:
-        raise NaiveDatetimeError("reviewed_at", reviewed_at)
+    _aware(reviewed_at, "reviewed_at")
     pol = policy or default_policy()
-    ctx = TicketContext(channel=Channel.REVIEW_PLATFORM, rating=rating, urgent=urgent)
+    try:
+        ctx = TicketContext(channel=Channel.REVIEW_PLATFORM, rating=rating, urgent=urgent)
+    except ValidationError as exc:
+        raise InputError(f"review_reply_deadline: bad rating/urgent: {exc}") from exc
     rt = pol.resolve(Metric.FIRST_RESPONSE, ctx, reviewed_at)
     if rt is None:
         raise PolicyError(
@@ -746,8 +754,7 @@ def review_reply_deadline(
 
 def is_late(deadline: ReviewReplyDeadline, replied_at: datetime) -> bool:
     """Was the reply sent after the due time?  A reply exactly at ``due`` is on time."""
-    if replied_at.tzinfo is None or replied_at.utcoffset() is None:
-        raise NaiveDatetimeError("replied_at", replied_at)
+    _aware(replied_at, "replied_at")
     return replied_at > deadline.due
 
 
@@ -895,8 +902,7 @@ def compute_clocks(
     :class:`EventOrderError` on an inconsistent log; ``strict=False`` skips the offending event
     and records an :class:`EventProblem`.
     """
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise NaiveDatetimeError("now", now)
+    _aware(now, "now")
     ctx = context or TicketContext()
     if policy is None or isinstance(policy, SLAPolicy):
         versions: Sequence[PolicyVersion] = (
