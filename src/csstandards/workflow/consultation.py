@@ -414,6 +414,7 @@ _ROWS: dict[tuple[ConsultStage, ConsultEventKind], _Row] = {
     (C.CONFIRM, K.CLOSED): _msg(C.CLOSED, _can_close),
     # 解答
     (C.ANSWER, K.CUSTOMER_MESSAGE): _msg(),
+    (C.ANSWER, K.AUTO_REPLY): _msg(),
     (C.ANSWER, K.AGENT_MESSAGE): _msg(),
     (C.ANSWER, K.QUESTION_ASKED): _msg(),
     (C.ANSWER, K.NEED_CONFIRMED): _msg(),
@@ -421,6 +422,7 @@ _ROWS: dict[tuple[ConsultStage, ConsultEventKind], _Row] = {
     (C.ANSWER, K.CLOSED): _msg(C.CLOSED, _can_close),
     # 跟进
     (C.FOLLOW_UP, K.CUSTOMER_MESSAGE): _msg(),
+    (C.FOLLOW_UP, K.AUTO_REPLY): _msg(),
     (C.FOLLOW_UP, K.AGENT_MESSAGE): _msg(),
     (C.FOLLOW_UP, K.QUESTION_ASKED): _msg(),
     (C.FOLLOW_UP, K.NEED_CONFIRMED): _msg(),
