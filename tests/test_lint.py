@@ -490,3 +490,12 @@ def test_positions_point_into_the_file_for_any_text(
                 if ch not in '\n\t"\\':
                     line, col = t.position(i)
                     assert lines[line - 1][col - 1] == ch
+
+
+def test_unknown_template_brand_voice_is_an_input_error(tmp_path: Path) -> None:
+    src = "templates:\n  - name: t\n    brand_voice: grumpy\n    text: 谢谢亲的好评!\n"
+    report = lint_paths([write(tmp_path / "v.yaml", src)], base=tmp_path)
+    (err,) = report.errors
+    assert (err.file, err.line) == ("v.yaml", 4)
+    assert "unknown brand voice" in str(err) and "grumpy" in str(err)
+    assert report.exit_code(Severity.ERROR) == 2
