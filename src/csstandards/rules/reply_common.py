@@ -167,7 +167,7 @@ def positive_hits(ctx: ReplyContext, *lists: str) -> list[LexiconHit]:
 
 
 _ACTION = ("已", "会", "将", "正在", "马上", "立即", "立刻", "为您", "给您", "帮您", "替您", "可以",
-           "安排", "直接", "这就", "现在")  # fmt: skip
+           "安排", "直接", "这就", "现在", "处理")  # fmt: skip
 
 
 def plan_hits(ctx: ReplyContext) -> list[LexiconHit]:
