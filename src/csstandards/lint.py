@@ -457,7 +457,7 @@ def _load_yaml(text: str, file: str) -> _Node | None:
             file, None, "YAML template files need PyYAML: pip install 'csstandards[yaml]'"
         ) from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -1022,6 +1022,7 @@ def lint_paths(
     """Lint every template file under ``paths``; unreadable files are collected, not raised."""
     report = LintReport()
     base = base or Path.cwd()
+    config = config or ProjectConfig()  # one Standard object: the tone engine caches per object
     for raw in paths:
         try:
             files = discover_template_files([raw])
