@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..lexicon import Lexicon, LexiconHit
 from ..models import Channel, Evidence, Priority, Rating, Span
-from ..text.analysis import Analysis, analyze
+from ..text.analysis import _CLAUSE_BREAK, _QUOTE, _SENTENCE_BREAK, Analysis
+from ..text.normalize import NormalizedText, normalize
+from ..text.phrases import PhraseMatcher
 from .models import (
     EmotionLevel,
     FeedbackAssessment,
@@ -102,6 +104,23 @@ class _Context:
     matrix: Matrix
     scope_raise: dict[Scope, int]
     settings: FeedbackSettings
+    matcher: PhraseMatcher[tuple[str, str]]
+
+
+def _lean_matcher(lexicon: Lexicon, taxonomy: Taxonomy) -> PhraseMatcher[tuple[str, str]]:
+    """One matcher over the feedback lists (``fb_*``) and the taxonomy: a plain string is
+    classified with a single scan instead of the shared lexicon's plus the taxonomy's."""
+    entries: list[tuple[str, tuple[str, str]]] = [
+        (p, ("list", name))
+        for name, phrases in lexicon.lists.items()
+        if name.startswith("fb_")
+        for p in phrases
+    ]
+    for tid, td in taxonomy.topics.items():
+        entries.extend((a, ("aspect", tid)) for a in td.aspects)
+    for gid, gd in taxonomy.groups.items():
+        entries.extend((c, ("cue", gid)) for c in gd.cues)
+    return PhraseMatcher(entries, source="feedback")
 
 
 _ctx_lock = threading.Lock()
@@ -129,7 +148,8 @@ def _context(standard: Standard | None) -> _Context:
     taxonomy = default_taxonomy().extend(
         settings.topics, settings.groups, source=f"Standard({standard.name}).feedback"
     )
-    ctx = _Context(standard.lexicon(), taxonomy, matrix, raise_, settings)
+    lexicon = standard.lexicon()
+    ctx = _Context(lexicon, taxonomy, matrix, raise_, settings, _lean_matcher(lexicon, taxonomy))
     with _ctx_lock:
         if len(_ctx_cache) > 64:
             _ctx_cache.clear()
@@ -138,7 +158,7 @@ def _context(standard: Standard | None) -> _Context:
 
 
 # ---------------------------------------------------------------------------------- helpers
-@dataclass
+@dataclass(slots=True)
 class _Cue:
     """A sentiment cue with its weight after negation, degree, contrast, quotes, irony."""
 
@@ -151,15 +171,16 @@ class _Cue:
     group: str | None = None
 
 
-def _longest_first(cands: list[_Cue]) -> list[_Cue]:
+def _longest_first(cands: list[_Cue], size: int) -> list[_Cue]:
     """Keep non-overlapping cues, longest first; ties go to the lexicon list order."""
-    cands.sort(key=lambda c: (c.start - c.end, _LIST_RANK.get(c.source, 99), c.start))
-    taken: list[tuple[int, int]] = []
+    if len(cands) > 1:
+        cands.sort(key=lambda c: (c.start - c.end, _LIST_RANK.get(c.source, 99), c.start))
+    occupied = bytearray(size + 1)
     out: list[_Cue] = []
     for c in cands:
-        if any(c.start < e and s < c.end for s, e in taken):
+        if any(occupied[c.start : c.end]):
             continue
-        taken.append((c.start, c.end))
+        occupied[c.start : c.end] = b"\x01" * (c.end - c.start)
         out.append(c)
     out.sort(key=lambda c: c.start)
     return out
@@ -169,25 +190,56 @@ def _inside(s: int, e: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(a <= s and e <= b for a, b in spans)
 
 
-class _Text:
-    """Per-text working state built from one Analysis."""
+def _bounds(pattern: re.Pattern[str], text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the pieces between matches of ``pattern`` (as Analysis splits)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        if m.start() > pos:
+            starts.append(pos)
+            ends.append(m.start())
+        pos = m.end()
+    if pos < len(text):
+        starts.append(pos)
+        ends.append(len(text))
+    return starts, ends
 
-    def __init__(self, a: Analysis) -> None:
-        self.a = a
-        self.s = a.text
-        # guard: keep only hits whose length is their phrase's (the shared matcher can report a
-        # shorter phrase with a longer end at the end of the text)
-        self.hits = {
-            name: [h for h in hs if h.end - h.start == len(h.phrase)] for name, hs in a.hits.items()
-        }
-        self.clause_starts = [c.start for c in a.clauses]
-        self.sentences = a.sentences
-        self.sentence_starts = [c.start for c in self.sentences]
+
+class _Text:
+    """Per-text working state built from one Analysis (clause and sentence bounds as ints)."""
+
+    def __init__(
+        self,
+        norm: NormalizedText,
+        hits: Mapping[str, list[LexiconHit]],
+        quoted: Sequence[tuple[int, int]],
+    ) -> None:
+        self.norm = norm
+        self.s = s = norm.text
+        self._raw = hits
+        self._hits: dict[str, list[LexiconHit]] = {}
+        self.quoted = quoted
+        self.clause_starts, self.clause_ends = _bounds(_CLAUSE_BREAK, s)
+        self.sentence_starts, self.sentence_ends = _bounds(_SENTENCE_BREAK, s)
+        self._spans: dict[tuple[int, int], Span] = {}
+
+    def hits_of(self, name: str) -> list[LexiconHit]:
+        """Hits of one list.  Guard: only hits as long as their phrase (the shared matcher can
+        report a shorter phrase with a longer end at the very end of a text)."""
+        got = self._hits.get(name)
+        if got is None:
+            raw = self._raw.get(name)
+            got = [h for h in raw if h.end - h.start == len(h.phrase)] if raw else []
+            self._hits[name] = got
+        return got
 
     def of(self, *lists: str) -> list[LexiconHit]:
+        if len(lists) == 1:
+            return self.hits_of(lists[0])
         out: list[LexiconHit] = []
         for name in lists:
-            out.extend(self.hits.get(name, ()))
+            out.extend(self.hits_of(name))
         return out
 
     def clause_index(self, pos: int) -> int:
@@ -197,19 +249,25 @@ class _Text:
         return bisect_right(self.sentence_starts, pos) - 1
 
     def clause_bounds(self, pos: int) -> tuple[int, int]:
-        i = self.clause_index(pos)
+        i = bisect_right(self.clause_starts, pos) - 1
         if i < 0:
             return (0, len(self.s))
-        c = self.a.clauses[i]
-        return (c.start, c.end)
+        return (self.clause_starts[i], self.clause_ends[i])
+
+    def sentence_bounds(self, si: int) -> tuple[int, int]:
+        return (self.sentence_starts[si], self.sentence_ends[si])
 
     def span(self, s: int, e: int) -> Span:
-        return self.a.span(s, e)
+        key = (s, e)
+        sp = self._spans.get(key)
+        if sp is None:
+            sp = self._spans[key] = self.norm.span(s, e)
+        return sp
 
     def is_question(self, sent_index: int) -> bool:
         if sent_index < 0:
             return False
-        end = self.sentences[sent_index].end
+        end = self.sentence_ends[sent_index]
         return "?" in self.s[end : end + 3]
 
 
@@ -230,7 +288,7 @@ def _rhetorical_affirmation(t: _Text, neg: LexiconHit) -> bool:
     si = t.sentence_index(neg.start)
     if si < 0 or not t.is_question(si):
         return False
-    return t.s[t.sentences[si].end - 1] in "吗么"
+    return t.s[t.sentence_ends[si] - 1] in "吗么"
 
 
 def _negated(t: _Text, start: int, negs: list[LexiconHit]) -> LexiconHit | None:
@@ -252,24 +310,28 @@ def _sentiment_cues(
 ) -> list[_Cue]:
     cands: list[_Cue] = []
     for name, w in _SENT_WEIGHTS.items():
-        for h in t.hits.get(name, ()):
+        for h in t.hits_of(name):
             cands.append(_Cue(h.start, h.end, name, h.phrase, w))
     for s, e, gid, phrase in tax_cues:
         pol = tax.groups[gid].polarity
         w = 1.0 if pol == "positive" else (-0.5 if pol == "request" else -1.0)
         cands.append(_Cue(s, e, "group", phrase, w, group=gid))
-    return _longest_first(cands)
+    return _longest_first(cands, len(t.s))
 
 
 def _apply_modifiers(t: _Text, cues: list[_Cue], negs: list[LexiconHit]) -> None:
     s = t.s
-    deg_hits = [(h, _DEGREE[h.list_name]) for h in t.of(*_DEGREE)]
-    post_hits = t.of("fb_degree_post")
-    post_weak = t.of("fb_degree_post_weak")
+    deg_at: dict[int, tuple[LexiconHit, float]] = {}  # by end position, longest wins
+    for h in t.of(*_DEGREE):
+        prev = deg_at.get(h.end)
+        if prev is None or h.end - h.start > prev[0].end - prev[0].start:
+            deg_at[h.end] = (h, _DEGREE[h.list_name])
+    post_at = {h.start: h for h in t.of("fb_degree_post")}
+    weak_at = {h.start: h for h in t.of("fb_degree_post_weak")}
     contrast = t.of("fb_contrast")
     concession = t.of("fb_concession")
     flip_markers = t.of("fb_question_flip", "fb_rhetorical")
-    quotes = [(qs, qe) for qs, qe in t.a.quoted if s[qs] != "《"]
+    quotes = [(qs, qe) for qs, qe in t.quoted if s[qs] != "《"]
     for c in cues:
         if c.weight == 0.0:
             continue
@@ -282,23 +344,19 @@ def _apply_modifiers(t: _Text, cues: list[_Cue], negs: list[LexiconHit]) -> None
                 c.weight = -c.weight * (_NEGATED_POS if c.weight > 0 else _NEGATED_NEG)
                 c.notes.append(f"否定:{neg.phrase}")
         # degree before (adjacent) and after
-        best: tuple[LexiconHit, float] | None = None
-        for h, f in deg_hits:
-            if h.end == c.start and (best is None or h.end - h.start > best[0].end - best[0].start):
-                best = (h, f)
-        if best is not None and c.source in _NEGATABLE:
-            c.weight *= best[1]
-            c.notes.append(f"程度:{best[0].phrase}")
-        for h in post_hits:
-            if c.end <= h.start <= c.end + 1 and c.source in _NEGATABLE:
+        if c.source in _NEGATABLE:
+            best = deg_at.get(c.start)
+            if best is not None:
+                c.weight *= best[1]
+                c.notes.append(f"程度:{best[0].phrase}")
+            ph = post_at.get(c.end) or post_at.get(c.end + 1)
+            if ph is not None:
                 c.weight *= _POST_DEGREE
-                c.notes.append(f"程度:{h.phrase}")
-                break
-        for h in post_weak:
-            if h.start == c.end and c.source in _NEGATABLE:
+                c.notes.append(f"程度:{ph.phrase}")
+            wk = weak_at.get(c.end)
+            if wk is not None:
                 c.weight *= _DEGREE["fb_degree_weak"]
-                c.notes.append(f"程度:{h.phrase}")
-                break
+                c.notes.append(f"程度:{wk.phrase}")
         # quotations: irony or reported speech
         for qs, qe in quotes:
             if qs < c.start and c.end <= qe and c.weight > 0:
@@ -312,16 +370,16 @@ def _apply_modifiers(t: _Text, cues: list[_Cue], negs: list[LexiconHit]) -> None
         # rhetorical question: a positive word in a question with an ironic marker
         si = t.sentence_index(c.start)
         if c.weight > 0 and t.is_question(si):
-            sent = t.sentences[si]
-            marker = next((m for m in flip_markers if sent.start <= m.start < sent.end), None)
+            ss, se = t.sentence_bounds(si)
+            marker = next((m for m in flip_markers if ss <= m.start < se), None)
             if marker is not None:
                 c.weight = -c.weight
                 c.notes.append(f"反问:{marker.phrase}")
         # contrast: 虽然…但是… / …就是…
-        if si >= 0:
-            sent = t.sentences[si]
-            after = any(sent.start <= m.start and m.end <= c.start for m in contrast)
-            before = any(c.end <= m.start < sent.end for m in contrast)
+        if si >= 0 and (contrast or concession):
+            ss, se = t.sentence_bounds(si)
+            after = any(ss <= m.start and m.end <= c.start for m in contrast)
+            before = any(c.end <= m.start < se for m in contrast)
             cs, _ = t.clause_bounds(c.start)
             conceded = any(cs <= m.start < c.start for m in concession)
             if after:
@@ -340,7 +398,7 @@ def _sarcastic_quotes(t: _Text, cues: list[_Cue]) -> list[_Cue]:
     s = t.s
     ironic = t.of("fb_ironic")
     out: list[_Cue] = []
-    for qs, qe in t.a.quoted:
+    for qs, qe in t.quoted:
         if s[qs] == "《" or qe - qs - 2 > 6:
             continue
         if any(qs < c.start and c.end <= qe for c in cues):
@@ -352,12 +410,29 @@ def _sarcastic_quotes(t: _Text, cues: list[_Cue]) -> list[_Cue]:
 
 
 # ---------------------------------------------------------------------------------- main
-def _resolve_text(text: str | Analysis, lexicon: Lexicon) -> Analysis:
+_Taxo = list[tuple[int, int, str, str, str]]  # (start, end, "aspect"|"cue", ref, phrase)
+
+
+def _prepare(text: str | Analysis, ctx: _Context) -> tuple[_Text, _Taxo]:
+    """Working state and taxonomy matches: reuse a shared Analysis, or scan a string once."""
+    taxo: _Taxo = []
     if isinstance(text, Analysis):
-        return text
+        for m in ctx.taxonomy.matcher.find(text.norm):
+            for kind, ref in m.payloads:
+                taxo.append((m.start, m.end, kind, ref, m.phrase))
+        return _Text(text.norm, text.hits, text.quoted), taxo
     if not isinstance(text, str):
         raise InputError(f"feedback text must be str or Analysis, got {type(text).__name__}")
-    return analyze(text, lexicon)
+    norm = normalize(text)
+    hits: dict[str, list[LexiconHit]] = {}
+    for m in ctx.matcher.find(norm):
+        for kind, ref in m.payloads:
+            if kind == "list":
+                hits.setdefault(ref, []).append(LexiconHit(ref, m.phrase, m.start, m.end))
+            else:
+                taxo.append((m.start, m.end, kind, ref, m.phrase))
+    quoted = [(m.start(), m.end()) for m in _QUOTE.finditer(norm.text)]
+    return _Text(norm, hits, quoted), taxo
 
 
 def _resolve_channel(channel: Channel | str | None) -> Channel | None:
@@ -387,7 +462,7 @@ def classify_feedback(
     disagreement is flagged.  Bad input raises :class:`~csstandards.errors.InputError`.
     """
     ctx = _context(standard)
-    return _classify(_resolve_text(text, ctx.lexicon), stars, _resolve_channel(channel), ctx)
+    return _classify(text, stars, _resolve_channel(channel), ctx)
 
 
 def classify_many(
@@ -412,32 +487,28 @@ def classify_many(
             raise InputError(
                 f"stars has {len(star_list)} entries for {len(items)} texts (星级数量与文本数量不符)"
             )
-    return [
-        _classify(_resolve_text(x, ctx.lexicon), st, chan, ctx)
-        for x, st in zip(items, star_list, strict=True)
-    ]
+    return [_classify(x, st, chan, ctx) for x, st in zip(items, star_list, strict=True)]
 
 
 def _classify(
-    a: Analysis, stars: float | None, channel: Channel | None, ctx: _Context
+    text: str | Analysis, stars: float | None, channel: Channel | None, ctx: _Context
 ) -> FeedbackAssessment:
     star_rating = Rating.from_stars(stars) if stars is not None else None
-    t = _Text(a)
+    t, taxo = _prepare(text, ctx)
     tax = ctx.taxonomy
     ev: list[Evidence] = []
 
     # -- taxonomy matches: aspects and group cues ----------------------------------------
     aspects: list[tuple[int, int, str, str]] = []
     raw_cues: list[_Cue] = []
-    for m in tax.matcher.find(a.norm):
-        if m.end - m.start != len(m.phrase):
-            continue  # see _Text.hits
-        for kind, ref in m.payloads:
-            if kind == "aspect":
-                aspects.append((m.start, m.end, ref, m.phrase))
-            else:
-                raw_cues.append(_Cue(m.start, m.end, "group", m.phrase, 0.0, group=ref))
-    group_cues = _longest_first(raw_cues)
+    for ms, me, kind, ref, phrase in taxo:
+        if me - ms != len(phrase):
+            continue  # see _Text.hits_of
+        if kind == "aspect":
+            aspects.append((ms, me, ref, phrase))
+        else:
+            raw_cues.append(_Cue(ms, me, "group", phrase, 0.0, group=ref))
+    group_cues = _longest_first(raw_cues, len(t.s))
     blockers = [(h.start, h.end) for h in t.of("fb_not_sentiment")]
     group_cues = [g for g in group_cues if not _inside(g.start, g.end, blockers)]
 
@@ -476,7 +547,6 @@ def _classify(
             note=",".join(c.notes),
         )
         ev.append(e)
-        ev.append(e.model_copy(update={"field": "rating", "value": rating.value}))
     if not cues:
         ev.append(
             Evidence(
@@ -492,6 +562,7 @@ def _classify(
             field="rating",
             value=rating.value,
             cue=f"sentiment={sentiment}",
+            spans=tuple(t.span(c.start, c.end) for c in cues if c.weight != 0.0),
             source=SOURCE,
             note=f"pos={pos:.2f} neg={neg:.2f} neutral={neutral}; threshold ±{th}"
             + ("; mixed 褒贬参半 → neutral" if mixed and abs(sentiment) < _MIXED_MAX else ""),
@@ -542,17 +613,20 @@ def _classify(
     slow_hits = t.of("fb_slow")
     contrast = t.of("fb_contrast")
     topic_ids: dict[str, int] = {}
+    opinion_sentences: set[int] = set()
+    by_clause: dict[int, list[_Cue]] = {}
+    for c in cues:
+        if c.weight != 0.0:
+            opinion_sentences.add(t.sentence_index(c.start))
+            by_clause.setdefault(t.clause_index(c.start), []).append(c)
     for s0, e0, tid, _ in aspects:
-        si = t.sentence_index(s0)
-        if si >= 0:
-            sent = t.sentences[si]
-            if any(sent.start <= c.start < sent.end and c.weight != 0.0 for c in cues):
-                topic_ids.setdefault(tid, s0)  # an aspect discussed with an opinion
+        if t.sentence_index(s0) in opinion_sentences:
+            topic_ids.setdefault(tid, s0)  # an aspect discussed with an opinion
         ci = t.clause_index(s0)
-        cs, ce = t.clause_bounds(s0)
-        in_clause = [c for c in cues if cs <= c.start < ce and c.weight != 0.0]
+        in_clause = by_clause.get(ci)
         if not in_clause:
             continue
+        cs, ce = t.clause_bounds(s0)
         td = tax.topics[tid]
         have = clause_groups.get(ci, set())
         c = min(in_clause, key=lambda x: min(abs(x.start - e0), abs(s0 - x.end)))
@@ -730,19 +804,10 @@ def _classify(
         if grievance:
             g0 = grievance[0]
             feats.append((g0.phrase, 1.0, (t.span(g0.start, g0.end),), "投诉升级"))
-        for cue, w, spans, note in feats:
-            emo_score += w
-            ev.append(
-                Evidence(
-                    field="emotion",
-                    value="feature",
-                    cue=cue,
-                    spans=spans,
-                    weight=w,
-                    source=SOURCE,
-                    note=note,
-                )
-            )
+        emo_score += sum(f[1] for f in feats)
+        emo_feats = feats
+    else:
+        emo_feats = []
     emotion = next((lvl for lim, lvl in _EMOTION_LEVELS if emo_score >= lim), EmotionLevel.CALM)
     swearing = any(h.list_name == "fb_emotion_furious" for h in emo_hits)
     if emotion is EmotionLevel.FURIOUS and not swearing and emo_score < _FURIOUS_WITHOUT_INSULT:
@@ -751,10 +816,12 @@ def _classify(
         Evidence(
             field="emotion",
             value=emotion.value,
-            cue=f"score={emo_score:g}",
+            cue="+".join(f"{f[0]}({f[1]:g})" for f in emo_feats) or f"score={emo_score:g}",
+            spans=tuple(sp for f in emo_feats for sp in f[2]),
             weight=emo_score,
             source=SOURCE,
-            note="calm <1 ≤ annoyed <2.5 ≤ angry <6 ≤ furious",
+            note=f"score {emo_score:g}: calm <1 ≤ annoyed <2.5 ≤ angry <6 ≤ furious; "
+            + "; ".join(f[3] for f in emo_feats),
         )
     )
 
@@ -764,8 +831,9 @@ def _classify(
 
     def _raise_sev(level: IssueSeverity, cue: str, spans: tuple[Span, ...], note: str) -> None:
         nonlocal severity
-        if level.rank > severity.rank:
-            severity = level
+        if sev_notes and level.rank <= severity.rank:
+            return
+        severity = level
         sev_notes.append(
             Evidence(
                 field="severity", value=level.value, cue=cue, spans=spans, source=SOURCE, note=note

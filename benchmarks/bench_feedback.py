@@ -1,0 +1,90 @@
+"""Benchmark: feedback classification vs bare jieba segmentation on the same ~70-char texts.
+
+Prints texts/second for ``classify_feedback`` (one call per text), ``classify_many`` (batch)
+and ``jieba.lcut`` (the baseline, measured in the same run on the same texts), and the
+ratios.  Single process, single thread::
+
+    python benchmarks/bench_feedback.py [--n 3000] [--repeat 3]
+
+The texts are built from the development set (devsets/feedback.jsonl): consecutive texts are
+joined until each is about 70 characters, then varied with a running number so that no two
+are identical (nothing is cached between texts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_texts(n: int, target: int = 70) -> list[str]:
+    rows = [
+        json.loads(line)["text"]
+        for line in (ROOT / "devsets" / "feedback.jsonl").read_text("utf-8").splitlines()
+        if line
+    ]
+    out: list[str] = []
+    i = 0
+    while len(out) < n:
+        text = ""
+        while len(text) < target - 5:
+            text += rows[i % len(rows)]
+            i += 1
+        out.append(f"{text[: target - 4]}#{len(out) % 1000:03d}")
+    return out
+
+
+def rate(fn: Callable[[list[str]], object], texts: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn(texts)
+        times.append(time.perf_counter() - t0)
+    return len(texts) / statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=3000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+
+    import jieba
+
+    from csstandards.feedback import classify_feedback, classify_many
+
+    texts = make_texts(args.n)
+    # warm up: load jieba's dictionary, the lexicon and the taxonomy outside the timings
+    jieba.lcut("预热一下")
+    classify_feedback(texts[0])
+
+    def bare_jieba(ts: list[str]) -> None:
+        for t in ts:
+            jieba.lcut(t)
+
+    def single(ts: list[str]) -> None:
+        for t in ts:
+            classify_feedback(t)
+
+    def batch(ts: list[str]) -> None:
+        classify_many(ts)
+
+    avg_len = sum(map(len, texts)) / len(texts)
+    print(f"{len(texts)} texts, average {avg_len:.1f} characters, median of {args.repeat} runs")
+    base = rate(bare_jieba, texts, args.repeat)
+    one = rate(single, texts, args.repeat)
+    many = rate(batch, texts, args.repeat)
+    print(f"{'jieba.lcut (baseline)':<28}{base:>10,.0f} texts/s")
+    print(f"{'classify_feedback (single)':<28}{one:>10,.0f} texts/s   {one / base:5.2f}× jieba")
+    print(f"{'classify_many (batch)':<28}{many:>10,.0f} texts/s   {many / base:5.2f}× jieba")
+    print("target: ≥ 3,000 texts/s and no slower than jieba.lcut")
+
+
+if __name__ == "__main__":
+    main()
