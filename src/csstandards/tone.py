@@ -47,6 +47,7 @@ __all__ = [
     "check_reply",
     "find_placeholders",
     "rule_dimension",
+    "rule_dimensions",
 ]
 
 Lang = Literal["zh", "en"]
@@ -76,9 +77,20 @@ _RULE_DIMENSION: dict[str, Dimension] = {
 }
 
 
+#: rules that count against more than one sub-score: blame-shifting is both 对立化 (warmth)
+#: and a non-answer (depth) — which is also why adding it can never raise a score even when
+#: its sentence names the review's point.
+_EXTRA_DIMENSIONS: dict[str, tuple[Dimension, ...]] = {"reply.blame-shifting": ("depth",)}
+
+
 def rule_dimension(rule_id: str) -> Dimension:
-    """Which sub-score a rule's findings count against (depth unless listed otherwise)."""
+    """Which sub-score a rule's findings count against first (depth unless listed otherwise)."""
     return _RULE_DIMENSION.get(rule_id, "depth")
+
+
+def rule_dimensions(rule_id: str) -> tuple[Dimension, ...]:
+    """Every sub-score a rule's findings count against."""
+    return (rule_dimension(rule_id), *_EXTRA_DIMENSIONS.get(rule_id, ()))
 
 
 class Deduction(FrozenModel):
@@ -364,14 +376,15 @@ def _report(
             worst[f.rule_id] = f
     deductions: dict[str, list[Deduction]] = {"speed": [], "warmth": [], "depth": []}
     for f in worst.values():
-        deductions[rule_dimension(f.rule_id)].append(
-            Deduction(
-                rule_id=f.rule_id,
-                code=f.code,
-                severity=f.severity,
-                points=shared.penalty[f.severity],
+        for dim in rule_dimensions(f.rule_id):
+            deductions[dim].append(
+                Deduction.model_construct(
+                    rule_id=f.rule_id,
+                    code=f.code,
+                    severity=f.severity,
+                    points=shared.penalty[f.severity],
+                )
             )
-        )
     speed_measured = ctx.reviewed_at is not None and ctx.replied_at is not None
     dims: dict[str, DimensionScore] = {}
     for name, (zh, _en) in DIMENSIONS.items():

@@ -279,7 +279,8 @@ def assessment(ctx: ReplyContext) -> Any:
 
         try:
             return fn(ctx.review, standard=ctx.standard)
-        except CSStandardsError:
+        except (CSStandardsError, ValueError, TypeError):
+            # the classifier is an optional seam: a reply check must not fail because of it
             return None
 
     return ctx.cached("assessment", compute)
@@ -437,12 +438,13 @@ def _group_phrases(group: Any) -> tuple[str, ...]:
         return ()
 
 
-def _reply_visible_text(ctx: ReplyContext) -> str:
-    """The reply's normalised text with blame sentences and placeholders blanked out."""
+def _reply_visible_text(ctx: ReplyContext, count_blamed: bool = False) -> str:
+    """The reply's normalised text with blame sentences (unless ``count_blamed``) and
+    placeholders blanked out."""
 
     def compute() -> str:
         text = ctx.reply.text
-        cut = list(blamed_sentences(ctx)) + list(ctx.placeholders)
+        cut = ([] if count_blamed else list(blamed_sentences(ctx))) + list(ctx.placeholders)
         if not cut:
             return text
         chars = list(text)
@@ -450,7 +452,7 @@ def _reply_visible_text(ctx: ReplyContext) -> str:
             chars[s:e] = " " * (e - s)
         return "".join(chars)
 
-    return ctx.cached("visible", compute)
+    return ctx.cached(f"visible:{count_blamed}", compute)
 
 
 _REMEDY = (
@@ -459,13 +461,19 @@ _REMEDY = (
 )  # fmt: skip
 
 
-def addressed_issues(ctx: ReplyContext) -> tuple[list[Issue], list[Issue]]:
+def addressed_issues(
+    ctx: ReplyContext, *, count_blamed: bool = False
+) -> tuple[list[Issue], list[Issue]]:
     """``(addressed, missed)`` key points of the review: a point is addressed when the reply
-    names it or a synonym (快递/物流/配送), or, for a product problem, offers a remedy."""
+    names it or a synonym (快递/物流/配送), or, for a product problem, offers a remedy.
+
+    ``count_blamed``: a mention inside a blame-shifting sentence counts as naming the point
+    (物流属于第三方 does talk about the logistics; it is flagged as blame-shifting instead).
+    """
 
     def compute() -> tuple[list[Issue], list[Issue]]:
         issues = review_issues(ctx)
-        text = _reply_visible_text(ctx)
+        text = _reply_visible_text(ctx, count_blamed)
         remedy = any(r in h.phrase for h in positive_hits(ctx, "solution") for r in _REMEDY)
         problem_remedied = remedy and any(i.problem for i in issues)
         if issues and not problem_remedied and not _any_addressed(ctx, issues, text):
@@ -482,7 +490,7 @@ def addressed_issues(ctx: ReplyContext) -> tuple[list[Issue], list[Issue]]:
                 missed.append(issue)
         return done, missed
 
-    return ctx.cached("addressed", compute)
+    return ctx.cached(f"addressed:{count_blamed}", compute)
 
 
 def _any_addressed(ctx: ReplyContext, issues: list[Issue], text: str) -> bool:

@@ -180,7 +180,7 @@ def ignores_specifics(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     issues = review_issues(ctx)
     if not issues:
         return
-    done, missed = addressed_issues(ctx)
+    done, missed = addressed_issues(ctx, count_blamed=True)
     if done:
         return
     a = ctx.reply
