@@ -240,3 +240,20 @@ def test_priority_urgent_then_core_need() -> None:
     core = [f for f in check_consultation(c).findings if f.code == "W112"]
     assert len(core) == 1 and core[0].data["priority"] == "core"
     assert "核心需求" in core[0].message_zh
+
+
+# -- 001 §2.1: a fast but mechanical auto-reply is not 受理 ----------------------------------------
+def test_mechanical_auto_reply_does_not_stop_the_acceptance_clock() -> None:
+    def first(bot_text: str) -> set[str]:
+        c = Consultation(id="m").extend(
+            [
+                CustomerMessage(at=s(0), text="在吗?我想问下退货"),
+                AutoReply(at=s(2), text=bot_text),
+                AgentMessage(at=s(40), text="您好,我来帮您看一下退货的事。"),
+            ]
+        )
+        return codes(check_consultation(c))
+
+    canned = first("此为自动回复,请勿回复。")
+    assert {"W101", "W102"} <= canned  # the customer really waited 40 s
+    assert not {"W101", "W102"} & first("已收到您的问题,小X为您服务,马上为您解答")
