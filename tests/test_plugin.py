@@ -41,6 +41,8 @@ BLAME = "物流属于第三方,我们无法控制。"
 def _warm() -> None:
     """Import and initialise csstandards (and jieba) once in this process: pytester's
     in-process runs keep modules that were loaded before them, so each run stays fast."""
+    import yaml  # noqa: F401  (libyaml's C parser keeps the classes of the first import)
+
     import csstandards.cli_lint
     import csstandards.lint
     import csstandards.pytest_plugin  # noqa: F401

@@ -22,6 +22,7 @@ import bisect
 import json
 import re
 import shlex
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -449,6 +450,20 @@ def _align(value: str, source: str, start: int, end: int) -> tuple[int, ...]:
     return tuple(out)
 
 
+def _yaml_loader(yaml: Any) -> Any:
+    """libyaml's loader when its C module uses this ``yaml`` module's node classes (it keeps
+    those of the first import if ``yaml`` was re-imported), else the pure-Python one."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    cmod = sys.modules.get("yaml._yaml")
+    if (
+        fast is not None
+        and cmod is not None
+        and getattr(cmod, "ScalarNode", None) is yaml.ScalarNode
+    ):
+        return fast
+    return yaml.SafeLoader
+
+
 def _load_yaml(text: str, file: str) -> _Node | None:
     try:
         import yaml
@@ -457,24 +472,25 @@ def _load_yaml(text: str, file: str) -> _Node | None:
             file, None, "YAML template files need PyYAML: pip install 'csstandards[yaml]'"
         ) from None
     try:
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        root = yaml.compose(text, Loader=_yaml_loader(yaml))
+    except Exception as exc:  # yaml.YAMLError; duck-typed: libyaml may raise another copy
+        if not isinstance(exc, yaml.YAMLError) and not type(exc).__module__.startswith("yaml"):
+            raise
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
-        problem = f"invalid YAML: {exc.problem or exc}"
-        ctx = exc.context_mark
-        if exc.context and ctx is not None and ctx.line + 1 != line:
-            problem += f" ({exc.context} on line {ctx.line + 1})"
+        problem = f"invalid YAML: {getattr(exc, 'problem', None) or exc}"
+        ctx = getattr(exc, "context_mark", None)
+        context = getattr(exc, "context", None)
+        if context and ctx is not None and ctx.line + 1 != line:
+            problem += f" ({context} on line {ctx.line + 1})"
         raise TemplateFileError(file, line, problem) from None
-    except yaml.YAMLError as exc:
-        raise TemplateFileError(file, None, f"invalid YAML: {exc}") from None
     if root is None:
         return None
     loader = yaml.SafeLoader("")
 
     def conv(node: Any) -> _Node:
         s, e = node.start_mark.index, node.end_mark.index
-        if isinstance(node, yaml.MappingNode):
+        if node.id == "mapping":
             d: dict[str, _Node] = {}
             for k, v in node.value:
                 key = loader.construct_object(k, deep=True)
@@ -486,7 +502,7 @@ def _load_yaml(text: str, file: str) -> _Node | None:
                     raise TemplateFileError(file, k.start_mark.line + 1, f"duplicate key {key!r}")
                 d[key] = conv(v)
             return _Node(d, s, e)
-        if isinstance(node, yaml.SequenceNode):
+        if node.id == "sequence":
             return _Node([conv(v) for v in node.value], s, e)
         try:
             val = loader.construct_object(node, deep=True)
