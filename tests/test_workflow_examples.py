@@ -257,3 +257,24 @@ def test_mechanical_auto_reply_does_not_stop_the_acceptance_clock() -> None:
     canned = first("此为自动回复,请勿回复。")
     assert {"W101", "W102"} <= canned  # the customer really waited 40 s
     assert not {"W101", "W102"} & first("已收到您的问题,小X为您服务,马上为您解答")
+
+
+def test_phone_rings_and_company_phrases() -> None:
+    from csstandards.standard import Standard
+
+    call = Consultation(id="tel", channel=Channel.PHONE).extend(
+        [CustomerMessage(at=s(0)), AgentMessage(at=s(30), text="您好,很高兴为您服务")]
+    )
+    f = next(f for f in check_consultation(call).findings if f.code == "W101")
+    assert f.data["rings"] == 6.0 and "铃响6声" in f.message_zh
+    c = Consultation(id="x").extend(
+        [
+            CustomerMessage(at=s(0), text="急死了,怎么开机"),
+            AgentMessage(at=s(5), text="您别急,长按电源键3秒。"),
+        ]
+    )
+    assert "W111" in codes(check_consultation(c))
+    mine = Standard(phrases={"wf_emotion_ack": ["您别急"]})
+    assert "W111" not in codes(check_consultation(c, standard=mine))
+    quiet = Standard(rules={"disabled": frozenset({"W111"})})  # type: ignore[arg-type]
+    assert "W111" not in codes(check_consultation(c, standard=quiet))

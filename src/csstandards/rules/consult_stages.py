@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..errors import RuleNotFound
-from ..models import Finding, Severity, Span
-from ..sla import Metric
+from ..models import Channel, Finding, Severity, Span
+from ..sla import Metric, default_policy
 from ..workflow.checks import ConsultationContext
 from ..workflow.consultation import (
     AgentMessage,
@@ -87,9 +87,16 @@ def slow_first_response(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
             "waiting": clock.stopped_at is None,
         }
         sev = Severity.ERROR if secs > 60 else None  # 78% turn negative after 1 minute
+        phone = ctx.consultation.channel in (Channel.PHONE, Channel.HOTLINE)
+        rings = ""
+        if phone:
+            per_ring = (ctx.sla_policy or default_policy()).seconds_per_ring
+            data["rings"] = round(secs / per_ring, 1)
+            rings = f"(约铃响{secs / per_ring:.0f}声,标准为3声内接听)"
         yield r.finding(
             severity=sev,
             message_zh=f"首次响应用时{_fmt(secs)},超过时限{_fmt(clock.target.total_seconds())}"
+            + rings
             + ("(客户仍在等待)" if clock.stopped_at is None else ""),
             message_en=f"first response after {secs:.0f} s, target "
             f"{clock.target.total_seconds():.0f} s"
