@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = ["classify_feedback", "classify_many"]
 
 SOURCE = "feedback"
+_NO_HITS: list[LexiconHit] = []
 
 # Base weight of each sentiment list (documented in docs/feedback.md).
 _SENT_WEIGHTS: dict[str, float] = {
@@ -217,22 +218,14 @@ class _Text:
     ) -> None:
         self.norm = norm
         self.s = s = norm.text
-        self._raw = hits
-        self._hits: dict[str, list[LexiconHit]] = {}
+        self._raw = hits  # only hits whose length is their phrase's (see _prepare)
         self.quoted = quoted
         self.clause_starts, self.clause_ends = _bounds(_CLAUSE_BREAK, s)
         self.sentence_starts, self.sentence_ends = _bounds(_SENTENCE_BREAK, s)
         self._spans: dict[tuple[int, int], Span] = {}
 
     def hits_of(self, name: str) -> list[LexiconHit]:
-        """Hits of one list.  Guard: only hits as long as their phrase (the shared matcher can
-        report a shorter phrase with a longer end at the very end of a text)."""
-        got = self._hits.get(name)
-        if got is None:
-            raw = self._raw.get(name)
-            got = [h for h in raw if h.end - h.start == len(h.phrase)] if raw else []
-            self._hits[name] = got
-        return got
+        return self._raw.get(name, _NO_HITS)
 
     def of(self, *lists: str) -> list[LexiconHit]:
         if len(lists) == 1:
@@ -420,12 +413,19 @@ def _prepare(text: str | Analysis, ctx: _Context) -> tuple[_Text, _Taxo]:
         for m in ctx.taxonomy.matcher.find(text.norm):
             for kind, ref in m.payloads:
                 taxo.append((m.start, m.end, kind, ref, m.phrase))
-        return _Text(text.norm, text.hits, text.quoted), taxo
+        own = {
+            name: [h for h in hs if h.end - h.start == len(h.phrase)]
+            for name, hs in text.hits.items()
+            if name.startswith("fb_")
+        }
+        return _Text(text.norm, own, text.quoted), taxo
     if not isinstance(text, str):
         raise InputError(f"feedback text must be str or Analysis, got {type(text).__name__}")
     norm = normalize(text)
     hits: dict[str, list[LexiconHit]] = {}
     for m in ctx.matcher.find(norm):
+        if m.end - m.start != len(m.phrase):
+            continue  # guard: the shared matcher can report a short phrase with a longer end
         for kind, ref in m.payloads:
             if kind == "list":
                 hits.setdefault(ref, []).append(LexiconHit(ref, m.phrase, m.start, m.end))
@@ -666,27 +666,17 @@ def _classify(
     issues.sort(key=lambda x: x[0])
     key_issues = tuple(k for _, k, _ in issues)
     negative_issues = [(k, sev) for _, k, sev in issues if k.polarity == "negative"]
-    for k in key_issues:
-        ev.append(
-            Evidence(
-                field="key_issues",
-                value=k.group,
-                cue=k.cue,
-                spans=k.spans,
-                source=f"{SOURCE}:taxonomy",
-                note=f"{k.label} ({k.polarity})",
-            )
+    ev.append(
+        Evidence(
+            field="key_issues",
+            value=",".join(k.group for k in key_issues),
+            cue=",".join(k.cue for k in key_issues),
+            spans=tuple(sp for k in key_issues for sp in k.spans),
+            source=f"{SOURCE}:taxonomy",
+            note="; ".join(f"{k.label} ({k.polarity})" for k in key_issues)
+            or "未发现具体问题 none found",
         )
-    if not key_issues:
-        ev.append(
-            Evidence(
-                field="key_issues",
-                value="",
-                cue="",
-                source=SOURCE,
-                note="未发现具体问题 none found",
-            )
-        )
+    )
 
     # -- topics --------------------------------------------------------------------------
     for k in key_issues:
@@ -699,22 +689,28 @@ def _classify(
     if not ordered and "other" in tax.topics:
         ordered = ["other"]
     topics = tuple(tax.topic(x) for x in ordered)
+    topic_spans: list[Span] = []
+    topic_cues: list[str] = []
     for tp in topics:
-        src = [k for k in key_issues if k.topic == tp.id]
-        ev.append(
-            Evidence(
-                field="topics",
-                value=tp.id,
-                cue=src[0].cue
-                if src
-                else next((p for s0, _, tid, p in aspects if tid == tp.id), ""),
-                spans=src[0].spans
-                if src
-                else tuple(t.span(s0, e0) for s0, e0, tid, _ in aspects if tid == tp.id)[:1],
-                source=f"{SOURCE}:taxonomy",
-                note=tp.label_zh,
-            )
+        src = next((k for k in key_issues if k.topic == tp.id), None)
+        if src is not None:
+            topic_cues.append(src.cue)
+            topic_spans.extend(src.spans[:1])
+        else:
+            asp = next((a for a in aspects if a[2] == tp.id), None)
+            if asp is not None:
+                topic_cues.append(asp[3])
+                topic_spans.append(t.span(asp[0], asp[1]))
+    ev.append(
+        Evidence(
+            field="topics",
+            value=",".join(tp.id for tp in topics),
+            cue=",".join(topic_cues),
+            spans=tuple(topic_spans),
+            source=f"{SOURCE}:taxonomy",
+            note=",".join(tp.label_zh for tp in topics),
         )
+    )
 
     # -- kind ----------------------------------------------------------------------------
     blocked_kind = [(h.start, h.end) for h in t.of("fb_grievance_cancel")]

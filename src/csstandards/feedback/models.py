@@ -53,7 +53,8 @@ _label(
 class _Ranked(LabelledEnum):
     @property
     def rank(self) -> int:
-        return list(type(self)).index(self)
+        """Position in declaration order (0 = lowest)."""
+        return _RANKS[self]
 
 
 class EmotionLevel(_Ranked):
@@ -161,6 +162,10 @@ _label(
         "communication": ("沟通", "communication"),
     },
 )
+
+_RANKS: dict[LabelledEnum, int] = {
+    m: i for cls in (EmotionLevel, Urgency, IssueSeverity, Scope) for i, m in enumerate(cls)
+}
 
 Polarity = Literal["negative", "positive", "request"]
 

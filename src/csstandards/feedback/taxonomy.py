@@ -50,15 +50,23 @@ class Taxonomy:
                 if ref is not None and ref not in self.groups:
                     raise LexiconError(source, f"topics.{tid}.{attr}", f"unknown group {ref!r}")
         self._matcher: PhraseMatcher[Payload] | None = None
+        self._topic_objs: dict[str, Topic] = {}
         self._lock = threading.Lock()
 
     # -- queries -----------------------------------------------------------------------
     def topic(self, topic_id: str) -> Topic:
+        """The :class:`Topic` (id and labels) of ``topic_id`` (one shared object per topic)."""
+        got = self._topic_objs.get(topic_id)
+        if got is not None:
+            return got
         try:
             t = self.topics[topic_id]
         except KeyError:
             raise LexiconError(self.source, f"topics.{topic_id}", "no such topic") from None
-        return Topic(id=topic_id, label_zh=t.label_zh, label_en=t.label_en)
+        got = self._topic_objs[topic_id] = Topic(
+            id=topic_id, label_zh=t.label_zh, label_en=t.label_en
+        )
+        return got
 
     def group(self, group_id: str) -> GroupDef:
         try:
