@@ -398,3 +398,49 @@ def test_record_notes_of_earlier_consultations_should_be_mentioned() -> None:
     assert "W110" in now("您好,请问有什么可以帮您?")
     assert "W110" not in now("您好!上次您说的APP闪退问题,已经修复了。")
     assert "W110" not in now("您好,请问有什么可以帮您?", customer="赵")
+
+
+def test_claims_and_periods() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from csstandards.text import analyze
+    from csstandards.workflow import extract_claims, fact_table
+    from csstandards.workflow.checks import period_days
+
+    assert period_days("1年") == 365 and period_days("半年") == 182
+    assert period_days("十二个月") == 360 and period_days("两年") == 730
+    assert period_days("一年半") == 547 and period_days("7天") == 7 and period_days("三周") == 21
+    assert period_days("很久") is None
+    text = "亲,保修期为两年,另外支持7天无理由退货,一年保修不含人为损坏。"
+    claims = extract_claims(analyze(text), event=3)
+    assert [(c.topic, c.value, c.event) for c in claims] == [
+        ("warranty", "两年", 3),
+        ("return_window", "7天", 3),
+        ("warranty", "一年", 3),
+    ]
+    assert all(c.span.of(text) == c.text for c in claims)
+    with pytest.raises(InputError, match="not a period"):
+        fact_table({"warranty": "很久"})
+
+    @settings(max_examples=50, deadline=None)
+    @given(n=st.integers(1, 99), unit=st.sampled_from(["年", "个月", "天", "周"]))
+    def agrees_with_itself(n: int, unit: str) -> None:
+        kb = fact_table({"warranty": f"{n}{unit}"})
+        (claim,) = extract_claims(analyze(f"保修期是{n}{unit}"))
+        verdict = kb(claim)
+        assert verdict is not None and verdict.ok
+
+    agrees_with_itself()
+
+
+def test_check_functions_reject_wrong_input() -> None:
+    from csstandards.workflow import check_consultation
+
+    with pytest.raises(InputError):
+        check_consultation("not a consultation")  # type: ignore[arg-type]
+    with pytest.raises(InputError):
+        check_case(Consultation(id="x"))  # type: ignore[arg-type]
+    empty = check_consultation(Consultation(id="e"))
+    assert empty.stage is ConsultStage.ACCEPT and empty.findings == () and empty.clocks is None
+    assert check_case(FeedbackCase(id="e")).stage is CaseStage.NEW

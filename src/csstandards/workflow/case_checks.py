@@ -225,6 +225,10 @@ class CaseContext:
 
     def clocks(self) -> TicketClocks:
         got = self._memo.get("clocks")
+        if got is None and not self.case.events:
+            from .checks import _no_clocks
+
+            got = _no_clocks(self.now)
         if got is None:
             from .sla_bridge import case_clocks
 

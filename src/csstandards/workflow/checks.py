@@ -86,7 +86,7 @@ class FactCheck(FrozenModel):
 KnowledgeBase = Callable[[Claim], "FactCheck | None"]
 
 _NUM = r"(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十半]+)"
-_UNIT = r"(?P<unit>年|个月|个星期|月|周|天|日)"
+_UNIT = r"(?P<unit>年|个月|个星期|月|周|天|日)(?P<half>半)?"
 _CLAIMS: tuple[tuple[Literal["warranty", "return_window"], re.Pattern[str]], ...] = (
     (
         "warranty",
@@ -130,7 +130,8 @@ def period_days(text: str) -> int | None:
     m = re.fullmatch(rf"\s*{_NUM}\s*{_UNIT}\s*", text)
     if not m:
         return None
-    return int(_cn_number(m.group("num")) * _UNIT_DAYS[m.group("unit")])
+    n = _cn_number(m.group("num")) + (0.5 if m.group("half") else 0)
+    return int(n * _UNIT_DAYS[m.group("unit")])
 
 
 def extract_claims(a: Analysis, event: int = 0) -> list[Claim]:
@@ -143,7 +144,7 @@ def extract_claims(a: Analysis, event: int = 0) -> list[Claim]:
             if key in seen:
                 continue
             seen.add(key)
-            value = m.group("num") + m.group("unit")
+            value = m.group("num") + m.group("unit") + (m.group("half") or "")
             days = period_days(value)
             if days is None:  # pragma: no cover - the pattern guarantees a period
                 continue
@@ -267,6 +268,8 @@ class ConsultationContext:
 
     def clocks(self) -> TicketClocks:
         got = self._memo.get("clocks")
+        if got is None and not self.events:
+            got = _no_clocks(self.now)
         if got is None:
             from .sla_bridge import consultation_clocks
 
@@ -309,6 +312,15 @@ class ConsultationContext:
             got = [found[s] for s in Slot if s in found]
             self._memo["slots"] = got
         return list(got)
+
+
+def _no_clocks(now: datetime | None) -> TicketClocks:
+    """The clocks of an empty log: none."""
+    from ..sla import TicketContext
+
+    return TicketClocks(
+        context=TicketContext(), now=now or datetime(1970, 1, 1, tzinfo=timezone.utc)
+    )
 
 
 def make_consultation_context(example: Any, standard: Any = None) -> ConsultationContext:
