@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "workflow.md"
+GUIDE = Path(__file__).resolve().parents[1] / "docs" / "helpdesk-guide.md"
 
 
 def test_workflow_doc_blocks_run() -> None:
@@ -23,3 +24,13 @@ def test_workflow_doc_blocks_run() -> None:
     assert "W107 回复称“保修期是半年”,但知识库记载为1年" in text
     assert "物流部门 logistics" in text
     assert "['W124']" in text
+
+
+def test_helpdesk_guide_case_block_runs() -> None:
+    text = GUIDE.read_text(encoding="utf-8")
+    m = re.search(r"<!-- helpdesk-guide:case.*?-->\n```python\n(.*?)```", text, re.S)
+    assert m, "the marked feedback-case block is missing"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(m.group(1), f"{GUIDE}#case", "exec"), {"__name__": "guide_case"})
+    assert out.getvalue().strip() == "物流部门 闭环 []"
