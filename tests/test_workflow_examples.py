@@ -278,3 +278,13 @@ def test_phone_rings_and_company_phrases() -> None:
     assert "W111" not in codes(check_consultation(c, standard=mine))
     quiet = Standard(rules={"disabled": frozenset({"W111"})})  # type: ignore[arg-type]
     assert "W111" not in codes(check_consultation(c, standard=quiet))
+
+
+def test_jargon_in_an_answer_is_flagged_by_the_reply_rule() -> None:
+    text = "该产品采用LBS定位技术,打开APP即可。"
+    c = Consultation(id="j").extend(
+        [CustomerMessage(at=s(0), text="附近有门店吗?"), AnswerGiven(at=s(8), text=text)]
+    )
+    f = next(f for f in check_consultation(c).findings if f.code == "R108")
+    assert f.data["event"] == 1 and "LBS" in f.spans[0].of(text)
+    assert "R108" not in codes(check_consultation(c.model_copy(), reply_rules=False))
