@@ -487,7 +487,18 @@ def classify_many(
             raise InputError(
                 f"stars has {len(star_list)} entries for {len(items)} texts (星级数量与文本数量不符)"
             )
-    return [_classify(x, st, chan, ctx) for x, st in zip(items, star_list, strict=True)]
+    out: list[FeedbackAssessment] = []
+    seen: dict[tuple[str, float | None], FeedbackAssessment] = {}
+    for x, st in zip(items, star_list, strict=True):
+        if isinstance(x, str):  # identical texts (常见的"好评") are classified once
+            key = (x, st)
+            got = seen.get(key)
+            if got is None:
+                got = seen[key] = _classify(x, st, chan, ctx)
+            out.append(got)
+        else:
+            out.append(_classify(x, st, chan, ctx))
+    return out
 
 
 def _classify(
