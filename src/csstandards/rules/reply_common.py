@@ -342,20 +342,44 @@ _BIGRAM_STOP = frozenset(
 _CJK2 = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 
 
-def review_bigrams(ctx: ReplyContext) -> frozenset[str]:
-    """Specific CJK bigrams of the review (generic praise and function words removed)."""
+def review_bigrams(ctx: ReplyContext, *, praise: bool = True) -> frozenset[str]:
+    """Specific CJK bigrams of the review: function words removed, and with ``praise`` also
+    generic praise (满意, 推荐, 质量 …), which says nothing specific in a 好评 but can be the
+    very point of a complaint (老是推荐我不喜欢的东西)."""
 
     def compute() -> frozenset[str]:
         if ctx.review is None:
             return frozenset()
-        generic = _generic_bigrams()
+        generic = _generic_bigrams() if praise else _common_bigrams()
         return frozenset(
             b
             for b in (m.group(1) for m in _CJK2.finditer(ctx.review.text))
             if b not in generic and _BIGRAM_STOP.isdisjoint(b)
         )
 
-    return ctx.cached("review_bigrams", compute)
+    return ctx.cached(f"review_bigrams:{praise}", compute)
+
+
+@lru_cache(maxsize=1)
+def _common_bigrams() -> frozenset[str]:
+    data = load_file("reply_tables.toml").get("issues", {})
+    return frozenset(str(p) for p in data.get("common_bigrams", ()))
+
+
+def review_detail_chars(ctx: ReplyContext) -> frozenset[str]:
+    """Characters of the review's details (for echo through shared morphemes: 粽子/鲜肉粽)."""
+
+    def compute() -> frozenset[str]:
+        if ctx.review is None:
+            return frozenset()
+        generic = {c for b in _generic_bigrams() for c in b}
+        return frozenset(
+            c
+            for c in ctx.review.text
+            if "\u4e00" <= c <= "\u9fff" and c not in _BIGRAM_STOP and c not in generic
+        )
+
+    return ctx.cached("detail_chars", compute)
 
 
 def review_issues(ctx: ReplyContext) -> list[Issue]:
@@ -388,12 +412,11 @@ def review_issues(ctx: ReplyContext) -> list[Issue]:
                     )
         if out:
             return out
-        out = classifier_issues(ctx)
         details = review_bigrams(ctx)
-        if not out and len(details) >= 2:
+        if len(details) >= 2:
             # no known topic: the review's own specific wording is the point to address
-            out = [Issue("detail", details, "、".join(sorted(details)[:3]), problem=True)]
-        return out
+            return [Issue("detail", details, "、".join(sorted(details)[:3]), problem=True)]
+        return classifier_issues(ctx)
 
     return ctx.cached("issues", compute)
 
@@ -482,7 +505,7 @@ def addressed_issues(
             issues = issues + extra
         done: list[Issue] = []
         missed: list[Issue] = []
-        echoed = any(b in text for b in review_bigrams(ctx))
+        echoed = any(b in text for b in review_bigrams(ctx, praise=False))
         for issue in issues:
             if echoed or any(p in text for p in issue.phrases) or (issue.problem and remedy):
                 done.append(issue)
@@ -494,7 +517,7 @@ def addressed_issues(
 
 
 def _any_addressed(ctx: ReplyContext, issues: list[Issue], text: str) -> bool:
-    if any(b in text for b in review_bigrams(ctx)):
+    if any(b in text for b in review_bigrams(ctx, praise=False)):
         return True
     return any(any(p in text for p in i.phrases) for i in issues)
 
@@ -508,15 +531,7 @@ def echoes_review(ctx: ReplyContext) -> bool:
         if any(b in text for b in bigrams):
             return True
         # compounds share morphemes (粽子 / 鲜肉粽): two detail characters in common count
-        chars = {c for b in bigrams for c in b}
-        chars.update(
-            c
-            for i in review_issues(ctx)
-            if i.label != "detail"
-            for c in i.cue
-            if c not in _BIGRAM_STOP
-        )
-        if sum(1 for c in chars if c in text) >= 2:
+        if sum(1 for c in review_detail_chars(ctx) if c in text) >= 2:
             return True
         return any(any(p in text for p in i.phrases) for i in review_issues(ctx))
 
