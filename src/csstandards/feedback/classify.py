@@ -81,6 +81,7 @@ _SARCASM_QUOTE = -1.5
 _MIXED_RATIO = 0.3  # both sides present and the weaker ≥ 30 % of the stronger → 中评
 _MIXED_MAX = 0.3
 _DEFAULT_TOPIC = "quality"
+_RESOLVED = 0.5
 _REPORTED_SPEECH = 0.3  # positive words inside a long quotation (客服说"非常抱歉")
 _NEG_GAP_CHARS = frozenset("很太是那么这么怎么够算特别非常真的有点大都也还再多样得怎")
 _EMOTION_WEIGHTS = {"fb_emotion_mild": 1.0, "fb_emotion_angry": 2.0, "fb_emotion_furious": 4.0}
@@ -526,9 +527,20 @@ def _classify(
     # -- sentiment -----------------------------------------------------------------------
     cues = _sentiment_cues(t, tax, [(g.start, g.end, g.group or "", g.phrase) for g in group_cues])
     cues = [c for c in cues if c.source not in ("fb_not_sentiment", "fb_grievance_cancel")]
-    negs = _negators(t, [(c.start, c.end) for c in cues if c.weight != 0.0])
+    negs = _negators(
+        t,
+        [(c.start, c.end) for c in cues if c.weight != 0.0]
+        + [(h.start, h.end) for h in t.of(*_DEGREE)],  # 特别 is not 别
+    )
     _apply_modifiers(t, cues, negs)
     cues.extend(_sarcastic_quotes(t, cues))
+    resolved = t.of("fb_resolved")
+    if resolved:  # 光猫坏了…师傅就上门换好了: the problem told before the fix weighs less
+        last = max(h.start for h in resolved)
+        for c in cues:
+            if c.weight < 0 and c.end <= last:
+                c.weight *= _RESOLVED
+                c.notes.append("已解决")
     cues.sort(key=lambda c: c.start)
     pos = sum(c.weight for c in cues if c.weight > 0)
     neg = -sum(c.weight for c in cues if c.weight < 0)
@@ -743,7 +755,11 @@ def _classify(
     if grievance:
         kind = FeedbackKind.GRIEVANCE
         kind_ev = [(h.phrase, (t.span(h.start, h.end),), "投诉/升级用语") for h in grievance[:3]]
-    elif suggestion and rating is not Rating.NEGATIVE and not serious:
+    elif (
+        suggestion
+        and not serious
+        and (rating is not Rating.NEGATIVE or suggestion[0].start < t.clause_ends[0])
+    ):  # a text that opens with 建议/希望 is a suggestion even when it names a pain point
         kind = FeedbackKind.SUGGESTION
         kind_ev = [(h.phrase, (t.span(h.start, h.end),), "建议用语") for h in suggestion[:3]]
     elif rating is Rating.NEGATIVE or (rating is Rating.NEUTRAL and negativity):
