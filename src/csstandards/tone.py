@@ -29,6 +29,7 @@ from .models import Finding, FrozenModel, Rating, Severity, Span
 from .rules import get_registry
 from .rules.context import ReplyContext
 from .rules.reply_common import (
+    blamed_sentences,
     find_placeholder_ranges,
     rating_of,
     review_issues,
@@ -376,13 +377,14 @@ def _report(
             worst[f.rule_id] = f
     deductions: dict[str, list[Deduction]] = {"speed": [], "warmth": [], "depth": []}
     for f in worst.values():
+        points = shared.penalty[f.severity]
+        if f.rule_id == "reply.blame-shifting":
+            # every excuse costs: one penalty per sentence that shifts blame
+            points *= max(1, len(blamed_sentences(ctx)))
         for dim in rule_dimensions(f.rule_id):
             deductions[dim].append(
                 Deduction.model_construct(
-                    rule_id=f.rule_id,
-                    code=f.code,
-                    severity=f.severity,
-                    points=shared.penalty[f.severity],
+                    rule_id=f.rule_id, code=f.code, severity=f.severity, points=points
                 )
             )
     speed_measured = ctx.reviewed_at is not None and ctx.replied_at is not None

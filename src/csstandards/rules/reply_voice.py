@@ -68,7 +68,8 @@ def measure_voice(ctx: ReplyContext) -> dict[str, float]:
     def compute() -> dict[str, float]:
         a = ctx.reply
         text = a.text
-        cut = list(blamed_sentences(ctx)) + list(ctx.placeholders) + list(a.quoted)
+        cut = [_with_delimiter(a.text, s, e) for s, e in blamed_sentences(ctx)]
+        cut += list(ctx.placeholders) + list(a.quoted)
         if cut:
             chars = list(text)
             for s, e in cut:
@@ -83,7 +84,8 @@ def measure_voice(ctx: ReplyContext) -> dict[str, float]:
             if h.phrase == "亲" and nxt in _QIN_NOT:
                 continue
             qin += 1
-        sentences = [s.text for s in a.sentences]
+        blamed = set(blamed_sentences(ctx))
+        sentences = [s.text for s in a.sentences if (s.start, s.end) not in blamed]
         content = [c for c in text if not c.isspace()]
 
         def count(name: str) -> int:
@@ -95,7 +97,7 @@ def measure_voice(ctx: ReplyContext) -> dict[str, float]:
             "ni": float(text.count("你")),
             "particle": float(sum(1 for c in text if c in _PARTICLES)),
             "exclamation": float(text.count("!")),
-            "emoji": float(len(_EMOJI.findall(a.text))),
+            "emoji": float(len(_EMOJI.findall(text))),
             "warm_words": float(count("warm_words")),
             "bureaucratic": float(count("bureaucratic")),
             "length": float(len(content)),
@@ -103,6 +105,13 @@ def measure_voice(ctx: ReplyContext) -> dict[str, float]:
         }
 
     return ctx.cached("voice", compute)
+
+
+def _with_delimiter(text: str, start: int, end: int) -> tuple[int, int]:
+    """A sentence's range with the punctuation that ends it (its '!' is part of it)."""
+    while end < len(text) and text[end] in "!?;。.\n~":
+        end += 1
+    return start, end
 
 
 def _label(feature: str) -> tuple[str, str]:
