@@ -904,7 +904,7 @@ def _classify(
         for h in t.of("fb_urgent")
         if not _inside(h.start, h.end, calm_spans) and _negated(t, h.start, negs) is None
     ]
-    if urgent and negativity:
+    if urgent and negativity and kind in (FeedbackKind.COMPLAINT, FeedbackKind.GRIEVANCE):
         urgency = Urgency.HIGH
         ev.extend(
             Evidence(
@@ -1015,7 +1015,7 @@ def _classify(
                 source=f"{SOURCE}:fb_misunderstanding",
             )
         )
-    elif kind is not FeedbackKind.PRAISE or negative_issues:
+    elif kind is not FeedbackKind.PRAISE:
         hint = Hint.ACTIONABLE
         ev.append(
             Evidence(
