@@ -366,13 +366,23 @@ def _common_bigrams() -> frozenset[str]:
     return frozenset(str(p) for p in data.get("common_bigrams", ()))
 
 
+@lru_cache(maxsize=1)
+def _boilerplate_chars() -> frozenset[str]:
+    """Characters of the shipped boilerplate, thanks, invitation and filler phrases."""
+    from ..lexicon import phrase_lists
+
+    lists = phrase_lists()
+    names = ("template_boilerplate", "thanks", "invitation", "reply_filler", "acknowledgement")
+    return frozenset(c for n in names if n in lists for p in lists[n].phrases for c in p)
+
+
 def review_detail_chars(ctx: ReplyContext) -> frozenset[str]:
     """Characters of the review's details (for echo through shared morphemes: 粽子/鲜肉粽)."""
 
     def compute() -> frozenset[str]:
         if ctx.review is None:
             return frozenset()
-        generic = {c for b in _generic_bigrams() for c in b}
+        generic = {c for b in _generic_bigrams() for c in b} | _boilerplate_chars()
         return frozenset(
             c
             for c in ctx.review.text
@@ -530,8 +540,9 @@ def echoes_review(ctx: ReplyContext) -> bool:
         bigrams = review_bigrams(ctx)
         if any(b in text for b in bigrams):
             return True
-        # compounds share morphemes (粽子 / 鲜肉粽): two detail characters in common count
-        if sum(1 for c in review_detail_chars(ctx) if c in text) >= 2:
+        # compounds share morphemes (粽子 / 鲜肉粽, 矮 / 加高款): a detail character in common
+        # counts (characters of generic praise and of boilerplate replies never do)
+        if any(c in text for c in review_detail_chars(ctx)):
             return True
         return any(any(p in text for p in i.phrases) for i in review_issues(ctx))
 
