@@ -149,7 +149,9 @@ def missing_eta(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     plan = [
         h
         for h in plan_hits(ctx)
-        if h.phrase not in _NO_WAIT and "下次" not in _sentence_text(a, h.start)
+        if h.phrase not in _NO_WAIT
+        and "下次" not in _sentence_text(a, h.start)
+        and not _conditional(a, h.start)
     ]
     if not plan or has_concrete_time(ctx):
         return
@@ -216,6 +218,17 @@ def _sentence_text(a: Analysis, pos: int) -> str:
         if s.start <= pos < s.end:
             return s.text
     return ""
+
+
+_IF = ("如果", "若", "万一", "要是", "假如", "如仍", "如还")
+
+
+def _conditional(a: Analysis, pos: int) -> bool:
+    """A plan offered on a condition (如果还有味道,直接为您换新) has nothing to wait for."""
+    for s in a.sentences:
+        if s.start <= pos < s.end:
+            return any(w in a.text[s.start : pos] for w in _IF)
+    return False
 
 
 def _sentence_index(ctx: ReplyContext, pos: int) -> int:
