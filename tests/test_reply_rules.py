@@ -146,3 +146,25 @@ def test_every_reply_rule_documents_a_clause_and_hard_cases() -> None:
     # hard cases (negated cue, quotation, unusual words …) are annotated good examples
     hard = [r.id for r in rules if any(e.note for e in r.examples if e.expect == "good")]
     assert len(hard) >= 20, sorted({r.id for r in rules} - set(hard))
+
+
+def test_jargon_only_on_word_boundaries() -> None:
+    assert "reply.jargon" not in fired("已为您重新开具并发送到您的邮箱。")  # 并发 inside 并发送
+    assert "reply.jargon" in fired("系统并发量太高,请稍后再试。")
+
+
+def test_review_given_as_a_classifier_assessment() -> None:
+    feedback = pytest.importorskip("csstandards.feedback")
+    fa = feedback.classify_feedback("物流太慢了,等了一周还没到", stars=1)
+    rep = check_reply("感谢您的支持!", review=fa)
+    assert rep.rating is Rating.NEGATIVE
+    assert {"reply.ignores-specifics", "reply.missing-solution"} <= set(rep.rule_ids)
+    good = check_reply(
+        "非常抱歉,配送太慢让您久等,已联系站点今天优先派送,我们已更换合作快递。", review=fa
+    )
+    assert good.findings == ()
+
+
+def test_rating_accepts_chinese_labels() -> None:
+    assert check_reply("谢谢", rating="差评").rating is Rating.NEGATIVE
+    assert check_reply("谢谢", rating="好评").rating is Rating.POSITIVE

@@ -204,12 +204,17 @@ def _aware(name: str, value: Any) -> datetime | None:
     return value
 
 
+_RATING_ZH = {"好评": "positive", "中评": "neutral", "差评": "negative"}
+
+
 def _rating(rating: Any, stars: Any) -> tuple[Rating | None, str | None]:
     if rating is not None:
         if isinstance(rating, Rating):
             return rating, "rating"
+        label = str(rating).strip().lower()
+        label = _RATING_ZH.get(label, label)
         try:
-            return Rating(str(rating).lower()), "rating"
+            return Rating(label), "rating"
         except ValueError:
             raise InputError(
                 f"rating must be one of {[r.value for r in Rating]} (好评/中评/差评), got {rating!r}"
@@ -410,7 +415,7 @@ def _report(
     min_score = shared.standard.reply.min_score
     passed = score >= min_score and not any(f.severity is Severity.ERROR for f in findings)
     ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.code))
-    issues = tuple(dict.fromkeys(i.cue for i in review_issues(ctx))) if ctx.review else ()
+    issues = tuple(dict.fromkeys(i.cue for i in review_issues(ctx)))
     # every part was built and validated above: construct without re-validating
     return ReplyReport.model_construct(
         reply=reply,

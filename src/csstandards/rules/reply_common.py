@@ -28,6 +28,7 @@ __all__ = [
     "content_residual",
     "find_placeholder_ranges",
     "has_concrete_time",
+    "has_review",
     "live_hits",
     "positive_hits",
     "rating_of",
@@ -402,7 +403,8 @@ def review_issues(ctx: ReplyContext) -> list[Issue]:
 
     def compute() -> list[Issue]:
         if ctx.review is None:
-            return []
+            # an assessment given without its text: its key issues are all we know
+            return classifier_issues(ctx) if ctx.assessment is not None else []
         out: list[Issue] = []
         groups, matcher = _topic_table()
         seen: set[str] = set()
@@ -547,6 +549,11 @@ def echoes_review(ctx: ReplyContext) -> bool:
         return any(any(p in text for p in i.phrases) for i in review_issues(ctx))
 
     return ctx.cached("echo", compute)
+
+
+def has_review(ctx: ReplyContext) -> bool:
+    """Whether a review (text or classifier assessment) is known."""
+    return ctx.review is not None or ctx.assessment is not None
 
 
 def review_is_specific(ctx: ReplyContext) -> bool:

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from ..lexicon import load_file
 from ..models import Finding, Rating, Severity
+from ..text.analysis import Analysis
 from ..text.phrases import PhraseMatcher
 from .base import Rule, bad, good, rule
 from .context import ReplyContext
@@ -18,6 +19,7 @@ from .reply_common import (
     content_residual,
     echoes_review,
     has_concrete_time,
+    has_review,
     live_hits,
     positive_hits,
     rating_of,
@@ -121,7 +123,7 @@ def generic_template(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     _, residual = content_residual(ctx, _TEMPLATE_COVER)
     if residual > ctx.standard.reply.template_residual_chars:
         return
-    if ctx.review is not None and (
+    if has_review(ctx) and (
         echoes_review(ctx) or not review_is_specific(ctx) or addressed_issues(ctx)[0]
     ):
         return  # says something specific, or the review has nothing specific to answer
@@ -175,7 +177,7 @@ def generic_template(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     ],
 )
 def ignores_specifics(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
-    if ctx.review is None or rating_of(ctx) is POS:
+    if not has_review(ctx) or rating_of(ctx) is POS:
         return
     issues = review_issues(ctx)
     if not issues:
@@ -372,6 +374,12 @@ def jargon_matcher(extra: Mapping[str, str]) -> PhraseMatcher[tuple[str, str]]:
 _EXPLAINED = ("(", "(", "也就是", "即", "就是", "简单说", "简单来说", "通俗", "指的是", "意思是")
 
 
+def _on_word_boundaries(a: Analysis, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` starts and ends on word boundaries of the segmentation."""
+    bounds = {t.start for t in a.tokens} | {t.end for t in a.tokens}
+    return start in bounds and end in bounds
+
+
 def _ascii_word(c: str) -> bool:
     return c.isascii() and c.isalnum()
 
@@ -421,6 +429,8 @@ def jargon(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
             if m.end < len(text) and _ascii_word(text[m.end]):
                 continue
         taken.append((m.start, m.end))
+        if not m.phrase.isascii() and not _on_word_boundaries(a, m.start, m.end):
+            continue  # 并发 inside 并发送: not the term (segmentation only when a term is seen)
         if a.in_quote(m.start, m.end) or ctx.in_placeholder(m.start, m.end):
             continue
         after = text[m.end : m.end + 6]

@@ -13,6 +13,7 @@ from .context import ReplyContext
 from .reply_common import (
     echoes_review,
     has_concrete_time,
+    has_review,
     plan_hits,
     positive_hits,
     rating_of,
@@ -192,7 +193,7 @@ def missing_improvement(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     rating = rating_of(ctx)
     if rating not in (NEG, NEU):
         return
-    if rating is NEU and ctx.review is not None and not review_is_specific(ctx):
+    if rating is NEU and has_review(ctx) and not review_is_specific(ctx):
         return
     if concrete_improvements(ctx):
         return
@@ -350,7 +351,7 @@ def wrong_order(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     ],
 )
 def missing_echo(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
-    if ctx.review is None or rating_of(ctx) is not POS:
+    if not has_review(ctx) or rating_of(ctx) is not POS:
         return
     if not review_is_specific(ctx) or echoes_review(ctx):
         return
