@@ -433,3 +433,14 @@ def test_caller_phrases_extend_cue_lists() -> None:
     std = Standard(phrases={"fb_neg_strong": ["拉胯"]})
     assert fb("这手机太拉胯", standard=std).rating is Rating.NEGATIVE
     assert fb("这手机太拉胯").rating is Rating.NEUTRAL
+
+
+def test_long_text_is_handled_in_reasonable_time() -> None:
+    import time
+
+    text = "东西不错就是物流太慢，客服态度很差，不是很好，没有破损。真是太“快”了" * 600
+    t0 = time.perf_counter()
+    fa = classify_feedback(text)
+    assert time.perf_counter() - t0 < 15  # linear work: ~0.5 s here; quadratic would be minutes
+    assert fa.rating is Rating.NEGATIVE
+    assert all(s.end <= len(text) for k in fa.key_issues for s in k.spans)

@@ -188,8 +188,30 @@ def _longest_first(cands: list[_Cue], size: int) -> list[_Cue]:
     return out
 
 
-def _inside(s: int, e: int, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(a <= s and e <= b for a, b in spans)
+class _Cover:
+    """Which characters some spans cover: O(1)-ish containment tests on long texts."""
+
+    __slots__ = ("_b",)
+
+    def __init__(self, size: int, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._b = bytearray(size + 1)
+        for st, en in spans:
+            self.add(st, en)
+
+    def add(self, start: int, end: int) -> None:
+        self._b[start:end] = b"\x01" * (end - start)
+
+    def contains(self, start: int, end: int) -> bool:
+        """Every character of ``[start, end)`` is covered."""
+        return end > start and self._b.find(0, start, end) == -1
+
+    def touches(self, start: int, end: int) -> bool:
+        """Some character of ``[start, end)`` is covered."""
+        return self._b.find(1, start, end) != -1
+
+
+def _cover(t: _Text, *lists: str) -> _Cover:
+    return _Cover(len(t.s), ((h.start, h.end) for h in t.of(*lists)))
 
 
 def _bounds(pattern: re.Pattern[str], text: str) -> tuple[list[int], list[int]]:
@@ -265,14 +287,16 @@ class _Text:
         return "?" in self.s[end : end + 3]
 
 
-def _negators(t: _Text, blocked: list[tuple[int, int]]) -> list[LexiconHit]:
-    exempt = [(h.start, h.end) for h in t.of("fb_negator_exempt")]
-    return [
-        h
-        for h in t.of("fb_negator")
-        if not _inside(h.start, h.end, exempt)
-        and not any(h.start < e and s < h.end for s, e in blocked)
-    ]
+_NegIndex = dict[int, list[LexiconHit]]  # negators by end position
+
+
+def _negators(t: _Text, blocked: _Cover) -> _NegIndex:
+    exempt = _cover(t, "fb_negator_exempt")
+    out: _NegIndex = {}
+    for h in t.of("fb_negator"):
+        if not exempt.contains(h.start, h.end) and not blocked.touches(h.start, h.end):
+            out.setdefault(h.end, []).append(h)
+    return out
 
 
 def _rhetorical_affirmation(t: _Text, neg: LexiconHit) -> bool:
@@ -285,17 +309,16 @@ def _rhetorical_affirmation(t: _Text, neg: LexiconHit) -> bool:
     return t.s[t.sentence_ends[si] - 1] in "吗么"
 
 
-def _negated(t: _Text, start: int, negs: list[LexiconHit]) -> LexiconHit | None:
+def _negated(t: _Text, start: int, negs: _NegIndex) -> LexiconHit | None:
     """A negator ending at most 3 characters before ``start`` in the same clause."""
+    if not negs:
+        return None
     cs, _ = t.clause_bounds(start)
-    best: LexiconHit | None = None
-    for h in negs:
-        if h.start < cs or h.end > start or start - h.end > 3:
-            continue
-        gap = t.s[h.end : start]
-        if all(ch in _NEG_GAP_CHARS for ch in gap) and (best is None or h.end > best.end):
-            best = h
-    return best
+    for gap_len in range(4):  # the nearest negator wins
+        for h in negs.get(start - gap_len, ()):
+            if h.start >= cs and all(ch in _NEG_GAP_CHARS for ch in t.s[h.end : start]):
+                return h
+    return None
 
 
 # ---------------------------------------------------------------------------------- sentiment
@@ -313,7 +336,22 @@ def _sentiment_cues(
     return _longest_first(cands, len(t.s))
 
 
-def _apply_modifiers(t: _Text, cues: list[_Cue], negs: list[LexiconHit]) -> None:
+def _by_sentence(t: _Text, hits: Iterable[LexiconHit]) -> dict[int, list[LexiconHit]]:
+    out: dict[int, list[LexiconHit]] = {}
+    for h in hits:
+        out.setdefault(t.sentence_index(h.start), []).append(h)
+    return out
+
+
+def _quote_at(quotes: list[tuple[int, int]], starts: list[int], start: int, end: int) -> int:
+    """Index of the quotation strictly around ``[start, end)``, or -1."""
+    i = bisect_right(starts, start - 1) - 1
+    if i >= 0 and quotes[i][0] < start and end <= quotes[i][1]:
+        return i
+    return -1
+
+
+def _apply_modifiers(t: _Text, cues: list[_Cue], negs: _NegIndex) -> None:
     s = t.s
     deg_at: dict[int, tuple[LexiconHit, float]] = {}  # by end position, longest wins
     for h in t.of(*_DEGREE):
@@ -322,10 +360,11 @@ def _apply_modifiers(t: _Text, cues: list[_Cue], negs: list[LexiconHit]) -> None
             deg_at[h.end] = (h, _DEGREE[h.list_name])
     post_at = {h.start: h for h in t.of("fb_degree_post")}
     weak_at = {h.start: h for h in t.of("fb_degree_post_weak")}
-    contrast = t.of("fb_contrast")
-    concession = t.of("fb_concession")
-    flip_markers = t.of("fb_question_flip", "fb_rhetorical")
+    contrast = _by_sentence(t, t.of("fb_contrast"))
+    concession = _by_sentence(t, t.of("fb_concession"))
+    flip_markers = _by_sentence(t, t.of("fb_question_flip", "fb_rhetorical"))
     quotes = [(qs, qe) for qs, qe in t.quoted if s[qs] != "《"]
+    quote_starts = [q[0] for q in quotes]
     for c in cues:
         if c.weight == 0.0:
             continue
@@ -352,30 +391,29 @@ def _apply_modifiers(t: _Text, cues: list[_Cue], negs: list[LexiconHit]) -> None
                 c.weight *= _DEGREE["fb_degree_weak"]
                 c.notes.append(f"程度:{wk.phrase}")
         # quotations: irony or reported speech
-        for qs, qe in quotes:
-            if qs < c.start and c.end <= qe and c.weight > 0:
-                if qe - qs - 2 <= 6:
-                    c.weight = _SARCASM_QUOTE
-                    c.notes.append("引号反语")
-                else:
-                    c.weight *= _REPORTED_SPEECH
-                    c.notes.append("引述")
-                break
+        qi = _quote_at(quotes, quote_starts, c.start, c.end) if quotes and c.weight > 0 else -1
+        if qi >= 0:
+            qs, qe = quotes[qi]
+            if qe - qs - 2 <= 6:
+                c.weight = _SARCASM_QUOTE
+                c.notes.append("引号反语")
+            else:
+                c.weight *= _REPORTED_SPEECH
+                c.notes.append("引述")
         # rhetorical question: a positive word in a question with an ironic marker
         si = t.sentence_index(c.start)
         if c.weight > 0 and t.is_question(si):
-            ss, se = t.sentence_bounds(si)
-            marker = next((m for m in flip_markers if ss <= m.start < se), None)
+            marker = next(iter(flip_markers.get(si, ())), None)
             if marker is not None:
                 c.weight = -c.weight
                 c.notes.append(f"反问:{marker.phrase}")
         # contrast: 虽然…但是… / …就是…
-        if si >= 0 and (contrast or concession):
-            ss, se = t.sentence_bounds(si)
-            after = any(ss <= m.start and m.end <= c.start for m in contrast)
-            before = any(c.end <= m.start < se for m in contrast)
+        if si >= 0 and (si in contrast or si in concession):
+            here = contrast.get(si, ())
+            after = any(m.end <= c.start for m in here)
+            before = any(c.end <= m.start for m in here)
             cs, _ = t.clause_bounds(c.start)
-            conceded = any(cs <= m.start < c.start for m in concession)
+            conceded = any(cs <= m.start < c.start for m in concession.get(si, ()))
             if after:
                 c.weight *= _CONTRAST_AFTER
                 c.notes.append("转折后")
@@ -392,12 +430,15 @@ def _sarcastic_quotes(t: _Text, cues: list[_Cue]) -> list[_Cue]:
     s = t.s
     ironic = t.of("fb_ironic")
     out: list[_Cue] = []
+    if not t.quoted:
+        return []
+    inside = _Cover(len(s), ((c.start, c.end) for c in cues))
     for qs, qe in t.quoted:
         if s[qs] == "《" or qe - qs - 2 > 6:
             continue
-        if any(qs < c.start and c.end <= qe for c in cues):
+        if inside.touches(qs + 1, qe - 1):
             continue  # handled as a cue inside the quotation
-        word = next((h for h in ironic if qs < h.start and h.end <= qe), None)
+        word = next((h for h in ironic if qs < h.start and h.end <= qe), None) if ironic else None
         if word is not None:
             out.append(_Cue(qs, qe, "quote", s[qs:qe], _SARCASM_QUOTE, ["引号反语"]))
     return out
@@ -521,16 +562,19 @@ def _classify(
         else:
             raw_cues.append(_Cue(ms, me, "group", phrase, 0.0, group=ref))
     group_cues = _longest_first(raw_cues, len(t.s))
-    blockers = [(h.start, h.end) for h in t.of("fb_not_sentiment")]
-    group_cues = [g for g in group_cues if not _inside(g.start, g.end, blockers)]
+    blockers = _cover(t, "fb_not_sentiment")
+    group_cues = [g for g in group_cues if not blockers.contains(g.start, g.end)]
 
     # -- sentiment -----------------------------------------------------------------------
     cues = _sentiment_cues(t, tax, [(g.start, g.end, g.group or "", g.phrase) for g in group_cues])
     cues = [c for c in cues if c.source not in ("fb_not_sentiment", "fb_grievance_cancel")]
     negs = _negators(
         t,
-        [(c.start, c.end) for c in cues if c.weight != 0.0]
-        + [(h.start, h.end) for h in t.of(*_DEGREE)],  # 特别 is not 别
+        _Cover(
+            len(t.s),
+            [(c.start, c.end) for c in cues if c.weight != 0.0]
+            + [(h.start, h.end) for h in t.of(*_DEGREE)],  # 特别 is not 别
+        ),
     )
     _apply_modifiers(t, cues, negs)
     cues.extend(_sarcastic_quotes(t, cues))
@@ -598,6 +642,7 @@ def _classify(
     }
 
     # -- key issues ----------------------------------------------------------------------
+    neg_cover = _Cover(len(t.s), ((c.start, c.end) for c in cues if c.weight < 0))
     issues: list[tuple[int, KeyIssue, IssueSeverity | None]] = []
     seen: set[tuple[str, int]] = set()
     explained: list[tuple[int, int]] = []
@@ -608,11 +653,8 @@ def _classify(
         negated = _negated(t, g.start, negs)
         if negated is not None or (g.start, g.end) in flipped:
             continue
-        if gd.polarity == "positive":
-            # a positive point inside irony or a negative clause is not praise
-            inside_neg = any(c.weight < 0 and c.start <= g.start and g.end <= c.end for c in cues)
-            if inside_neg:
-                continue
+        if gd.polarity == "positive" and neg_cover.contains(g.start, g.end):
+            continue  # a positive point inside irony or a negated phrase is not praise
         ci = t.clause_index(g.start)
         clause_groups.setdefault(ci, set()).add((gd.topic, gd.polarity))
         explained.append((g.start, g.end))
@@ -633,8 +675,9 @@ def _classify(
                 gd.severity if gd.polarity != "positive" else None,
             )
         )
+    explained_cover = _Cover(len(t.s), explained)
     slow_hits = t.of("fb_slow")
-    contrast = t.of("fb_contrast")
+    contrast_cover = _cover(t, "fb_contrast")
     topic_ids: dict[str, int] = {}
     opinion_sentences: set[int] = set()
     by_clause: dict[int, list[_Cue]] = {}
@@ -653,10 +696,10 @@ def _classify(
         td = tax.topics[tid]
         have = clause_groups.get(ci, set())
         c = min(in_clause, key=lambda x: min(abs(x.start - e0), abs(s0 - x.end)))
-        if any(c.start < e and s < c.end for s, e in explained):
+        if explained_cover.touches(c.start, c.end):
             continue  # the nearest opinion is an explicit key issue already
         lo, hi = min(s0, c.start), max(e0, c.end)
-        if any(lo <= m.start < hi for m in contrast):
+        if contrast_cover.touches(lo, hi):
             continue  # 东西不错就是物流慢: the opinion belongs to the other side of 就是
         if c.weight < 0 and (tid, "negative") not in have:
             slow = any(cs <= h.start < ce for h in slow_hits)
@@ -736,16 +779,16 @@ def _classify(
     )
 
     # -- kind ----------------------------------------------------------------------------
-    blocked_kind = [(h.start, h.end) for h in t.of("fb_grievance_cancel")]
-    grievance = [h for h in t.of("fb_grievance") if not _inside(h.start, h.end, blocked_kind)]
+    blocked_kind = _cover(t, "fb_grievance_cancel")
+    grievance = [h for h in t.of("fb_grievance") if not blocked_kind.contains(h.start, h.end)]
     grievance = [h for h in grievance if _negated(t, h.start, negs) is None]
-    not_sugg = [(h.start, h.end) for h in t.of("fb_not_suggestion")]
-    suggestion = [h for h in t.of("fb_suggestion") if not _inside(h.start, h.end, not_sugg)]
+    not_sugg = _cover(t, "fb_not_suggestion")
+    suggestion = [h for h in t.of("fb_suggestion") if not not_sugg.contains(h.start, h.end)]
     suggestion = [h for h in suggestion if _negated(t, h.start, negs) is None]
     sev_cues = [
         (h, _SEVERITY_CUES[h.list_name])
         for h in t.of(*_SEVERITY_CUES)
-        if _negated(t, h.start, negs) is None and not _inside(h.start, h.end, blockers)
+        if _negated(t, h.start, negs) is None and not blockers.contains(h.start, h.end)
     ]
     negativity = neg > 0 or bool(negative_issues)
     serious = any(
@@ -783,12 +826,12 @@ def _classify(
         )
 
     # -- emotion -------------------------------------------------------------------------
-    not_emo = [(h.start, h.end) for h in t.of("fb_not_emotion")]
+    not_emo = _cover(t, "fb_not_emotion")
     emo_score = 0.0
     emo_hits = [
         h
         for h in t.of(*_EMOTION_WEIGHTS)
-        if not _inside(h.start, h.end, not_emo) and _negated(t, h.start, negs) is None
+        if not not_emo.contains(h.start, h.end) and _negated(t, h.start, negs) is None
     ]
     for h in emo_hits:
         w = _EMOTION_WEIGHTS[h.list_name]
@@ -898,11 +941,11 @@ def _classify(
 
     # -- urgency -------------------------------------------------------------------------
     calm_cues = t.of("fb_not_urgent")
-    calm_spans = [(h.start, h.end) for h in calm_cues]
+    calm_spans = _Cover(len(t.s), ((h.start, h.end) for h in calm_cues))
     urgent = [
         h
         for h in t.of("fb_urgent")
-        if not _inside(h.start, h.end, calm_spans) and _negated(t, h.start, negs) is None
+        if not calm_spans.contains(h.start, h.end) and _negated(t, h.start, negs) is None
     ]
     if urgent and negativity and kind in (FeedbackKind.COMPLAINT, FeedbackKind.GRIEVANCE):
         urgency = Urgency.HIGH
