@@ -444,3 +444,24 @@ def test_long_text_is_handled_in_reasonable_time() -> None:
     assert time.perf_counter() - t0 < 15  # linear work: ~0.5 s here; quadratic would be minutes
     assert fa.rating is Rating.NEGATIVE
     assert all(s.end <= len(text) for k in fa.key_issues for s in k.spans)
+
+
+def test_problem_then_praise_is_positive() -> None:
+    fa = fb("虽然排队的人多，但是工作人员一直在引导，很暖心。")
+    assert fa.rating is Rating.POSITIVE and fa.kind is FeedbackKind.PRAISE
+
+
+def test_pain_point_behind_a_suggestion_weighs_less() -> None:
+    fa = fb("营业厅的服务很好，建议周末多开几个窗口，人太多了。")
+    assert fa.kind is FeedbackKind.SUGGESTION
+    assert fa.rating is not Rating.NEGATIVE
+    assert any(e.note == "建议的理由" for e in fa.evidence_for("sentiment"))
+    # the same pain point without the proposal is a complaint
+    assert fb("营业厅人太多了。").kind is FeedbackKind.COMPLAINT
+
+
+def test_resolved_problem_then_praise() -> None:
+    fa = fb("光猫坏了，打电话报修，当天下午师傅就上门换好了，很给力。")
+    assert fa.kind is FeedbackKind.PRAISE
+    assert fa.hint is Hint.NO_ACTION
+    assert any("已解决" in e.note for e in fa.evidence_for("sentiment"))

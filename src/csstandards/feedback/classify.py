@@ -82,6 +82,8 @@ _MIXED_RATIO = 0.3  # both sides present and the weaker ≥ 30 % of the stronger
 _MIXED_MAX = 0.3
 _DEFAULT_TOPIC = "quality"
 _RESOLVED = 0.5
+_IN_SUGGESTION = 0.5
+_TURN_FLOOR = -0.6  # a 先褒后贬 text more negative than this stays 差评
 _REPORTED_SPEECH = 0.3  # positive words inside a long quotation (客服说"非常抱歉")
 _NEG_GAP_CHARS = frozenset("很太是那么这么怎么够算特别非常真的有点大都也还再多样得怎")
 _EMOTION_WEIGHTS = {"fb_emotion_mild": 1.0, "fb_emotion_angry": 2.0, "fb_emotion_furious": 4.0}
@@ -425,6 +427,36 @@ def _apply_modifiers(t: _Text, cues: list[_Cue], negs: _NegIndex) -> None:
                 c.notes.append("转折前")
 
 
+def _contrast_turn(t: _Text, cues: list[_Cue]) -> str:
+    """'to_negative' when the text's only problems follow a turn from praise at 但是/就是/不过
+    (东西是好东西,就是价格有点贵); 'to_positive' when its only praise follows a turn from a
+    problem (虽然排队的人多,但是工作人员很暖心); else ''."""
+    markers = t.of("fb_contrast")
+    if not markers:
+        return ""
+    by_sentence: dict[int, list[_Cue]] = {}
+    for c in cues:
+        if c.weight != 0.0:
+            by_sentence.setdefault(t.sentence_index(c.start), []).append(c)
+    turned_neg: set[int] = set()  # ids of cues after a praise → problem turn
+    turned_pos: set[int] = set()
+    for m in markers:
+        here = by_sentence.get(t.sentence_index(m.start), [])
+        before = [c for c in here if c.end <= m.start]
+        after = [c for c in here if c.start >= m.end]
+        if any(c.weight > 0 for c in before) and not any(c.weight < 0 for c in before):
+            turned_neg.update(id(c) for c in after if c.weight < 0)
+        if any(c.weight < 0 for c in before) and not any(c.weight < 0 for c in after):
+            turned_pos.update(id(c) for c in after if c.weight > 0)
+    negatives = [c for c in cues if c.weight < 0]
+    positives = [c for c in cues if c.weight > 0]
+    if negatives and all(id(c) in turned_neg for c in negatives):
+        return "to_negative"
+    if positives and turned_pos and all(id(c) in turned_pos for c in positives):
+        return "to_positive"
+    return ""
+
+
 def _sarcastic_quotes(t: _Text, cues: list[_Cue]) -> list[_Cue]:
     """Short quotations of an 'ironic' word (真是太"快"了) with no cue inside: a negative cue."""
     s = t.s
@@ -585,6 +617,21 @@ def _classify(
             if c.weight < 0 and c.end <= last:
                 c.weight *= _RESOLVED
                 c.notes.append("已解决")
+    not_sugg = _cover(t, "fb_not_suggestion")
+    suggestion = [
+        h
+        for h in t.of("fb_suggestion")
+        if not not_sugg.contains(h.start, h.end) and _negated(t, h.start, negs) is None
+    ]
+    if suggestion:  # 建议多开几个窗口,人太多了: the pain point behind a proposal weighs less
+        first_in: dict[int, int] = {}
+        for h in suggestion:
+            si = t.sentence_index(h.start)
+            first_in[si] = min(first_in.get(si, h.start), h.start)
+        for c in cues:
+            if c.weight < 0 and first_in.get(t.sentence_index(c.start), len(t.s)) <= c.start:
+                c.weight *= _IN_SUGGESTION
+                c.notes.append("建议的理由")
     cues.sort(key=lambda c: c.start)
     pos = sum(c.weight for c in cues if c.weight > 0)
     neg = -sum(c.weight for c in cues if c.weight < 0)
@@ -592,7 +639,9 @@ def _classify(
     sentiment = max(-1.0, min(1.0, (pos - neg) / (pos + neg + neutral + 1.0)))
     sentiment = round(sentiment, 4)
     th = ctx.settings.rating_threshold
-    mixed = pos > 0 and neg > 0 and min(pos, neg) / max(pos, neg) >= _MIXED_RATIO
+    # problems told as solved (已解决) do not make a text mixed or a complaint
+    open_neg = -sum(c.weight for c in cues if c.weight < 0 and "已解决" not in c.notes)
+    mixed = pos > 0 and open_neg > 0 and min(pos, open_neg) / max(pos, open_neg) >= _MIXED_RATIO
     if mixed and abs(sentiment) < _MIXED_MAX:
         rating = Rating.NEUTRAL
     elif sentiment >= th:
@@ -601,6 +650,14 @@ def _classify(
         rating = Rating.NEGATIVE
     else:
         rating = Rating.NEUTRAL
+    turn = _contrast_turn(t, cues)
+    turn_note = ""
+    if turn == "to_negative" and rating is Rating.NEGATIVE and sentiment > _TURN_FLOOR:
+        rating = Rating.NEUTRAL  # 东西是好东西,就是价格有点贵: praise conceded, then a problem
+        turn_note = "; 先褒后贬(…就是…) → 中评"
+    elif turn == "to_positive" and rating is Rating.NEUTRAL and sentiment > 0:
+        rating = Rating.POSITIVE  # 虽然排队的人多,但是工作人员很暖心
+        turn_note = "; 先贬后褒(…但是…) → 好评"
     for c in cues:
         if c.weight == 0.0 and c.source not in _NEUTRAL:
             continue
@@ -632,7 +689,8 @@ def _classify(
             spans=tuple(t.span(c.start, c.end) for c in cues if c.weight != 0.0),
             source=SOURCE,
             note=f"pos={pos:.2f} neg={neg:.2f} neutral={neutral}; threshold ±{th}"
-            + ("; mixed 褒贬参半 → neutral" if mixed and abs(sentiment) < _MIXED_MAX else ""),
+            + ("; mixed 褒贬参半 → neutral" if mixed and abs(sentiment) < _MIXED_MAX else "")
+            + turn_note,
         )
     )
     flipped = {
@@ -805,7 +863,9 @@ def _classify(
     ):  # a text that opens with 建议/希望 is a suggestion even when it names a pain point
         kind = FeedbackKind.SUGGESTION
         kind_ev = [(h.phrase, (t.span(h.start, h.end),), "建议用语") for h in suggestion[:3]]
-    elif rating is Rating.NEGATIVE or (rating is Rating.NEUTRAL and negativity):
+    elif rating is Rating.NEGATIVE or (
+        rating is Rating.NEUTRAL and (open_neg > 0 or (negative_issues and not resolved))
+    ):
         kind = FeedbackKind.COMPLAINT
         kind_ev = [(f"rating={rating.value}", (), "差评或带问题的中评")]
     elif rating is Rating.POSITIVE or pos > 0:
