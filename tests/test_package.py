@@ -40,3 +40,12 @@ def test_rules_doc_is_up_to_date() -> None:
         text=True,
     )
     assert out.returncode == 0, out.stderr
+
+
+def test_lazy_top_level_names_resolve_and_are_listed() -> None:
+    import csstandards
+
+    for name in csstandards._LAZY:
+        assert name in csstandards.__all__
+        assert getattr(csstandards, name) is not None
+    assert set(csstandards.__all__) <= set(dir(csstandards))
