@@ -120,6 +120,22 @@ def _sentence_of(ctx: ReplyContext, pos: int) -> tuple[int, int]:
     return (pos, pos)
 
 
+_NORMAL = frozenset({"很正常", "是正常的", "很正常的", "正常现象", "属于正常"})
+_FEELING = (
+    "着急",
+    "生气",
+    "担心",
+    "难过",
+    "失望",
+    "不满",
+    "委屈",
+    "焦虑",
+    "心急",
+    "不开心",
+    "有情绪",
+)
+
+
 def blame_hits(ctx: ReplyContext) -> list[tuple[int, int, str]]:
     """Blame-shifting cues (推诿) that count: live, and not in a sentence that takes
     responsibility (这不是快递的问题,是我们打包的疏漏)."""
@@ -132,6 +148,8 @@ def blame_hits(ctx: ReplyContext) -> list[tuple[int, int, str]]:
             ss, se = _sentence_of(ctx, start)
             if any(ss <= h.start < se for h in owned):
                 continue
+            if phrase in _NORMAL and any(w in a.text[max(ss, start - 8) : start] for w in _FEELING):
+                continue  # 您着急也很正常: validating a feeling, not excusing a fault
             out.append((start, end, phrase))
         return out
 
@@ -139,10 +157,28 @@ def blame_hits(ctx: ReplyContext) -> list[tuple[int, int, str]]:
 
 
 def blamed_sentences(ctx: ReplyContext) -> tuple[tuple[int, int], ...]:
-    """Sentences carrying a blame-shifting cue: nothing in them counts as good practice."""
+    """Whole sentences carrying a blame-shifting cue (voice features skip them)."""
     return ctx.cached(
         "blamed", lambda: tuple(sorted({_sentence_of(ctx, s) for s, _, _ in blame_hits(ctx)}))
     )
+
+
+def blamed_spans(ctx: ReplyContext) -> tuple[tuple[int, int], ...]:
+    """What an excuse covers: from the clause of the first blame-shifting cue of a sentence to
+    the end of that sentence (物流属于第三方,我们无法控制,请耐心等待).  Nothing in it counts as
+    good practice; what precedes it in the sentence (非常抱歉,…) still does."""
+
+    def compute() -> tuple[tuple[int, int], ...]:
+        a = ctx.reply
+        first: dict[tuple[int, int], int] = {}
+        for s, _, _ in blame_hits(ctx):
+            sent = _sentence_of(ctx, s)
+            clause = a.clause_at(s)
+            start = clause.start if clause is not None else s
+            first[sent] = min(first.get(sent, start), start)
+        return tuple(sorted((start, sent[1]) for sent, start in first.items()))
+
+    return ctx.cached("blamed_spans", compute)
 
 
 def positive_hits(ctx: ReplyContext, *lists: str) -> list[LexiconHit]:
@@ -151,7 +187,7 @@ def positive_hits(ctx: ReplyContext, *lists: str) -> list[LexiconHit]:
 
     def compute() -> list[LexiconHit]:
         a = ctx.reply
-        blamed = blamed_sentences(ctx)
+        blamed = blamed_spans(ctx)
         refusals = [(h.start, h.end) for h in a.hits_of("refusal")]
         out = []
         for h in a.hits_of(*lists):
@@ -212,7 +248,7 @@ def time_spans(ctx: ReplyContext) -> list[tuple[int, int]]:
 
     def compute() -> list[tuple[int, int]]:
         a = ctx.reply
-        blamed = blamed_sentences(ctx)
+        blamed = blamed_spans(ctx)
         out = []
         for m in _TIME.finditer(a.text):
             s, e = m.start(), m.end()
@@ -247,7 +283,7 @@ def content_residual(ctx: ReplyContext, lists: Iterable[str]) -> tuple[int, int]
     a = ctx.reply
     text = a.text
     covered = bytearray(len(text))
-    for s, e in blamed_sentences(ctx):
+    for s, e in blamed_spans(ctx):
         covered[s:e] = b"\x01" * (e - s)
     skip_blame = bytes(covered)
     for h in a.hits_of(*lists):
@@ -479,7 +515,7 @@ def _reply_visible_text(ctx: ReplyContext, count_blamed: bool = False) -> str:
 
     def compute() -> str:
         text = ctx.reply.text
-        cut = ([] if count_blamed else list(blamed_sentences(ctx))) + list(ctx.placeholders)
+        cut = ([] if count_blamed else list(blamed_spans(ctx))) + list(ctx.placeholders)
         if not cut:
             return text
         chars = list(text)

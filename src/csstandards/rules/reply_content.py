@@ -15,7 +15,7 @@ from .base import Rule, bad, good, rule
 from .context import ReplyContext
 from .reply_common import (
     addressed_issues,
-    blamed_sentences,
+    blamed_spans,
     content_residual,
     echoes_review,
     has_concrete_time,
@@ -40,7 +40,7 @@ def _core_acks(ctx: ReplyContext) -> list[tuple[int, int, str]]:
     """Bare acknowledgements (已收到, 知道了) not part of a longer filler or template phrase."""
     a = ctx.reply
     shells = [(h.start, h.end) for h in a.hits_of("reply_filler", "template_boilerplate")]
-    blamed = blamed_sentences(ctx)
+    blamed = blamed_spans(ctx)
     out = []
     for s, e, p in live_hits(ctx, "acknowledgement", negatable=False):
         if p in _THANKS_WORDS or any(bs <= s < be for bs, be in blamed):
@@ -249,6 +249,7 @@ _BLAME_CUSTOMER = re.compile(
     r"(?:口味|习惯|操作|使用|理解|原因|问题|弄|拆|放|记|看|量|搞|选|用)"
     r"|您(?:家|个人|自己)的(?:网络|手机|设备|电脑|路由器|宽带|问题|原因)"
     r"|(?:个人|您的?|驾驶|使用|操作|用车|饮食)习惯有关"
+    r"|(?:与|和|跟)(?:个人|您|每个人)的?[^,。!?]{0,6}有关"
     r"|(?:我们|本店|店里)?都是按(?:照)?(?:标准|规定|流程|要求)"
     r"|(?:您|你)(?:自己)?(?:没有?|未)(?:仔细|认真)?(?:看|阅读|检查|注意|按照|按)"
     r"|请(?:您)?仔细(?:找找|看看|检查|阅读|核对)"
@@ -296,6 +297,11 @@ def dismissive(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 # -- interrogative --------------------------------------------------------------------------
 
 _QUESTION_END = ("吗", "呢", "么", "吧")
+#: accusing questions that no 请问/方便 can soften (请问您是不是没有连接好?)
+_NEVER_SOFT = frozenset(
+    {"是不是没", "是不是忘", "是不是弄错", "是不是量错", "是不是搞错", "你确定", "您确定",
+     "有证据吗", "有什么证据", "凭什么", "到底", "究竟"}
+)  # fmt: skip
 
 
 def _question_sentences(ctx: ReplyContext) -> list[tuple[int, int]]:
@@ -347,7 +353,7 @@ def interrogative(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
         for s, _e, phrase in hits:
             if not (qs <= s < qe):
                 continue
-            if any(qs <= ss < qe for ss, _ in soft):
+            if phrase not in _NEVER_SOFT and any(qs <= ss < qe for ss, _ in soft):
                 continue
             if "我" in a.text[qs:s]:
                 continue  # 我们也想知道为什么会这样: self-directed
