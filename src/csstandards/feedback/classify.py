@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..lexicon import Lexicon, LexiconHit
 from ..models import Channel, Evidence, Priority, Rating, Span
 from ..text.analysis import _CLAUSE_BREAK, _QUOTE, _SENTENCE_BREAK, Analysis
-from ..text.normalize import NormalizedText, normalize
+from ..text.normalize import NormalizedText, normalize, normalize_phrase
 from ..text.phrases import PhraseMatcher
 from .models import (
     EmotionLevel,
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 __all__ = ["classify_feedback", "classify_many"]
 
 SOURCE = "feedback"
+# lists not needed in the scan: ironic words are only looked for inside short quotations
+_NOT_SCANNED = frozenset({"fb_ironic"})
 _NO_HITS: list[LexiconHit] = []
 
 # Base weight of each sentiment list (documented in docs/feedback.md).
@@ -109,6 +111,7 @@ class _Context:
     scope_raise: dict[Scope, int]
     settings: FeedbackSettings
     matcher: PhraseMatcher[tuple[str, str]]
+    ironic: frozenset[str]
 
 
 def _lean_matcher(lexicon: Lexicon, taxonomy: Taxonomy) -> PhraseMatcher[tuple[str, str]]:
@@ -117,7 +120,7 @@ def _lean_matcher(lexicon: Lexicon, taxonomy: Taxonomy) -> PhraseMatcher[tuple[s
     entries: list[tuple[str, tuple[str, str]]] = [
         (p, ("list", name))
         for name, phrases in lexicon.lists.items()
-        if name.startswith("fb_")
+        if name.startswith("fb_") and name not in _NOT_SCANNED
         for p in phrases
     ]
     for tid, td in taxonomy.topics.items():
@@ -153,7 +156,15 @@ def _context(standard: Standard | None) -> _Context:
         settings.topics, settings.groups, source=f"Standard({standard.name}).feedback"
     )
     lexicon = standard.lexicon()
-    ctx = _Context(lexicon, taxonomy, matrix, raise_, settings, _lean_matcher(lexicon, taxonomy))
+    ctx = _Context(
+        lexicon,
+        taxonomy,
+        matrix,
+        raise_,
+        settings,
+        _lean_matcher(lexicon, taxonomy),
+        frozenset(normalize_phrase(p) for p in lexicon.lists.get("fb_ironic", ())),
+    )
     with _ctx_lock:
         if len(_ctx_cache) > 64:
             _ctx_cache.clear()
@@ -457,21 +468,21 @@ def _contrast_turn(t: _Text, cues: list[_Cue]) -> str:
     return ""
 
 
-def _sarcastic_quotes(t: _Text, cues: list[_Cue]) -> list[_Cue]:
+def _sarcastic_quotes(t: _Text, cues: list[_Cue], ironic_words: frozenset[str]) -> list[_Cue]:
     """Short quotations of an 'ironic' word (真是太"快"了) with no cue inside: a negative cue."""
     s = t.s
-    ironic = t.of("fb_ironic")
     out: list[_Cue] = []
     if not t.quoted:
         return []
+    ironic = ironic_words
     inside = _Cover(len(s), ((c.start, c.end) for c in cues))
     for qs, qe in t.quoted:
         if s[qs] == "《" or qe - qs - 2 > 6:
             continue
         if inside.touches(qs + 1, qe - 1):
             continue  # handled as a cue inside the quotation
-        word = next((h for h in ironic if qs < h.start and h.end <= qe), None) if ironic else None
-        if word is not None:
+        inner = s[qs + 1 : qe - 1]
+        if any(w in inner for w in ironic):
             out.append(_Cue(qs, qe, "quote", s[qs:qe], _SARCASM_QUOTE, ["引号反语"]))
     return out
 
@@ -609,7 +620,7 @@ def _classify(
         ),
     )
     _apply_modifiers(t, cues, negs)
-    cues.extend(_sarcastic_quotes(t, cues))
+    cues.extend(_sarcastic_quotes(t, cues, ctx.ironic))
     resolved = t.of("fb_resolved")
     if resolved:  # 光猫坏了…师傅就上门换好了: the problem told before the fix weighs less
         last = max(h.start for h in resolved)
