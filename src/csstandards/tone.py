@@ -367,6 +367,39 @@ def _review_analysis(shared: _Shared, reviews: dict[str, Analysis] | None, text:
     return a
 
 
+# Frozen parts of a report recur across checks (an unmeasured speed, a missing-empathy
+# deduction …): build each distinct one once.
+_PART_CACHE_LIMIT = 4096
+_deductions: dict[tuple[str, str, Severity, int], Deduction] = {}
+_dimensions: dict[tuple[str, int, bool, tuple[Deduction, ...]], DimensionScore] = {}
+
+
+def _deduction(rule_id: str, code: str, severity: Severity, points: int) -> Deduction:
+    key = (rule_id, code, severity, points)
+    d = _deductions.get(key)
+    if d is None:
+        if len(_deductions) > _PART_CACHE_LIMIT:
+            _deductions.clear()
+        d = Deduction.model_construct(rule_id=rule_id, code=code, severity=severity, points=points)
+        _deductions[key] = d
+    return d
+
+
+def _dimension(
+    name: str, zh: str, score: int, measured: bool, ded: tuple[Deduction, ...]
+) -> DimensionScore:
+    key = (name, score, measured, ded)
+    d = _dimensions.get(key)
+    if d is None:
+        if len(_dimensions) > _PART_CACHE_LIMIT:
+            _dimensions.clear()
+        d = DimensionScore.model_construct(
+            name=name, label_zh=zh, score=score, measured=measured, deductions=ded
+        )
+        _dimensions[key] = d
+    return d
+
+
 def _report(
     shared: _Shared,
     reply: str,
@@ -387,23 +420,13 @@ def _report(
             # every excuse costs: one penalty per sentence that shifts blame
             points *= max(1, len(blamed_sentences(ctx)))
         for dim in rule_dimensions(f.rule_id):
-            deductions[dim].append(
-                Deduction.model_construct(
-                    rule_id=f.rule_id, code=f.code, severity=f.severity, points=points
-                )
-            )
+            deductions[dim].append(_deduction(f.rule_id, f.code, f.severity, points))
     speed_measured = ctx.reviewed_at is not None and ctx.replied_at is not None
     dims: dict[str, DimensionScore] = {}
     for name, (zh, _en) in DIMENSIONS.items():
         ded = tuple(sorted(deductions[name], key=lambda d: d.code))
         score = max(0, 100 - sum(d.points for d in ded))
-        dims[name] = DimensionScore.model_construct(
-            name=name,
-            label_zh=zh,
-            score=score,
-            measured=speed_measured if name == "speed" else True,
-            deductions=ded,
-        )
+        dims[name] = _dimension(name, zh, score, speed_measured if name == "speed" else True, ded)
     total_w = 0.0
     acc = 0.0
     for name, d in dims.items():
