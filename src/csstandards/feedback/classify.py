@@ -264,11 +264,15 @@ class _Text:
         return self._raw.get(name, _NO_HITS)
 
     def of(self, *lists: str) -> list[LexiconHit]:
+        """Hits of the named lists (callers must not modify the returned list)."""
+        raw = self._raw
         if len(lists) == 1:
-            return self.hits_of(lists[0])
+            return raw.get(lists[0], _NO_HITS)
         out: list[LexiconHit] = []
         for name in lists:
-            out.extend(self.hits_of(name))
+            got = raw.get(name)
+            if got:
+                out.extend(got)
         return out
 
     def clause_index(self, pos: int) -> int:
