@@ -120,6 +120,12 @@ def _sentence_of(ctx: ReplyContext, pos: int) -> tuple[int, int]:
     return (pos, pos)
 
 
+#: the fault put on someone else: 可能是骑手送餐时颠簸导致的, 建议您联系骑手 …
+_OTHERS = "骑手|快递员?|物流公司|物流|厂家|厂商|供应商|平台|司机|外卖员|配送员|第三方|合作方|商场|物业|工厂"
+_BLAME_OTHERS = re.compile(
+    rf"(?:可能|应该|估计|大概|多半|都)?是(?:{_OTHERS})[^,。!?;]{{0,12}}(?:导致|造成|引起|弄)的?"
+    rf"|(?:建议|请|麻烦)您?(?:自行|直接)?(?:联系|找|咨询|问)(?:一下)?(?:{_OTHERS})"
+)
 _NORMAL = frozenset({"很正常", "是正常的", "很正常的", "正常现象", "属于正常"})
 _FEELING = (
     "着急",
@@ -144,7 +150,15 @@ def blame_hits(ctx: ReplyContext) -> list[tuple[int, int, str]]:
         a = ctx.reply
         owned = a.hits_of("takes_responsibility")
         out = []
-        for start, end, phrase in live_hits(ctx, "blame_shifting"):
+        cues = list(live_hits(ctx, "blame_shifting"))
+        for m in _BLAME_OTHERS.finditer(a.text):
+            s, e = m.start(), m.end()
+            if _excluded(ctx, s, e) or a.text[max(0, s - 2) : s].endswith(("不", "非", "并非")):
+                continue
+            if not any(cs < e and s < ce for cs, ce, _ in cues):
+                cues.append((s, e, m.group()))
+        cues.sort()
+        for start, end, phrase in cues:
             ss, se = _sentence_of(ctx, start)
             if any(ss <= h.start < se for h in owned):
                 continue
