@@ -4,7 +4,7 @@
 
     >>> from csstandards.feedback import classify_feedback
     >>> fa = classify_feedback("东西不错,就是物流太慢了")
-    >>> fa.rating.value, fa.kind.value, [k.label for k in fa.key_issues]
+    >>> fa.rating.value, fa.kind.value, [k.label for k in fa.issues()]
     ('neutral', 'complaint', ['物流慢'])
 
 Lexicon-and-rules only: the cue lists are ``lexicon/feedback.toml`` (lists ``fb_*``) and the

@@ -1,9 +1,10 @@
 """Lexicon-and-rules feedback classifier (002 二(二)2 分类与评估, 003 二(一)(二)).
 
-One pass over the shared :class:`~csstandards.text.Analysis` (phrase hits of the shipped
-lexicon, clauses, sentences, quotations) plus one scan of the taxonomy matcher; no word
-segmentation is needed, so classifying is cheaper than segmenting.  Every field's value is
-recorded with the cues that decided it in ``FeedbackAssessment.evidence``.
+A plain string is scanned once by a matcher compiled (per ``Standard``) over the feedback
+lists ``fb_*`` and the taxonomy; a shared :class:`~csstandards.text.Analysis` built by other
+checks is reused as is (its phrase hits) plus one taxonomy scan.  No word segmentation is
+needed.  Clauses and sentences come from the same delimiters as the text layer's.  Every
+field's value is recorded with the cues that decided it in ``FeedbackAssessment.evidence``.
 """
 
 from __future__ import annotations
