@@ -75,8 +75,11 @@ def run_one(path: Path, workers: int, fake: bool, classify: bool) -> None:
     ).to_jsonl(out)  # type: ignore[arg-type]
     secs = time.perf_counter() - t0
     out.unlink()
-    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    self_kb = me.ru_maxrss
+    child_kb = kids.ru_maxrss
+    cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
     print(
         json.dumps(
             {
@@ -87,6 +90,8 @@ def run_one(path: Path, workers: int, fake: bool, classify: bool) -> None:
                 "rows_per_s": summary.read / secs,
                 "parent_peak_mb": self_kb / 1024,
                 "worker_peak_mb": child_kb / 1024 if workers > 1 else 0.0,
+                "cpu_seconds": cpu,
+                "loadavg_end": os.getloadavg()[0],
             }
         )
     )
@@ -137,6 +142,14 @@ def main() -> None:
         )
     ratio = results[2]["rows_per_s"] / results[1]["rows_per_s"]
     print(f"speed-up 2 workers / 1 worker: {ratio:.2f}x (target ≥ 1.6x; {os.cpu_count()} CPUs)")
+    for w, r in results.items():
+        if "cpu_seconds" in r:
+            print(
+                f"  workers={w}: {r['cpu_seconds']:.0f} CPU-s for {r['seconds']:.0f} wall-s "
+                f"({r['rows'] / r['cpu_seconds']:,.0f} rows per CPU-second); "
+                f"1-min load average at the end {r['loadavg_end']:.1f} "
+                "(other processes on the machine compete for the same cores)"
+            )
 
 
 if __name__ == "__main__":
