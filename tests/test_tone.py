@@ -269,3 +269,17 @@ def test_spans_are_spans_of_the_original_text() -> None:
         for s in f.spans:
             assert isinstance(s, Span) and 0 <= s.start <= s.end <= len(text)
     assert "第三方" in rep.by_rule("R103")[0].spans[0].of(text)
+
+
+def test_lenient_forms_of_inputs() -> None:
+    t0 = "2025-03-03T09:00:00+08:00"
+    rep = check_reply(GOOD_NEG, review=REVIEW_NEG, stars="1", reviewed_at=t0,
+                      replied_at="2025-03-03T23:00:00+08:00")  # fmt: skip
+    assert rep.rating is Rating.NEGATIVE and "reply.late-reply" in rep.rule_ids
+    with pytest.raises(NaiveDatetimeError):
+        check_reply("好", reviewed_at="2025-03-03T09:00:00")
+    with pytest.raises(InputError):
+        check_reply("好", reviewed_at="yesterday")
+    with pytest.raises(InputError):
+        check_reply("好", stars="five")
+    assert check_reply("亲亲~收到啦哦!", brand_voice="专业型").by_rule("R123")

@@ -197,6 +197,15 @@ def find_placeholders(text: str) -> tuple[Span, ...]:
 def _aware(name: str, value: Any) -> datetime | None:
     if value is None:
         return None
+    if isinstance(value, str):
+        from dateutil.parser import isoparse
+
+        try:
+            value = isoparse(value)
+        except (ValueError, OverflowError):
+            raise InputError(
+                f"{name} must be a datetime or an ISO 8601 string with offset, got {value!r}"
+            ) from None
     if not isinstance(value, datetime):
         raise InputError(f"{name} must be a datetime, got {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
@@ -220,6 +229,11 @@ def _rating(rating: Any, stars: Any) -> tuple[Rating | None, str | None]:
                 f"rating must be one of {[r.value for r in Rating]} (好评/中评/差评), got {rating!r}"
             ) from None
     if stars is not None:
+        if isinstance(stars, str):
+            try:
+                stars = float(stars.strip())
+            except ValueError:
+                raise InputError(f"stars must be a number from 1 to 5, got {stars!r}") from None
         return Rating.from_stars(stars), "stars"
     return None, None
 
@@ -264,9 +278,10 @@ class _Shared:
     def voice(self, brand_voice: str | None) -> str | None:
         voice = brand_voice if brand_voice is not None else self.standard.brand_voice
         if voice is not None:
-            from .rules.reply_voice import voice_profiles
+            from .rules.reply_voice import canonical_voice, voice_profiles
 
             known = voice_profiles(self.standard)
+            voice = canonical_voice(voice, known) if isinstance(voice, str) else voice
             if not isinstance(voice, str) or voice not in known:
                 raise ConfigError(
                     f"Standard({self.standard.name})",

@@ -19,7 +19,13 @@ from .base import Rule, bad, good, rule
 from .context import ReplyContext
 from .reply_common import blamed_sentences
 
-__all__ = ["VOICE_FEATURE_LABELS", "measure_voice", "voice_profiles"]
+__all__ = [
+    "VOICE_ALIASES",
+    "VOICE_FEATURE_LABELS",
+    "canonical_voice",
+    "measure_voice",
+    "voice_profiles",
+]
 
 VOICE_FEATURE_LABELS: dict[str, tuple[str, str]] = {
     "nin": ("敬称“您”", "polite 'you' (您)"),
@@ -60,6 +66,24 @@ def voice_profiles(ctx_or_standard: object = None) -> dict[str, VoiceProfile]:
     if isinstance(std, Standard):
         out.update(std.reply.voices)
     return out
+
+
+#: Chinese names of the shipped profiles (温暖型 → warm …)
+VOICE_ALIASES = {
+    "温暖": "warm", "温暖型": "warm", "亲切": "warm", "亲切型": "warm",
+    "专业": "professional", "专业型": "professional", "简洁": "professional",
+    "活泼": "lively", "活泼型": "lively", "俏皮": "lively",
+}  # fmt: skip
+
+
+def canonical_voice(name: str, known: dict[str, VoiceProfile]) -> str:
+    """A profile name as given (custom profiles win) or the English name of a Chinese alias."""
+    if name in known:
+        return name
+    key = name.strip().lower()
+    if key in known:
+        return key
+    return VOICE_ALIASES.get(key, name)
 
 
 def measure_voice(ctx: ReplyContext) -> dict[str, float]:
@@ -148,6 +172,7 @@ def brand_voice(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     if not voice:
         return
     profiles = voice_profiles(ctx.standard)
+    voice = canonical_voice(voice, profiles)
     profile = profiles.get(voice)
     if profile is None:
         raise ConfigError(
