@@ -21,7 +21,6 @@ from ..lexicon import Lexicon, LexiconHit
 from ..models import Channel, Evidence, Priority, Rating, Span
 from ..text.analysis import _CLAUSE_BREAK, _QUOTE, _SENTENCE_BREAK, Analysis
 from ..text.normalize import NormalizedText, normalize, normalize_phrase
-from ..text.phrases import PhraseMatcher
 from .models import (
     EmotionLevel,
     FeedbackAssessment,
@@ -37,6 +36,7 @@ from .models import (
     Urgency,
 )
 from .taxonomy import Taxonomy, default_priority, default_taxonomy
+from .trie import PhraseTrie
 
 if TYPE_CHECKING:
     from ..standard import Standard
@@ -111,11 +111,11 @@ class _Context:
     matrix: Matrix
     scope_raise: dict[Scope, int]
     settings: FeedbackSettings
-    matcher: PhraseMatcher[tuple[str, str]]
+    matcher: PhraseTrie[tuple[str, str]]
     ironic: frozenset[str]
 
 
-def _lean_matcher(lexicon: Lexicon, taxonomy: Taxonomy) -> PhraseMatcher[tuple[str, str]]:
+def _lean_matcher(lexicon: Lexicon, taxonomy: Taxonomy) -> PhraseTrie[tuple[str, str]]:
     """One matcher over the feedback lists (``fb_*``) and the taxonomy: a plain string is
     classified with a single scan instead of the shared lexicon's plus the taxonomy's."""
     entries: list[tuple[str, tuple[str, str]]] = [
@@ -128,7 +128,7 @@ def _lean_matcher(lexicon: Lexicon, taxonomy: Taxonomy) -> PhraseMatcher[tuple[s
         entries.extend((a, ("aspect", tid)) for a in td.aspects)
     for gid, gd in taxonomy.groups.items():
         entries.extend((c, ("cue", gid)) for c in gd.cues)
-    return PhraseMatcher(entries, source="feedback")
+    return PhraseTrie(entries, source="feedback")
 
 
 _ctx_lock = threading.Lock()
@@ -500,9 +500,10 @@ def _prepare(text: str | Analysis, ctx: _Context) -> tuple[_Text, _Taxo]:
     """Working state and taxonomy matches: reuse a shared Analysis, or scan a string once."""
     taxo: _Taxo = []
     if isinstance(text, Analysis):
-        for m in ctx.taxonomy.matcher.find(text.norm):
-            for kind, ref in m.payloads:
-                taxo.append((m.start, m.end, kind, ref, m.phrase))
+        for ms, me, phrase, payloads in ctx.taxonomy.trie.find(text.norm.text):
+            for kind, ref in payloads:
+                taxo.append((ms, me, kind, ref, phrase))
+        taxo.sort(key=_by_start_longest)
         own = {
             name: [h for h in hs if h.end - h.start == len(h.phrase)]
             for name, hs in text.hits.items()
@@ -513,16 +514,27 @@ def _prepare(text: str | Analysis, ctx: _Context) -> tuple[_Text, _Taxo]:
         raise InputError(f"feedback text must be str or Analysis, got {type(text).__name__}")
     norm = normalize(text)
     hits: dict[str, list[LexiconHit]] = {}
-    for m in ctx.matcher.find(norm):
-        if m.end - m.start != len(m.phrase):
-            continue  # guard: the shared matcher can report a short phrase with a longer end
-        for kind, ref in m.payloads:
+    for ms, me, phrase, payloads in ctx.matcher.find(norm.text):
+        for kind, ref in payloads:
             if kind == "list":
-                hits.setdefault(ref, []).append(LexiconHit(ref, m.phrase, m.start, m.end))
+                hits.setdefault(ref, []).append(LexiconHit(ref, phrase, ms, me))
             else:
-                taxo.append((m.start, m.end, kind, ref, m.phrase))
+                taxo.append((ms, me, kind, ref, phrase))
+    # the order the shared lexicon reports (start, then longer first), so both paths agree
+    for hs in hits.values():
+        if len(hs) > 1:
+            hs.sort(key=_hit_order)
+    taxo.sort(key=_by_start_longest)
     quoted = [(m.start(), m.end()) for m in _QUOTE.finditer(norm.text)]
     return _Text(norm, hits, quoted), taxo
+
+
+def _hit_order(h: LexiconHit) -> tuple[int, int]:
+    return (h.start, -h.end)
+
+
+def _by_start_longest(x: tuple[int, int, str, str, str]) -> tuple[int, int]:
+    return (x[0], -x[1])
 
 
 def _resolve_channel(channel: Channel | str | None) -> Channel | None:

@@ -13,6 +13,7 @@ from ..lexicon import load_table
 from ..models import Priority
 from ..text.phrases import PhraseMatcher
 from .models import GroupDef, IssueSeverity, Matrix, Scope, Topic, TopicDef, Urgency
+from .trie import PhraseTrie
 
 __all__ = ["Taxonomy", "default_priority", "default_taxonomy"]
 
@@ -50,6 +51,7 @@ class Taxonomy:
                 if ref is not None and ref not in self.groups:
                     raise LexiconError(source, f"topics.{tid}.{attr}", f"unknown group {ref!r}")
         self._matcher: PhraseMatcher[Payload] | None = None
+        self._trie: PhraseTrie[Payload] | None = None
         self._topic_objs: dict[str, Topic] = {}
         self._lock = threading.Lock()
 
@@ -90,14 +92,28 @@ class Taxonomy:
         if m is None:
             with self._lock:
                 if self._matcher is None:
-                    entries: list[tuple[str, Payload]] = []
-                    for tid, t in self.topics.items():
-                        entries.extend((a, ("aspect", tid)) for a in t.aspects)
-                    for gid, g in self.groups.items():
-                        entries.extend((c, ("cue", gid)) for c in g.cues)
-                    self._matcher = PhraseMatcher(entries, source=self.source)
+                    self._matcher = PhraseMatcher(self._entries(), source=self.source)
                 m = self._matcher
         return m
+
+    @property
+    def trie(self) -> PhraseTrie[Payload]:
+        """The same entries as :attr:`matcher` in a (faster) character trie."""
+        tr = self._trie
+        if tr is None:
+            with self._lock:
+                if self._trie is None:
+                    self._trie = PhraseTrie(self._entries(), source=self.source)
+                tr = self._trie
+        return tr
+
+    def _entries(self) -> list[tuple[str, Payload]]:
+        entries: list[tuple[str, Payload]] = []
+        for tid, t in self.topics.items():
+            entries.extend((a, ("aspect", tid)) for a in t.aspects)
+        for gid, g in self.groups.items():
+            entries.extend((c, ("cue", gid)) for c in g.cues)
+        return entries
 
     # -- extension ---------------------------------------------------------------------
     def extend(
