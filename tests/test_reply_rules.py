@@ -168,3 +168,13 @@ def test_review_given_as_a_classifier_assessment() -> None:
 def test_rating_accepts_chinese_labels() -> None:
     assert check_reply("谢谢", rating="差评").rating is Rating.NEGATIVE
     assert check_reply("谢谢", rating="好评").rating is Rating.POSITIVE
+
+
+def test_a_question_is_a_consultation_not_a_review() -> None:
+    # no rating given and the customer asks: the 000 §2.3 review structure does not apply
+    got = fired("正常使用大概能用5年左右,说明书第5页有保养方法。", review="你们产品能用多久")
+    assert got == set()
+    assert "reply.deflect-to-manual" in fired("请参考说明书第5页。", review="你们产品能用多久")
+    # a complaint phrased as a question is still a review
+    got = fired("已收到。", review="怎么还不发货?太慢了")
+    assert "reply.dismissive" in got

@@ -29,6 +29,7 @@ __all__ = [
     "find_placeholder_ranges",
     "has_concrete_time",
     "has_review",
+    "is_consultation",
     "live_hits",
     "positive_hits",
     "rating_of",
@@ -350,10 +351,41 @@ def _classifier() -> Any:
     return _feedback_attr("classify_feedback")
 
 
+_QUESTION = re.compile(
+    r"[??]\s*$|[吗么嘛呢]\W*$|多久|多长时间|什么时候|怎么(?:开|用|办|买|找|退|换|弄|安装|设置|操作|查|申请|联系|选)"
+    r"|如何|能不能|可不可以|可以.{0,8}吗|会不会|有没有|是否|哪里|哪儿|几天|多少钱|多少"
+)
+_REQUEST = re.compile(r"^(?:你好|您好|在吗|亲)?\W*(?:我想|我要|想要|请问|帮我|能否|麻烦)")
+_COMPLAINT = re.compile(
+    r"怎么还|为什么还|怎么这么|为什么这么|凭什么|到底|太差|太慢|太烂|垃圾|投诉|骗|差评|坏了|破了|"
+    r"没人|不理|敷衍|失望|生气|气人|恶心|退钱|赔"
+)
+
+
+def is_consultation(ctx: ReplyContext) -> bool:
+    """The customer message is a question or a request (咨询, 001), not a review (评价, 000):
+    no rating was given and it asks (多久? 能不能…? 我想退款) without complaining."""
+    if ctx.rating is not None or ctx.assessment is not None or ctx.review is None:
+        return False
+
+    def compute() -> bool:
+        assert ctx.review is not None
+        text = ctx.review.text
+        if _COMPLAINT.search(text):
+            return False
+        return bool(_QUESTION.search(text) or _REQUEST.search(text))
+
+    return ctx.cached("consultation", compute)
+
+
 def rating_of(ctx: ReplyContext) -> Rating | None:
-    """The review's rating: given, else the classifier's, else unknown."""
+    """The review's rating: given, else the classifier's, else unknown.  A consultation (a
+    question or request, not a review) has no rating: the review-reply structure of 000 §2.3
+    does not apply to answering a question."""
     if ctx.rating is not None:
         return ctx.rating
+    if is_consultation(ctx):
+        return None
     fa = assessment(ctx)
     r = getattr(fa, "rating", None)
     return r if isinstance(r, Rating) else None

@@ -20,6 +20,7 @@ from .reply_common import (
     echoes_review,
     has_concrete_time,
     has_review,
+    is_consultation,
     live_hits,
     positive_hits,
     rating_of,
@@ -177,8 +178,8 @@ def generic_template(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     ],
 )
 def ignores_specifics(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
-    if not has_review(ctx) or rating_of(ctx) is POS:
-        return
+    if not has_review(ctx) or rating_of(ctx) is POS or is_consultation(ctx):
+        return  # a question is answered, not "addressed" (001 vs 000)
     issues = review_issues(ctx)
     if not issues:
         return
