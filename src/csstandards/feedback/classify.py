@@ -224,8 +224,27 @@ class _Cover:
         return self._b.find(1, start, end) != -1
 
 
+class _NoCover(_Cover):
+    """The cover of no spans (most lists have no hit in a given text)."""
+
+    def __init__(self) -> None:
+        super().__init__(0)
+
+    def contains(self, start: int, end: int) -> bool:
+        return False
+
+    def touches(self, start: int, end: int) -> bool:
+        return False
+
+
+_EMPTY = _NoCover()
+
+
 def _cover(t: _Text, *lists: str) -> _Cover:
-    return _Cover(len(t.s), ((h.start, h.end) for h in t.of(*lists)))
+    hits = t.of(*lists)
+    if not hits:
+        return _EMPTY
+    return _Cover(len(t.s), ((h.start, h.end) for h in hits))
 
 
 def _bounds(pattern: re.Pattern[str], text: str) -> tuple[list[int], list[int]]:
@@ -443,6 +462,16 @@ def _apply_modifiers(t: _Text, cues: list[_Cue], negs: _NegIndex) -> None:
                 c.notes.append("转折前")
 
 
+def _printable(text: str) -> str:
+    """``text`` with lone surrogates replaced (U+FFFD), so that a cue quoted from the
+    customer's text always serialises to JSON."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+    return text
+
+
 def _contrast_turn(t: _Text, cues: list[_Cue]) -> str:
     """'to_negative' when the text's only problems follow a turn from praise at 但是/就是/不过
     (东西是好东西,就是价格有点贵); 'to_positive' when its only praise follows a turn from a
@@ -488,7 +517,7 @@ def _sarcastic_quotes(t: _Text, cues: list[_Cue], ironic_words: frozenset[str]) 
             continue  # handled as a cue inside the quotation
         inner = s[qs + 1 : qe - 1]
         if any(w in inner for w in ironic):
-            out.append(_Cue(qs, qe, "quote", s[qs:qe], _SARCASM_QUOTE, ["引号反语"]))
+            out.append(_Cue(qs, qe, "quote", _printable(s[qs:qe]), _SARCASM_QUOTE, ["引号反语"]))
     return out
 
 
@@ -806,7 +835,7 @@ def _classify(
                     label=tax.groups[gid].label_zh,
                     topic=tid,
                     group=gid,
-                    cue=t.s[lo:hi],
+                    cue=_printable(t.s[lo:hi]),
                     spans=(t.span(s0, e0), t.span(c.start, c.end)),
                     polarity=pol,
                 ),
@@ -921,19 +950,11 @@ def _classify(
         for h in t.of(*_EMOTION_WEIGHTS)
         if not not_emo.contains(h.start, h.end) and _negated(t, h.start, negs) is None
     ]
-    for h in emo_hits:
-        w = _EMOTION_WEIGHTS[h.list_name]
-        emo_score += w
-        ev.append(
-            Evidence(
-                field="emotion",
-                value=h.list_name[11:],
-                cue=h.phrase,
-                spans=(t.span(h.start, h.end),),
-                weight=w,
-                source=f"{SOURCE}:{h.list_name}",
-            )
-        )
+    emo_score = sum(_EMOTION_WEIGHTS[h.list_name] for h in emo_hits)
+    emo_feats: list[tuple[str, float, tuple[Span, ...], str]] = [
+        (h.phrase, _EMOTION_WEIGHTS[h.list_name], (t.span(h.start, h.end),), h.list_name[3:])
+        for h in emo_hits
+    ]
     if negativity or emo_hits:
         feats: list[tuple[str, float, tuple[Span, ...], str]] = []
         if rating is Rating.NEGATIVE and neg >= 1.0:
@@ -959,9 +980,7 @@ def _classify(
             g0 = grievance[0]
             feats.append((g0.phrase, 1.0, (t.span(g0.start, g0.end),), "投诉升级"))
         emo_score += sum(f[1] for f in feats)
-        emo_feats = feats
-    else:
-        emo_feats = []
+        emo_feats += feats
     emotion = next((lvl for lim, lvl in _EMOTION_LEVELS if emo_score >= lim), EmotionLevel.CALM)
     swearing = any(h.list_name == "fb_emotion_furious" for h in emo_hits)
     if emotion is EmotionLevel.FURIOUS and not swearing and emo_score < _FURIOUS_WITHOUT_INSULT:
@@ -1037,15 +1056,14 @@ def _classify(
     ]
     if urgent and negativity and kind in (FeedbackKind.COMPLAINT, FeedbackKind.GRIEVANCE):
         urgency = Urgency.HIGH
-        ev.extend(
+        ev.append(
             Evidence(
                 field="urgency",
                 value="high",
-                cue=h.phrase,
-                spans=(t.span(h.start, h.end),),
+                cue=",".join(h.phrase for h in urgent[:3]),
+                spans=tuple(t.span(h.start, h.end) for h in urgent[:3]),
                 source=f"{SOURCE}:fb_urgent",
             )
-            for h in urgent[:3]
         )
     elif calm_cues:
         urgency = Urgency.LOW
@@ -1101,15 +1119,14 @@ def _classify(
             if found:
                 if level.rank > scope.rank:
                     scope = level
-                scope_ev.extend(
+                scope_ev.append(
                     Evidence(
                         field="scope",
                         value=level.value,
-                        cue=h.phrase,
-                        spans=(t.span(h.start, h.end),),
+                        cue=",".join(h.phrase for h in found[:3]),
+                        spans=tuple(t.span(h.start, h.end) for h in found[:3]),
                         source=f"{SOURCE}:{name}",
                     )
-                    for h in found[:3]
                 )
     if not scope_ev:
         scope_ev.append(
