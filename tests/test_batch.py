@@ -381,3 +381,30 @@ def test_core_import_needs_no_pandas() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"
+
+
+def test_parallel_reading_is_bounded_by_prefetch() -> None:
+    consumed = 0
+
+    def gen() -> Any:
+        nonlocal consumed
+        for i in range(1, 1_000_000):
+            consumed += 1
+            yield _rec(i)
+
+    res = score_replies(gen(), workers=2, chunk_size=10, prefetch=2, **FAKES)
+    got = [next(res) for _ in range(5)]
+    assert [r["row"] for r in got] == [1, 2, 3, 4, 5]
+    # at most workers * prefetch chunks in flight, plus the one being cut
+    assert consumed <= (2 * 2 + 1) * 10
+    res.close()
+
+
+def test_progress_bar_is_optional(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    recs = [_rec(i) for i in range(1, 40)]
+    with_bar = score_replies(recs, progress=True, **FAKES).to_list()
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # the progress extra is not installed
+    without = score_replies(recs, progress=True, **FAKES).to_list()
+    assert with_bar == without and len(without) == 39

@@ -682,6 +682,19 @@ class BatchResult(Iterator[dict[str, Any]]):
     def __iter__(self) -> BatchResult:
         return self
 
+    def close(self) -> None:
+        """Stop early: worker processes end and the errors file is closed."""
+        close = getattr(self._rows, "close", None)
+        if callable(close):
+            close()
+        self._finish()
+
+    def __enter__(self) -> BatchResult:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def __next__(self) -> dict[str, Any]:
         try:
             row = next(self._rows)
