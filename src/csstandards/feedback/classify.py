@@ -247,20 +247,35 @@ def _cover(t: _Text, *lists: str) -> _Cover:
     return _Cover(len(t.s), ((h.start, h.end) for h in hits))
 
 
-def _bounds(pattern: re.Pattern[str], text: str) -> tuple[list[int], list[int]]:
-    """Starts and ends of the pieces between matches of ``pattern`` (as Analysis splits)."""
-    starts: list[int] = []
-    ends: list[int] = []
+def _split_both(text: str) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Clause and sentence bounds in one pass: a clause break that holds a sentence delimiter
+    (。!?;, a line break or a full stop) also ends the sentence."""
+    c_starts: list[int] = []
+    c_ends: list[int] = []
+    s_starts: list[int] = []
+    s_ends: list[int] = []
     pos = 0
-    for m in pattern.finditer(text):
+    sent_open = -1
+    for m in _CLAUSE_BREAK.finditer(text):
         if m.start() > pos:
-            starts.append(pos)
-            ends.append(m.start())
+            c_starts.append(pos)
+            c_ends.append(m.start())
+            if sent_open < 0:
+                sent_open = pos
+        if sent_open >= 0 and _SENTENCE_BREAK.search(m.group()):
+            s_starts.append(sent_open)
+            s_ends.append(m.start())
+            sent_open = -1
         pos = m.end()
     if pos < len(text):
-        starts.append(pos)
-        ends.append(len(text))
-    return starts, ends
+        c_starts.append(pos)
+        c_ends.append(len(text))
+        if sent_open < 0:
+            sent_open = pos
+    if sent_open >= 0:
+        s_starts.append(sent_open)
+        s_ends.append(c_ends[-1])
+    return c_starts, c_ends, s_starts, s_ends
 
 
 class _Text:
@@ -276,8 +291,12 @@ class _Text:
         self.s = s = norm.text
         self._raw = hits  # only hits whose length is their phrase's (see _prepare)
         self.quoted = quoted
-        self.clause_starts, self.clause_ends = _bounds(_CLAUSE_BREAK, s)
-        self.sentence_starts, self.sentence_ends = _bounds(_SENTENCE_BREAK, s)
+        (
+            self.clause_starts,
+            self.clause_ends,
+            self.sentence_starts,
+            self.sentence_ends,
+        ) = _split_both(s)
         self._spans: dict[tuple[int, int], Span] = {}
 
     def hits_of(self, name: str) -> list[LexiconHit]:
