@@ -1,19 +1,17 @@
 """A multi-phrase matcher compiled once from phrase lists.
 
 Phrases are literals, never regular expressions: a caller's phrase list cannot make matching
-slow or change its meaning.  The matcher indexes phrases by their first character and by the
-lengths that occur after it; candidate positions are found with one character-class scan in C,
-so matching a few thousand phrases costs a fraction of segmenting the same text.
+slow or change its meaning.  The phrases live in a character trie walked from each position of
+the text, so matching a few thousand phrases costs a fraction of segmenting the same text.
 
 Every occurrence is reported, overlapping ones included, in order of start then longer first.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ..errors import LexiconError
 from .normalize import NormalizedText, normalize, normalize_phrase
@@ -21,6 +19,7 @@ from .normalize import NormalizedText, normalize, normalize_phrase
 __all__ = ["PhraseMatch", "PhraseMatcher"]
 
 P = TypeVar("P")
+_END = ""  # key of a node's terminal entry (no phrase character is empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +39,10 @@ class PhraseMatcher(Generic[P]):
     list, its weight …) and comes back with each match.  Phrases are normalised like texts
     (:mod:`csstandards.text.normalize`); one that normalises to nothing raises
     :class:`~csstandards.errors.LexiconError`.
+
+    The phrases are stored in a character trie (dict of dicts); matching walks it from every
+    position, so the cost grows with the text and the depth of the matches, not with the
+    number of phrases.
     """
 
     def __init__(self, entries: Iterable[tuple[str, P]], *, source: str = "<phrases>") -> None:
@@ -52,19 +55,13 @@ class PhraseMatcher(Generic[P]):
                 raise LexiconError(source, phrase, "phrase is empty after normalisation")
             table.setdefault(norm, []).append(payload)
         self._table: dict[str, tuple[P, ...]] = {k: tuple(v) for k, v in table.items()}
-        lengths: dict[str, set[int]] = {}
-        for norm in self._table:
-            lengths.setdefault(norm[0], set()).add(len(norm))
-        self._lengths: dict[str, tuple[int, ...]] = {
-            ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()
-        }
-        if self._lengths:
-            chars = "".join(sorted(self._lengths))
-            self._scan: re.Pattern[str] | None = re.compile(
-                "[" + "".join(_class_escape(c) for c in chars) + "]"
-            )
-        else:
-            self._scan = None
+        root: dict[str, Any] = {}
+        for norm, payloads in self._table.items():
+            node = root
+            for ch in norm:
+                node = node.setdefault(ch, {})
+            node[_END] = (norm, payloads)
+        self._root = root
 
     def __len__(self) -> int:
         return len(self._table)
@@ -74,30 +71,30 @@ class PhraseMatcher(Generic[P]):
         return tuple(self._table)
 
     def find(self, text: str | NormalizedText) -> list[PhraseMatch[P]]:
-        """Every match in ``text`` (offsets into its normalised form)."""
+        """Every match in ``text`` (offsets into its normalised form), ordered by start and,
+        at the same start, longer first."""
         nt = text if isinstance(text, NormalizedText) else normalize(text)
         s = nt.text
-        scan = self._scan
-        if scan is None or not s:
-            return []
-        table = self._table
-        lengths = self._lengths
+        n = len(s)
+        get = self._root.get
         out: list[PhraseMatch[P]] = []
-        size = len(s)
-        for m in scan.finditer(s):
-            i = m.start()
-            for n in lengths[s[i]]:
-                if i + n > size:
-                    continue  # a slice cut short by the end would pose as a shorter phrase
-                sub = s[i : i + n]
-                payloads = table.get(sub)
-                if payloads is not None:
-                    out.append(PhraseMatch(i, i + n, sub, payloads))
+        for i in range(n):
+            node = get(s[i])
+            if node is None:
+                continue
+            here: list[PhraseMatch[P]] = []
+            j = i + 1
+            while True:
+                term = node.get(_END)
+                if term is not None:
+                    here.append(PhraseMatch(i, j, term[0], term[1]))
+                if j >= n:
+                    break
+                node = node.get(s[j])
+                if node is None:
+                    break
+                j += 1
+            if here:
+                here.reverse()
+                out.extend(here)
         return out
-
-
-def _class_escape(c: str) -> str:
-    """Escape one literal character for use inside a regex character class."""
-    if c in "\\]^-[":
-        return "\\" + c
-    return c
