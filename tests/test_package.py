@@ -49,3 +49,14 @@ def test_lazy_top_level_names_resolve_and_are_listed() -> None:
         assert name in csstandards.__all__
         assert getattr(csstandards, name) is not None
     assert set(csstandards.__all__) <= set(dir(csstandards))
+
+
+def test_closed_pipe_ends_quietly() -> None:
+    proc = subprocess.run(
+        f"{sys.executable} -m csstandards rules --format json | head -c 10 > /dev/null",
+        shell=True,
+        capture_output=True,
+        text=True,
+    )
+    assert "BrokenPipeError" not in proc.stderr
+    assert "Traceback" not in proc.stderr
