@@ -442,14 +442,17 @@ def _report(
         ded = tuple(sorted(deductions[name], key=lambda d: d.code))
         score = max(0, 100 - sum(d.points for d in ded))
         dims[name] = _dimension(name, zh, score, speed_measured if name == "speed" else True, ded)
+    # the overall score is 100 minus the weighted mean of the points lost in each measured
+    # dimension (not of the floored sub-scores), so every extra finding costs overall even when
+    # its dimension is already at 0
     total_w = 0.0
-    acc = 0.0
+    lost = 0.0
     for name, d in dims.items():
         if d.measured:
             w = shared.weights[name]
             total_w += w
-            acc += w * d.score
-    score = round(acc / total_w) if total_w > 0 else 100
+            lost += w * sum(x.points for x in d.deductions)
+    score = max(0, round(100 - lost / total_w)) if total_w > 0 else 100
     min_score = shared.standard.reply.min_score
     passed = score >= min_score and not any(f.severity is Severity.ERROR for f in findings)
     ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.code))

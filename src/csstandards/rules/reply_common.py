@@ -298,7 +298,7 @@ def content_residual(ctx: ReplyContext, lists: Iterable[str]) -> tuple[int, int]
     a = ctx.reply
     text = a.text
     covered = bytearray(len(text))
-    for s, e in blamed_spans(ctx):
+    for s, e in blamed_sentences(ctx):
         covered[s:e] = b"\x01" * (e - s)
     skip_blame = bytes(covered)
     for h in a.hits_of(*lists):

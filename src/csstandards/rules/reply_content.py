@@ -15,7 +15,7 @@ from .base import Rule, bad, good, rule
 from .context import ReplyContext
 from .reply_common import (
     addressed_issues,
-    blamed_spans,
+    blamed_sentences,
     content_residual,
     echoes_review,
     has_concrete_time,
@@ -41,7 +41,7 @@ def _core_acks(ctx: ReplyContext) -> list[tuple[int, int, str]]:
     """Bare acknowledgements (已收到, 知道了) not part of a longer filler or template phrase."""
     a = ctx.reply
     shells = [(h.start, h.end) for h in a.hits_of("reply_filler", "template_boilerplate")]
-    blamed = blamed_spans(ctx)
+    blamed = blamed_sentences(ctx)
     out = []
     for s, e, p in live_hits(ctx, "acknowledgement", negatable=False):
         if p in _THANKS_WORDS or any(bs <= s < be for bs, be in blamed):
