@@ -676,13 +676,17 @@ def _classify(
     # -- sentiment -----------------------------------------------------------------------
     cues = _sentiment_cues(t, tax, [(g.start, g.end, g.group or "", g.phrase) for g in group_cues])
     cues = [c for c in cues if c.source not in ("fb_not_sentiment", "fb_grievance_cancel")]
-    negs = _negators(
-        t,
-        _Cover(
-            len(t.s),
-            [(c.start, c.end) for c in cues if c.weight != 0.0]
-            + [(h.start, h.end) for h in t.of(*_DEGREE)],  # 特别 is not 别
-        ),
+    negs: _NegIndex = (
+        _negators(
+            t,
+            _Cover(
+                len(t.s),
+                [(c.start, c.end) for c in cues if c.weight != 0.0]
+                + [(h.start, h.end) for h in t.of(*_DEGREE)],  # 特别 is not 别
+            ),
+        )
+        if t.of("fb_negator")
+        else {}
     )
     _apply_modifiers(t, cues, negs)
     cues.extend(_sarcastic_quotes(t, cues, ctx.ironic))
