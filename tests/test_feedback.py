@@ -157,7 +157,7 @@ def test_sarcasm_in_quotes() -> None:
     fa = fb(text)
     assert fa.rating is Rating.NEGATIVE
     assert "logistics_slow" in groups(fa)
-    assert any(e.note == "引号反语" for e in fa.evidence_for("sentiment"))
+    assert any("引号反语" in e.note for e in fa.evidence_for("sentiment"))
     # curly quotes are folded to the same form
     assert fb("真是太“快”了，一个星期才到").rating is Rating.NEGATIVE
 
@@ -455,7 +455,7 @@ def test_pain_point_behind_a_suggestion_weighs_less() -> None:
     fa = fb("营业厅的服务很好，建议周末多开几个窗口，人太多了。")
     assert fa.kind is FeedbackKind.SUGGESTION
     assert fa.rating is not Rating.NEGATIVE
-    assert any(e.note == "建议的理由" for e in fa.evidence_for("sentiment"))
+    assert any("建议的理由" in e.note for e in fa.evidence_for("sentiment"))
     # the same pain point without the proposal is a complaint
     assert fb("营业厅人太多了。").kind is FeedbackKind.COMPLAINT
 

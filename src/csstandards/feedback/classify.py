@@ -738,29 +738,24 @@ def _classify(
     elif turn == "to_positive" and rating is Rating.NEUTRAL and sentiment > 0:
         rating = Rating.POSITIVE  # 虽然排队的人多,但是工作人员很暖心
         turn_note = "; 先贬后褒(…但是…) → 好评"
-    for c in cues:
-        if c.weight == 0.0 and c.source not in _NEUTRAL:
-            continue
-        e = Evidence(
+    counted = [c for c in cues if c.weight != 0.0 or c.source in _NEUTRAL]
+    # one evidence for the score: every counted cue, in order, with its final weight and why
+    ev.append(
+        Evidence(
             field="sentiment",
-            value="positive" if c.weight > 0 else "negative" if c.weight < 0 else "neutral",
-            cue=c.phrase,
-            spans=(t.span(c.start, c.end),),
-            weight=round(c.weight, 3),
-            source=f"{SOURCE}:{c.source if c.group is None else 'group.' + c.group}",
-            note=",".join(c.notes),
-        )
-        ev.append(e)
-    if not cues:
-        ev.append(
-            Evidence(
-                field="sentiment",
-                value="0",
-                cue="",
-                source=SOURCE,
-                note="无评价线索 no opinion cue",
+            value=f"{sentiment}",
+            cue=",".join(c.phrase for c in counted),
+            spans=tuple(t.span(c.start, c.end) for c in counted),
+            weight=sentiment,
+            source=SOURCE,
+            note="; ".join(
+                f"{c.phrase} {c.weight:+.2f} [{(c.group and 'group.' + c.group) or c.source}]"
+                + (f" ({','.join(c.notes)})" if c.notes else "")
+                for c in counted
             )
+            or "无评价线索 no opinion cue",
         )
+    )
     ev.append(
         Evidence(
             field="rating",
