@@ -14,6 +14,7 @@ from .reply_common import (
     echoes_review,
     has_concrete_time,
     has_review,
+    live_hits,
     plan_hits,
     positive_hits,
     rating_of,
@@ -113,9 +114,22 @@ def missing_empathy(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     ],
 )
 def missing_solution(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
-    if rating_of(ctx) is not NEG or plan_hits(ctx) or positive_hits(ctx, "advice"):
+    if rating_of(ctx) is not NEG or plan_hits(ctx) or _advice(ctx):
         return
     yield r.finding()
+
+
+def _advice(ctx: ReplyContext) -> list[LexiconHit]:
+    """Advice the customer can act on, unless it only sends them to the manual (按说明书…即可)."""
+    a = ctx.reply
+    deflect = [s for s, _, _ in live_hits(ctx, "deflect_to_manual")]
+    out = []
+    for h in positive_hits(ctx, "advice"):
+        sent = next((x for x in a.sentences if x.start <= h.start < x.end), None)
+        if sent is not None and any(sent.start <= d < sent.end for d in deflect):
+            continue
+        out.append(h)
+    return out
 
 
 @rule(
