@@ -53,21 +53,36 @@ _CACHE_LIMIT = 300_000
 _IRREGULAR: set[str] = set()  # characters whose normal form is not exactly one character
 
 
+def _fold_once(text: str) -> str:
+    out: list[str] = []
+    for c in unicodedata.normalize("NFKC", text).lower():
+        if c == "\n":
+            out.append(c)  # kept: a line break ends a sentence
+        elif c.isspace() or c in _ZERO_WIDTH:
+            continue
+        else:
+            out.append(_VARIANTS.get(c, c))
+    return "".join(out)
+
+
+def _fold(ch: str) -> str:
+    """The normal form of one character, applied until it no longer changes (idempotent:
+    ``¸`` is NFKC ``' ' + U+0327``, whose space must go too)."""
+    out = _fold_once(ch)
+    for _ in range(3):
+        again = _fold_once(out)
+        if again == out:
+            break
+        out = again
+    return out
+
+
 class _NormTable(dict[int, str]):
     """A lazily filled ``str.translate`` table: code point → normalised string."""
 
     def __missing__(self, key: int) -> str:
         ch = chr(key)
-        if ch == "\n":
-            out = "\n"  # kept: a line break ends a sentence
-        elif ch.isspace() or ch in _ZERO_WIDTH:
-            out = ""
-        else:
-            try:
-                folded = unicodedata.normalize("NFKC", ch).lower()
-            except (ValueError, UnicodeError):  # pragma: no cover - defensive, e.g. odd builds
-                folded = ch
-            out = "".join(_VARIANTS.get(c, c) for c in folded)
+        out = _fold(ch)
         if len(out) != 1:
             _IRREGULAR.add(ch)
         if len(self) < _CACHE_LIMIT:
