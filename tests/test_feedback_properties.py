@@ -105,26 +105,3 @@ def test_adding_a_strong_negative_cue_never_raises_sentiment(text: str, cue: str
     before = classify_feedback(text).sentiment
     after = classify_feedback(text + cue).sentiment
     assert after <= before + 1e-9
-
-
-@SETTINGS
-@given(
-    st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=12, unique=True),
-    texts,
-)
-def test_phrase_trie_finds_what_the_text_layer_matcher_finds(phrases: list[str], text: str) -> None:
-    from csstandards.feedback.trie import PhraseTrie
-    from csstandards.text import PhraseMatcher, normalize, normalize_phrase
-
-    phrases = [p for p in phrases if normalize_phrase(p)]
-    entries = [(p, i) for i, p in enumerate(phrases)]
-    if not entries:
-        return
-    norm = normalize(text)
-    trie = {(s, e, p, pl) for s, e, p, pl in PhraseTrie(entries).find(norm.text)}
-    ref = {
-        (m.start, m.end, m.phrase, m.payloads)
-        for m in PhraseMatcher(entries).find(norm)
-        if m.end - m.start == len(m.phrase)  # the reference can over-report at the text's end
-    }
-    assert trie == ref

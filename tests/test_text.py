@@ -216,3 +216,38 @@ def test_matcher_does_not_report_phantom_matches_at_the_end() -> None:
     assert hits == [(4, 6, "解决")]
     for h in m.find("解决方案和解决"):
         assert h.end <= len("解决方案和解决")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*PHRASES, "a", "aa", "物流慢", "快", ":)", "…"]),
+        min_size=1,
+        max_size=10,
+        unique=True,
+    ),
+    mixed,
+)
+def test_matcher_finds_exactly_the_brute_force_matches(phrases: list[str], text: str) -> None:
+    entries = [(p, i) for i, p in enumerate(phrases)]
+    norm = normalize(text).text
+    table: dict[str, list[int]] = {}
+    for p, i in entries:
+        table.setdefault(normalize_phrase(p), []).append(i)
+    oracle = {
+        (s, s + len(p), p, tuple(pl))
+        for p, pl in table.items()
+        for s in range(len(norm))
+        if norm.startswith(p, s)
+    }
+    found = [(m.start, m.end, m.phrase, m.payloads) for m in PhraseMatcher(entries).find(norm)]
+    assert set(found) == oracle and len(found) == len(oracle)
+    assert found == sorted(found, key=lambda h: (h[0], -h[1]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_normalisation_is_idempotent(text: str) -> None:
+    once = normalize(text).text
+    assert normalize(once).text == once
+    assert normalize_phrase(text) == once

@@ -21,6 +21,7 @@ from ..lexicon import Lexicon, LexiconHit
 from ..models import Channel, Evidence, Priority, Rating, Span
 from ..text.analysis import _CLAUSE_BREAK, _QUOTE, _SENTENCE_BREAK, Analysis
 from ..text.normalize import NormalizedText, normalize, normalize_phrase
+from ..text.phrases import PhraseMatcher
 from .models import (
     EmotionLevel,
     FeedbackAssessment,
@@ -36,7 +37,6 @@ from .models import (
     Urgency,
 )
 from .taxonomy import Taxonomy, default_priority, default_taxonomy
-from .trie import PhraseTrie
 
 if TYPE_CHECKING:
     from ..standard import Standard
@@ -111,11 +111,11 @@ class _Context:
     matrix: Matrix
     scope_raise: dict[Scope, int]
     settings: FeedbackSettings
-    matcher: PhraseTrie[tuple[str, str]]
+    matcher: PhraseMatcher[tuple[str, str]]
     ironic: frozenset[str]
 
 
-def _lean_matcher(lexicon: Lexicon, taxonomy: Taxonomy) -> PhraseTrie[tuple[str, str]]:
+def _lean_matcher(lexicon: Lexicon, taxonomy: Taxonomy) -> PhraseMatcher[tuple[str, str]]:
     """One matcher over the feedback lists (``fb_*``) and the taxonomy: a plain string is
     classified with a single scan instead of the shared lexicon's plus the taxonomy's."""
     entries: list[tuple[str, tuple[str, str]]] = [
@@ -128,7 +128,7 @@ def _lean_matcher(lexicon: Lexicon, taxonomy: Taxonomy) -> PhraseTrie[tuple[str,
         entries.extend((a, ("aspect", tid)) for a in td.aspects)
     for gid, gd in taxonomy.groups.items():
         entries.extend((c, ("cue", gid)) for c in gd.cues)
-    return PhraseTrie(entries, source="feedback")
+    return PhraseMatcher(entries, source="feedback")
 
 
 _ctx_lock = threading.Lock()
@@ -548,26 +548,22 @@ def _prepare(text: str | Analysis, ctx: _Context) -> tuple[_Text, _Taxo]:
     """Working state and taxonomy matches: reuse a shared Analysis, or scan a string once."""
     taxo: _Taxo = []
     if isinstance(text, Analysis):
-        for ms, me, phrase, payloads in ctx.taxonomy.trie.find(text.norm.text):
-            for kind, ref in payloads:
-                taxo.append((ms, me, kind, ref, phrase))
+        for m in ctx.taxonomy.matcher.find(text.norm):
+            for kind, ref in m.payloads:
+                taxo.append((m.start, m.end, kind, ref, m.phrase))
         taxo.sort(key=_by_start_longest)
-        own = {
-            name: [h for h in hs if h.end - h.start == len(h.phrase)]
-            for name, hs in text.hits.items()
-            if name.startswith("fb_")
-        }
+        own = {name: list(hs) for name, hs in text.hits.items() if name.startswith("fb_")}
         return _Text(text.norm, own, text.quoted), taxo
     if not isinstance(text, str):
         raise InputError(f"feedback text must be str or Analysis, got {type(text).__name__}")
     norm = normalize(text)
     hits: dict[str, list[LexiconHit]] = {}
-    for ms, me, phrase, payloads in ctx.matcher.find(norm.text):
-        for kind, ref in payloads:
+    for m in ctx.matcher.find(norm):
+        for kind, ref in m.payloads:
             if kind == "list":
-                hits.setdefault(ref, []).append(LexiconHit(ref, phrase, ms, me))
+                hits.setdefault(ref, []).append(LexiconHit(ref, m.phrase, m.start, m.end))
             else:
-                taxo.append((ms, me, kind, ref, phrase))
+                taxo.append((m.start, m.end, kind, ref, m.phrase))
     # the order the shared lexicon reports (start, then longer first), so both paths agree
     for hs in hits.values():
         if len(hs) > 1:

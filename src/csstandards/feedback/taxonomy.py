@@ -13,7 +13,6 @@ from ..lexicon import load_table
 from ..models import Priority
 from ..text.phrases import PhraseMatcher
 from .models import GroupDef, IssueSeverity, Matrix, Scope, Topic, TopicDef, Urgency
-from .trie import PhraseTrie
 
 __all__ = ["Taxonomy", "default_priority", "default_taxonomy"]
 
@@ -51,7 +50,6 @@ class Taxonomy:
                 if ref is not None and ref not in self.groups:
                     raise LexiconError(source, f"topics.{tid}.{attr}", f"unknown group {ref!r}")
         self._matcher: PhraseMatcher[Payload] | None = None
-        self._trie: PhraseTrie[Payload] | None = None
         self._topic_objs: dict[str, Topic] = {}
         self._lock = threading.Lock()
 
@@ -95,17 +93,6 @@ class Taxonomy:
                     self._matcher = PhraseMatcher(self._entries(), source=self.source)
                 m = self._matcher
         return m
-
-    @property
-    def trie(self) -> PhraseTrie[Payload]:
-        """The same entries as :attr:`matcher` in a (faster) character trie."""
-        tr = self._trie
-        if tr is None:
-            with self._lock:
-                if self._trie is None:
-                    self._trie = PhraseTrie(self._entries(), source=self.source)
-                tr = self._trie
-        return tr
 
     def _entries(self) -> list[tuple[str, Payload]]:
         entries: list[tuple[str, Payload]] = []
