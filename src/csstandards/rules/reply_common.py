@@ -127,6 +127,41 @@ _BLAME_OTHERS = re.compile(
     rf"(?:可能|应该|估计|大概|多半|都)?是(?:{_OTHERS})[^,。!?;]{{0,12}}(?:导致|造成|引起|弄)的?"
     rf"|(?:建议|请|麻烦)您?(?:自行|直接)?(?:联系|找|咨询|问)(?:一下)?(?:{_OTHERS})"
 )
+#: the cause put on the customer: 可能是您拆包装时弄丢了, 您家的网络有问题, 和个人习惯有关 …
+_BLAME_CUSTOMER = re.compile(
+    r"(?:可能|应该|估计|大概|多半|肯定|怕)?是您(?:自己|个人)?的?"
+    r"(?:口味|习惯|操作|使用|理解|原因|问题|弄|拆|放|记|看|量|搞|选|用|手机|设备|电脑|网络|宽带)"
+    r"|(?:可能|应该|估计|大概|多半|怕)是您(?!的订单|的包裹|的快递|的反馈|的建议)"
+    r"|您(?:家|个人|自己)的(?:网络|手机|设备|电脑|路由器|宽带|问题|原因)"
+    r"|(?:个人|您的?|驾驶|使用|操作|用车|饮食)习惯有关"
+    r"|(?:与|和|跟)(?:个人|您|每个人)的?[^,。!?]{0,6}有关"
+    r"|(?:佩戴|使用|操作|安装|摆放|保存|存放|清洗|洗涤|穿着)的?(?:方式|方法|习惯|姿势)[^,。!?]{0,3}有关"
+    r"|(?:我们|本店|店里)?都是按(?:照)?(?:标准|规定|流程|要求)"
+    r"|(?:您|你)(?:自己)?(?:没有?|未)(?:仔细|认真)?(?:看|阅读|检查|注意|按照|按)"
+    r"|请(?:您)?仔细(?:找找|看看|检查|阅读|核对)"
+)
+
+
+def defensive_spans(ctx: ReplyContext) -> list[tuple[int, int, str]]:
+    """Live defensive cues: phrases of ``defensive`` and the customer-blaming patterns."""
+
+    def compute() -> list[tuple[int, int, str]]:
+        a = ctx.reply
+        found = list(live_hits(ctx, "defensive"))
+        for m in _BLAME_CUSTOMER.finditer(a.text):
+            s, e = m.start(), m.end()
+            if any(fs < e and s < fe for fs, fe, _ in found):
+                continue
+            if _excluded(ctx, s, e):
+                continue
+            if a.text[max(0, s - 2) : s].endswith(("不", "非", "没", "并非", "不会")):
+                continue  # 并不是您操作不当
+            found.append((s, e, m.group()))
+        return sorted(found)
+
+    return ctx.cached("defensive", compute)
+
+
 _NORMAL = frozenset({"很正常", "是正常的", "很正常的", "正常现象", "属于正常"})
 _FEELING = (
     "着急",
@@ -555,13 +590,15 @@ def _group_phrases(group: Any) -> tuple[str, ...]:
         return ()
 
 
-def _reply_visible_text(ctx: ReplyContext, count_blamed: bool = False) -> str:
-    """The reply's normalised text with blame sentences (unless ``count_blamed``) and
-    placeholders blanked out."""
+def _reply_visible_text(ctx: ReplyContext, strict: bool = False) -> str:
+    """The reply's normalised text with excuses and placeholders blanked out; ``strict`` also
+    blanks sentences that argue with the customer (对立化)."""
 
     def compute() -> str:
         text = ctx.reply.text
-        cut = ([] if count_blamed else list(blamed_spans(ctx))) + list(ctx.placeholders)
+        cut = list(blamed_spans(ctx)) + list(ctx.placeholders)
+        if strict:
+            cut += [_sentence_of(ctx, s) for s, _, _ in defensive_spans(ctx)]
         if not cut:
             return text
         chars = list(text)
@@ -569,7 +606,7 @@ def _reply_visible_text(ctx: ReplyContext, count_blamed: bool = False) -> str:
             chars[s:e] = " " * (e - s)
         return "".join(chars)
 
-    return ctx.cached(f"visible:{count_blamed}", compute)
+    return ctx.cached(f"visible:{strict}", compute)
 
 
 _REMEDY = (
@@ -578,19 +615,17 @@ _REMEDY = (
 )  # fmt: skip
 
 
-def addressed_issues(
-    ctx: ReplyContext, *, count_blamed: bool = False
-) -> tuple[list[Issue], list[Issue]]:
+def addressed_issues(ctx: ReplyContext, *, strict: bool = False) -> tuple[list[Issue], list[Issue]]:
     """``(addressed, missed)`` key points of the review: a point is addressed when the reply
     names it or a synonym (快递/物流/配送), or, for a product problem, offers a remedy.
 
-    ``count_blamed``: a mention inside a blame-shifting sentence counts as naming the point
-    (物流属于第三方 does talk about the logistics; it is flagged as blame-shifting instead).
+    A mention inside an excuse (物流属于第三方) never addresses a point; with ``strict``
+    neither does one inside a sentence that argues with the customer (是您自己没看说明).
     """
 
     def compute() -> tuple[list[Issue], list[Issue]]:
         issues = review_issues(ctx)
-        text = _reply_visible_text(ctx, count_blamed)
+        text = _reply_visible_text(ctx, strict)
         remedy = any(r in h.phrase for h in positive_hits(ctx, "solution") for r in _REMEDY)
         problem_remedied = remedy and any(i.problem for i in issues)
         if issues and not problem_remedied and not _any_addressed(ctx, issues, text):
@@ -607,7 +642,7 @@ def addressed_issues(
                 missed.append(issue)
         return done, missed
 
-    return ctx.cached(f"addressed:{count_blamed}", compute)
+    return ctx.cached(f"addressed:{strict}", compute)
 
 
 def _any_addressed(ctx: ReplyContext, issues: list[Issue], text: str) -> bool:

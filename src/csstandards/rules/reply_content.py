@@ -3,7 +3,6 @@ interrogation, jargon, vague commitments and refusals without a reason."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
@@ -17,6 +16,7 @@ from .reply_common import (
     addressed_issues,
     blamed_sentences,
     content_residual,
+    defensive_spans,
     echoes_review,
     has_concrete_time,
     has_review,
@@ -183,7 +183,7 @@ def ignores_specifics(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     issues = review_issues(ctx)
     if not issues:
         return
-    done, missed = addressed_issues(ctx, count_blamed=True)
+    done, missed = addressed_issues(ctx, strict=True)
     if done:
         return
     a = ctx.reply
@@ -230,33 +230,8 @@ def ignores_specifics(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 )
 def defensive(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     a = ctx.reply
-    found = live_hits(ctx, "defensive")
-    for start, end, phrase in found:
-        yield r.finding(spans=[a.span(start, end)], cue=phrase)
-    for m in _BLAME_CUSTOMER.finditer(a.text):
-        s, e = m.start(), m.end()
-        if any(fs < e and s < fe for fs, fe, _ in found):
-            continue
-        if a.in_quote(s, e) or ctx.in_placeholder(s, e):
-            continue
-        if a.text[max(0, s - 2) : s].endswith(("不", "非", "没", "并非", "不会")):
-            continue  # 并不是您操作不当
-        yield r.finding(spans=[a.span(s, e)], cue=m.group())
-
-
-#: the cause put on the customer: 可能是您拆包装时弄丢了, 您家的网络有问题, 和个人习惯有关 …
-_BLAME_CUSTOMER = re.compile(
-    r"(?:可能|应该|估计|大概|多半|肯定|怕)?是您(?:自己|个人)?的?"
-    r"(?:口味|习惯|操作|使用|理解|原因|问题|弄|拆|放|记|看|量|搞|选|用|手机|设备|电脑|网络|宽带)"
-    r"|(?:可能|应该|估计|大概|多半|怕)是您(?!的订单|的包裹|的快递|的反馈|的建议)"
-    r"|您(?:家|个人|自己)的(?:网络|手机|设备|电脑|路由器|宽带|问题|原因)"
-    r"|(?:个人|您的?|驾驶|使用|操作|用车|饮食)习惯有关"
-    r"|(?:与|和|跟)(?:个人|您|每个人)的?[^,。!?]{0,6}有关"
-    r"|(?:佩戴|使用|操作|安装|摆放|保存|存放|清洗|洗涤|穿着)的?(?:方式|方法|习惯|姿势)[^,。!?]{0,3}有关"
-    r"|(?:我们|本店|店里)?都是按(?:照)?(?:标准|规定|流程|要求)"
-    r"|(?:您|你)(?:自己)?(?:没有?|未)(?:仔细|认真)?(?:看|阅读|检查|注意|按照|按)"
-    r"|请(?:您)?仔细(?:找找|看看|检查|阅读|核对)"
-)
+    for start, end, cue in defensive_spans(ctx):
+        yield r.finding(spans=[a.span(start, end)], cue=cue)
 
 
 @rule(

@@ -125,8 +125,8 @@ def _advice(ctx: ReplyContext) -> list[LexiconHit]:
     deflect = [s for s, _, _ in live_hits(ctx, "deflect_to_manual")]
     out = []
     for h in positive_hits(ctx, "advice"):
-        sent = next((x for x in a.sentences if x.start <= h.start < x.end), None)
-        if sent is not None and any(sent.start <= d < sent.end for d in deflect):
+        clause = a.clause_at(h.start)
+        if clause is not None and any(clause.start <= d < clause.end for d in deflect):
             continue
         out.append(h)
     return out
