@@ -78,23 +78,23 @@ class PhraseMatcher(Generic[P]):
         n = len(s)
         get = self._root.get
         out: list[PhraseMatch[P]] = []
-        for i in range(n):
-            node = get(s[i])
+        append = out.append
+        for i, ch in enumerate(s):
+            node = get(ch)
             if node is None:
                 continue
-            here: list[PhraseMatch[P]] = []
+            first = len(out)
             j = i + 1
             while True:
                 term = node.get(_END)
                 if term is not None:
-                    here.append(PhraseMatch(i, j, term[0], term[1]))
+                    append(PhraseMatch(i, j, term[0], term[1]))
                 if j >= n:
                     break
                 node = node.get(s[j])
                 if node is None:
                     break
                 j += 1
-            if here:
-                here.reverse()
-                out.extend(here)
+            if len(out) - first > 1:
+                out[first:] = out[first:][::-1]  # longer first at the same start
         return out
