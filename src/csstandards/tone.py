@@ -33,7 +33,6 @@ from .rules.reply_common import (
     find_placeholder_ranges,
     rating_of,
     review_issues,
-    sanitize_hits,
 )
 from .standard import Standard
 from .text.analysis import Analysis, analyze
@@ -340,7 +339,7 @@ def _check(
         assessment = review
         if isinstance(text, str):
             review_a = _review_analysis(shared, reviews, text)
-    reply_a = sanitize_hits(analyze(reply, shared.lexicon))
+    reply_a = analyze(reply, shared.lexicon)
     ctx = ReplyContext(
         reply=reply_a,
         review=review_a,

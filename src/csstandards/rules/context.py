@@ -58,18 +58,18 @@ def make_reply_context(example: RuleExample, standard: Any = None) -> ReplyConte
     ``context`` may carry ``reviewed_at``, ``replied_at``, ``stars``, ``brand_voice`` and
     ``urgent``; placeholders are found as :func:`csstandards.tone.check_reply` finds them.
     """
-    from .reply_common import find_placeholder_ranges, sanitize_hits
+    from .reply_common import find_placeholder_ranges
 
     std = standard if isinstance(standard, Standard) else Standard.default()
     lex = std.lexicon()
     ctx = example.context
-    reply = sanitize_hits(analyze(example.text, lex))
+    reply = analyze(example.text, lex)
     rating = example.rating
     if rating is None and ctx.get("stars") is not None:
         rating = Rating.from_stars(ctx["stars"])
     return ReplyContext(
         reply=reply,
-        review=sanitize_hits(analyze(example.review, lex)) if example.review is not None else None,
+        review=analyze(example.review, lex) if example.review is not None else None,
         rating=rating,
         standard=std,
         reviewed_at=ctx.get("reviewed_at"),

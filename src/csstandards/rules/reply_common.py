@@ -17,7 +17,6 @@ from typing import Any
 
 from ..lexicon import LexiconHit, load_file
 from ..models import Rating
-from ..text.analysis import Analysis
 from ..text.phrases import PhraseMatcher
 from .context import ReplyContext
 
@@ -64,23 +63,6 @@ def time_placeholder(name: str) -> bool:
 
 
 # -- hits ----------------------------------------------------------------------------------
-
-
-def sanitize_hits(a: Analysis) -> Analysis:
-    """Drop phrase hits that run past the end of the text.
-
-    ``PhraseMatcher.find`` compares ``s[i:i+n]`` with the table, and near the end of a text
-    that slice is shorter than ``n``: a phrase then also "matches" with a too-long end (for
-    ``感谢您的支持`` alone: ends 6, 7, 8, 9).  Until the matcher checks ``i + n <= len(s)``,
-    every reply and review analysis is cleaned here once, so spans always index the text.
-    """
-    n = len(a.text)
-    hits = a.hits
-    if any(h.end > n for hs in hits.values() for h in hs):
-        a.__dict__["hits"] = {
-            k: kept for k, v in hits.items() if (kept := [h for h in v if h.end <= n])
-        }
-    return a
 
 
 def _excluded(ctx: ReplyContext, start: int, end: int) -> bool:
