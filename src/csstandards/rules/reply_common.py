@@ -539,6 +539,8 @@ def classifier_issues(ctx: ReplyContext) -> list[Issue]:
         out: list[Issue] = []
         fa = assessment(ctx)
         for ki in getattr(fa, "key_issues", None) or ():
+            if getattr(ki, "polarity", "negative") == "positive":
+                continue  # a praised point (物流快) is for R118's echo, not a problem to answer
             phrases = set(_group_phrases(getattr(ki, "group", None)))
             cue = str(getattr(ki, "cue", "") or "")
             if cue:
