@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
@@ -153,8 +152,7 @@ def load_userdict() -> list[str]:
     return [w.strip() for w in words]
 
 
-@dataclass(frozen=True, slots=True)
-class LexiconHit:
+class LexiconHit(NamedTuple):
     """A phrase of a named list found in a text (offsets into the normalised text)."""
 
     list_name: str
@@ -213,18 +211,25 @@ class Lexicon:
         if m is None:
             with self._lock:
                 if self._matcher is None:
-                    self._matcher = PhraseMatcher(
-                        (p, name) for name, ps in self._lists.items() for p in ps
+                    # one payload per (normalised phrase, list), so matching needs no dedup
+                    entries = dict.fromkeys(
+                        (normalize_phrase(p), name) for name, ps in self._lists.items() for p in ps
                     )
+                    self._matcher = PhraseMatcher(entries)
                 m = self._matcher
         return m
 
     def match(self, text: NormalizedText) -> dict[str, list[LexiconHit]]:
         """Hits per list name (lists with no hit are absent)."""
         out: dict[str, list[LexiconHit]] = {}
-        for m in self.matcher.find(text):
-            for name in dict.fromkeys(m.payloads):
-                out.setdefault(name, []).append(LexiconHit(name, m.phrase, m.start, m.end))
+        for start, end, phrase, names in self.matcher.scan(text.text):
+            for name in names:
+                hit = LexiconHit(name, phrase, start, end)
+                got = out.get(name)
+                if got is None:
+                    out[name] = [hit]
+                else:
+                    got.append(hit)
         return out
 
 

@@ -74,10 +74,14 @@ class PhraseMatcher(Generic[P]):
         """Every match in ``text`` (offsets into its normalised form), ordered by start and,
         at the same start, longer first."""
         nt = text if isinstance(text, NormalizedText) else normalize(text)
-        s = nt.text
+        return [PhraseMatch(*m) for m in self.scan(nt.text)]
+
+    def scan(self, s: str) -> list[tuple[int, int, str, tuple[P, ...]]]:
+        """Like :meth:`find` on an already normalised string, as plain tuples
+        ``(start, end, phrase, payloads)`` (the fast path for callers that regroup matches)."""
         n = len(s)
         get = self._root.get
-        out: list[PhraseMatch[P]] = []
+        out: list[tuple[int, int, str, tuple[P, ...]]] = []
         append = out.append
         for i, ch in enumerate(s):
             node = get(ch)
@@ -88,7 +92,7 @@ class PhraseMatcher(Generic[P]):
             while True:
                 term = node.get(_END)
                 if term is not None:
-                    append(PhraseMatch(i, j, term[0], term[1]))
+                    append((i, j, term[0], term[1]))
                 if j >= n:
                     break
                 node = node.get(s[j])
