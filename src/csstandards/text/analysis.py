@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Span
 from .normalize import NormalizedText, normalize
-from .segment import Token, tokens_from_words, words
+from .segment import Token, get_tokenizer, tokens_from_words
 
 if TYPE_CHECKING:
     from ..lexicon import Lexicon, LexiconHit
@@ -72,7 +72,13 @@ class Analysis:
     @cached_property
     def words(self) -> tuple[str, ...]:
         """The words of the normalised text (segmented once)."""
-        return tuple(words(self.norm))
+        text = self.norm.text
+        if not text:
+            return ()
+        ws: list[str] = get_tokenizer().lcut(text, HMM=True)
+        if sum(map(len, ws)) != len(text):  # pragma: no cover - jieba keeps every character
+            return tuple(text)
+        return tuple(ws)
 
     @cached_property
     def tokens(self) -> tuple[Token, ...]:

@@ -51,6 +51,7 @@ _VARIANTS = {
 
 _CACHE_LIMIT = 300_000
 _IRREGULAR: set[str] = set()  # characters whose normal form is not exactly one character
+_STABLE: set[str] = set()  # characters that normalise to themselves (the fast path)
 
 
 def _fold_once(text: str) -> str:
@@ -87,6 +88,8 @@ class _NormTable(dict[int, str]):
             _IRREGULAR.add(ch)
         if len(self) < _CACHE_LIMIT:
             self[key] = out
+            if out == ch:
+                _STABLE.add(ch)
         return out
 
 
@@ -143,6 +146,8 @@ def normalize(text: str) -> NormalizedText:
         from ..errors import InputError
 
         raise InputError(f"text must be str, got {type(text).__name__}")
+    if _STABLE.issuperset(text):  # already normal: no copy, no map
+        return NormalizedText(text, text)
     mapped = text.translate(_TABLE)
     if _IRREGULAR.isdisjoint(text):
         return NormalizedText(text, mapped)
