@@ -1,18 +1,16 @@
 """Timeliness of a reply (000 §2.1 及时性): late replies and the peak-period delay notice.
 
 The due time comes from the SLA engine (:func:`csstandards.sla.review_reply_deadline`, which
-knows peak windows and calendars); without it the wall-clock targets of 000 §2.1 apply
-(差评 12 h, 好评/中评 24 h, urgent 3 h).
+knows the targets of 000 §2.1, peak windows and calendars).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from ..models import Finding, Rating, Severity
+from ..sla import ReviewReplyDeadline, review_reply_deadline
 from .base import Rule, bad, good, rule
 from .context import ReplyContext
 from .reply_common import positive_hits, rating_of
@@ -34,33 +32,18 @@ def normal_target(rating: Rating | None, urgent: bool) -> timedelta:
     return DEFAULT_TARGET
 
 
-class _Deadline:
-    def __init__(self, due: datetime, target: timedelta, notice_required: bool, source: str):
-        self.due = due
-        self.target = target
-        self.notice_required = notice_required
-        self.source = source
-
-
-def reply_deadline(ctx: ReplyContext) -> Any:
-    """The deadline of the reply (SLA engine when present), or None without ``reviewed_at``."""
+def reply_deadline(ctx: ReplyContext) -> ReviewReplyDeadline | None:
+    """The deadline of the reply from the SLA engine, or None without ``reviewed_at``."""
     if ctx.reviewed_at is None:
         return None
 
-    def compute() -> Any:
+    def compute() -> ReviewReplyDeadline:
         assert ctx.reviewed_at is not None
         rating = rating_of(ctx) or Rating.NEUTRAL
-        try:
-            sla = importlib.import_module("csstandards.sla")
-        except ImportError:
-            sla = None
-        fn = getattr(sla, "review_reply_deadline", None)
-        if fn is not None:
-            return fn(ctx.reviewed_at, rating=rating, urgent=ctx.urgent)
-        target = normal_target(rating, ctx.urgent)
-        return _Deadline(ctx.reviewed_at + target, target, False, "000 §2.1")
+        return review_reply_deadline(ctx.reviewed_at, rating=rating, urgent=ctx.urgent)
 
-    return ctx.cached("deadline", compute)
+    result: ReviewReplyDeadline = ctx.cached("deadline", compute)
+    return result
 
 
 def _hours(td: timedelta) -> float:
