@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..errors import InputError
 from ..lexicon import Lexicon, LexiconHit
 from ..models import Channel, Evidence, Priority, Rating, Span
-from ..text.analysis import _CLAUSE_BREAK, _QUOTE, _SENTENCE_BREAK, Analysis
+from ..text.analysis import CLAUSE_BREAK, QUOTE, SENTENCE_BREAK, Analysis
 from ..text.normalize import NormalizedText, normalize, normalize_phrase
 from ..text.phrases import PhraseMatcher
 from .models import (
@@ -256,13 +256,13 @@ def _split_both(text: str) -> tuple[list[int], list[int], list[int], list[int]]:
     s_ends: list[int] = []
     pos = 0
     sent_open = -1
-    for m in _CLAUSE_BREAK.finditer(text):
+    for m in CLAUSE_BREAK.finditer(text):
         if m.start() > pos:
             c_starts.append(pos)
             c_ends.append(m.start())
             if sent_open < 0:
                 sent_open = pos
-        if sent_open >= 0 and _SENTENCE_BREAK.search(m.group()):
+        if sent_open >= 0 and SENTENCE_BREAK.search(m.group()):
             s_starts.append(sent_open)
             s_ends.append(m.start())
             sent_open = -1
@@ -569,7 +569,7 @@ def _prepare(text: str | Analysis, ctx: _Context) -> tuple[_Text, _Taxo]:
         if len(hs) > 1:
             hs.sort(key=_hit_order)
     taxo.sort(key=_by_start_longest)
-    quoted = [(m.start(), m.end()) for m in _QUOTE.finditer(norm.text)]
+    quoted = [(m.start(), m.end()) for m in QUOTE.finditer(norm.text)]
     return _Text(norm, hits, quoted), taxo
 
 

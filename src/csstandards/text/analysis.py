@@ -21,12 +21,12 @@ from .segment import Token, get_tokenizer, tokens_from_words
 if TYPE_CHECKING:
     from ..lexicon import Lexicon, LexiconHit
 
-__all__ = ["Analysis", "Clause", "analyze"]
+__all__ = ["CLAUSE_BREAK", "QUOTE", "SENTENCE_BREAK", "Analysis", "Clause", "analyze"]
 
 # Clause (分句) boundaries in normalised text; '.' only when not inside a number.
-_CLAUSE_BREAK = re.compile(r"[,!?;:。,、~\n]+|(?<!\d)\.+|\.+(?!\d)")
-_SENTENCE_BREAK = re.compile(r"[!?;。\n]+|(?<!\d)\.+|\.+(?!\d)")
-_QUOTE = re.compile(r"\"[^\"\n]{1,80}\"|'[^'\n]{1,80}'|《[^》\n]{1,80}》")
+CLAUSE_BREAK = re.compile(r"[,!?;:。,、~\n]+|(?<!\d)\.+|\.+(?!\d)")
+SENTENCE_BREAK = re.compile(r"[!?;。\n]+|(?<!\d)\.+|\.+(?!\d)")
+QUOTE = re.compile(r"\"[^\"\n]{1,80}\"|'[^'\n]{1,80}'|《[^》\n]{1,80}》")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,16 +92,16 @@ class Analysis:
 
     @cached_property
     def clauses(self) -> tuple[Clause, ...]:
-        return _split(self.norm.text, _CLAUSE_BREAK)
+        return _split(self.norm.text, CLAUSE_BREAK)
 
     @cached_property
     def sentences(self) -> tuple[Clause, ...]:
-        return _split(self.norm.text, _SENTENCE_BREAK)
+        return _split(self.norm.text, SENTENCE_BREAK)
 
     @cached_property
     def quoted(self) -> tuple[tuple[int, int], ...]:
         """Normalised ranges inside quotation marks (the customer's own words, titles …)."""
-        return tuple((m.start(), m.end()) for m in _QUOTE.finditer(self.norm.text))
+        return tuple((m.start(), m.end()) for m in QUOTE.finditer(self.norm.text))
 
     @cached_property
     def _clause_starts(self) -> list[int]:
