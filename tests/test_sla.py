@@ -425,3 +425,20 @@ def test_customer_message_after_resolution_does_not_reopen() -> None:
     ]
     r = compute_clocks(events, now=sh(2026, 3, 12), policy=_resolution_policy(4))
     assert len(r.cycles) == 1 and [c.status for c in r.clocks] == [ClockStatus.MET]
+
+
+def test_review_deadline_reports_the_off_peak_target() -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from csstandards.models import Rating
+    from csstandards.sla import review_reply_deadline
+
+    sh = ZoneInfo("Asia/Shanghai")
+    golden_week = review_reply_deadline(datetime(2026, 10, 2, 9, tzinfo=sh), rating=Rating.NEGATIVE)
+    assert golden_week.in_peak_window and golden_week.notice_required
+    assert golden_week.target == timedelta(hours=48)
+    assert golden_week.normal_target == timedelta(hours=12)
+    ordinary = review_reply_deadline(datetime(2026, 3, 3, 9, tzinfo=sh), rating=Rating.POSITIVE)
+    assert not ordinary.in_peak_window
+    assert ordinary.normal_target == ordinary.target == timedelta(hours=24)

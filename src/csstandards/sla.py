@@ -430,14 +430,21 @@ class SLAPolicy(FrozenModel):
         at: datetime,
         *,
         stage: str | None = None,
+        in_peak: bool | None = None,
     ) -> ResolvedTarget | None:
-        """The target for ``metric`` of a clock starting at ``at``; ``None`` = not measured."""
+        """The target for ``metric`` of a clock starting at ``at``; ``None`` = not measured.
+
+        ``in_peak`` overrides whether ``at`` falls in a peak window (to ask what the target
+        would be outside one)."""
         _aware(at, "at")
         mp = self.metric_policy(metric)
         if mp is None:
             return None
         peak, est = self.peak_at(at)
-        in_peak = bool(peak)
+        if in_peak is None:
+            in_peak = bool(peak)
+        elif not in_peak:
+            peak = ""
         rule_name, clause, target = "default", "", mp.default
         for r in mp.rules:
             if r.when.matches(context, in_peak=in_peak, stage=stage):
@@ -718,6 +725,8 @@ class ReviewReplyDeadline(FrozenModel):
     estimated: bool
     rule: str = ""
     peak_window: str = ""
+    normal_target: timedelta | None = None
+    """The target outside a peak window (equal to ``target`` when not in one)."""
 
 
 def review_reply_deadline(
@@ -741,6 +750,10 @@ def review_reply_deadline(
             f"(rating {rating.value}, urgent={urgent})"
         )
     due = rt.calendar.add(reviewed_at, rt.target)
+    normal = rt.target
+    if rt.in_peak_window:
+        off_peak = pol.resolve(Metric.FIRST_RESPONSE, ctx, reviewed_at, in_peak=False)
+        normal = off_peak.target if off_peak is not None else rt.target
     return ReviewReplyDeadline(
         due=due,
         target=rt.target,
@@ -749,6 +762,7 @@ def review_reply_deadline(
         estimated=rt.estimated or rt.calendar.is_estimated(reviewed_at, due),
         rule=rt.rule,
         peak_window=rt.peak_window,
+        normal_target=normal,
     )
 
 

@@ -19,18 +19,6 @@ NEG = Rating.NEGATIVE
 POS = Rating.POSITIVE
 _CN = timezone(timedelta(hours=8))
 
-#: 000 §2.1 targets outside peak windows.
-NORMAL_TARGETS = {"urgent": timedelta(hours=3), "negative": timedelta(hours=12)}
-DEFAULT_TARGET = timedelta(hours=24)
-
-
-def normal_target(rating: Rating | None, urgent: bool) -> timedelta:
-    if urgent:
-        return NORMAL_TARGETS["urgent"]
-    if rating is Rating.NEGATIVE:
-        return NORMAL_TARGETS["negative"]
-    return DEFAULT_TARGET
-
 
 def reply_deadline(ctx: ReplyContext) -> ReviewReplyDeadline | None:
     """The deadline of the reply from the SLA engine, or None without ``reviewed_at``."""
@@ -158,16 +146,15 @@ def missing_delay_notice(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     if ctx.replied_at is None or ctx.reviewed_at is None:
         return
     dl = reply_deadline(ctx)
-    if dl is None or not getattr(dl, "notice_required", False):
+    if dl is None or not dl.notice_required:
         return
-    base = normal_target(rating_of(ctx) or Rating.NEUTRAL, ctx.urgent)
-    if ctx.replied_at - ctx.reviewed_at <= base:
+    if ctx.replied_at - ctx.reviewed_at <= (dl.normal_target or dl.target):
         return
     if positive_hits(ctx, "delay_notice"):
         return
     yield r.finding(
         data={
-            "peak_window": str(getattr(dl, "peak_window", "")),
+            "peak_window": dl.peak_window,
             "waited_hours": _hours(ctx.replied_at - ctx.reviewed_at),
         }
     )
