@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from .batch import classify_records
-from .batch.cli_support import add_input_options, print_failures, want_progress
+from .batch.cli_support import add_input_options, input_options, print_failures
 from .cli_score import _write
 
 
@@ -33,16 +33,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    res = classify_records(
-        args.input,
-        columns=args.columns,
-        tz=args.tz,
-        workers=args.workers,
-        errors=args.errors,
-        progress=want_progress(args),
-        format=args.input_format,
-        encoding=args.encoding,
-    )
+    res = classify_records(args.input, **input_options(args))
     _write(print_failures(res, args.input), args.output, res.columns)
     s = res.summary
     print(s.describe(), file=sys.stderr)

@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from .batch import read_rows, score_replies
-from .batch.cli_support import add_input_options, print_failures, want_progress
+from .batch.cli_support import add_input_options, input_options, print_failures
 from .errors import InputError
 
 
@@ -48,16 +48,7 @@ def run(args: argparse.Namespace) -> int:
         except (OSError, ValueError) as exc:
             raise InputError(f"{args.input}: cannot read scored rows: {exc}") from exc
     else:
-        res = score_replies(
-            args.input,
-            columns=args.columns,
-            tz=args.tz,
-            workers=args.workers,
-            errors=args.errors,
-            progress=want_progress(args),
-            format=args.input_format,
-            encoding=args.encoding,
-        )
+        res = score_replies(args.input, **input_options(args))
         rows = list(print_failures(res, args.input, limit=5))
         print(res.summary.describe(), file=sys.stderr)
     report = build_report(rows, title=args.title, source=args.input, period=args.period)

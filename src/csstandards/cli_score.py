@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from .batch import score_replies
-from .batch.cli_support import add_input_options, print_failures, want_progress
+from .batch.cli_support import add_input_options, input_options, print_failures
 from .errors import InputError
 
 
@@ -39,17 +39,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    res = score_replies(
-        args.input,
-        columns=args.columns,
-        tz=args.tz,
-        workers=args.workers,
-        errors=args.errors,
-        progress=want_progress(args),
-        classify=not args.no_classify,
-        format=args.input_format,
-        encoding=args.encoding,
-    )
+    res = score_replies(args.input, classify=not args.no_classify, **input_options(args))
     out = args.output
     low = 0
     rows = print_failures(res, args.input)

@@ -12,7 +12,7 @@ from typing import Any
 from .core import BatchResult
 from .timeparse import DEFAULT_TZ
 
-__all__ = ["add_input_options", "print_failures", "sample_path", "want_progress"]
+__all__ = ["add_input_options", "input_options", "print_failures", "sample_path", "want_progress"]
 
 
 def sample_path() -> Path:
@@ -57,6 +57,20 @@ def add_input_options(p: argparse.ArgumentParser, *, workers: bool = True) -> No
     prog.add_argument(
         "--no-progress", dest="progress", action="store_false", help="no progress bar"
     )
+
+
+def input_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of :func:`score_replies` / :func:`classify_records` that
+    :func:`add_input_options` put on the command line."""
+    return {
+        "columns": args.columns,
+        "tz": args.tz,
+        "workers": getattr(args, "workers", 1),
+        "errors": args.errors,
+        "progress": want_progress(args),
+        "format": args.input_format,
+        "encoding": args.encoding,
+    }
 
 
 def want_progress(args: argparse.Namespace) -> bool:
