@@ -232,6 +232,23 @@ class Span(FrozenModel):
         return self.start <= other.start and other.end <= self.end
 
 
+_SPAN_CACHE: dict[tuple[int, int], Span] = {}
+_SPAN_CACHE_LIMIT = 1 << 16
+
+
+def span(start: int, end: int) -> Span:
+    """The :class:`Span` ``[start, end)``, shared: spans are immutable and the same few offsets
+    recur in every short text, so each is validated once instead of at every finding."""
+    key = (start, end)
+    sp = _SPAN_CACHE.get(key)
+    if sp is None:
+        sp = Span(start=start, end=end)  # validates: negative or reversed offsets raise
+        if len(_SPAN_CACHE) >= _SPAN_CACHE_LIMIT:
+            _SPAN_CACHE.clear()
+        _SPAN_CACHE[key] = sp
+    return sp
+
+
 class Evidence(FrozenModel):
     """Why a field of an assessment has its value: the cue that matched and where.
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from ..models import Span
+from ..models import Span, span
 
 __all__ = ["NormalizedText", "normalize", "normalize_phrase"]
 
@@ -136,8 +136,8 @@ class NormalizedText:
         """Map a normalised ``[start, end)`` to a :class:`Span` of the original text."""
         if end <= start:
             pos = self.orig_start(start)
-            return Span(start=pos, end=pos)
-        return Span(start=self.orig_start(start), end=self.orig_end(end))
+            return span(pos, pos)
+        return span(self.orig_start(start), self.orig_end(end))
 
 
 def normalize(text: str) -> NormalizedText:
