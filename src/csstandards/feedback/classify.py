@@ -343,6 +343,7 @@ class _Text:
         return "?" in self.s[end : end + 3]
 
 
+_QUOTE_CHARS = frozenset("\"'《")  # what a quotation (text.analysis.QUOTE) opens with
 _NegIndex = dict[int, list[LexiconHit]]  # negators by end position
 
 
@@ -545,40 +546,37 @@ _Taxo = list[tuple[int, int, str, str, str]]  # (start, end, "aspect"|"cue", ref
 
 
 def _prepare(text: str | Analysis, ctx: _Context) -> tuple[_Text, _Taxo]:
-    """Working state and taxonomy matches: reuse a shared Analysis, or scan a string once."""
+    """Working state and taxonomy matches: reuse a shared Analysis, or scan a string once.
+
+    The matcher reports matches by start, longer first at the same start; hits and taxonomy
+    matches keep that order (the shared lexicon's), so neither needs sorting."""
     taxo: _Taxo = []
     if isinstance(text, Analysis):
-        for m in ctx.taxonomy.matcher.find(text.norm):
-            for kind, ref in m.payloads:
-                taxo.append((m.start, m.end, kind, ref, m.phrase))
-        taxo.sort(key=_by_start_longest)
+        for st, en, phrase, payloads in ctx.taxonomy.matcher.scan(text.norm.text):
+            for kind, ref in payloads:
+                taxo.append((st, en, kind, ref, phrase))
         own = {name: list(hs) for name, hs in text.hits.items() if name.startswith("fb_")}
         return _Text(text.norm, own, text.quoted), taxo
     if not isinstance(text, str):
         raise InputError(f"feedback text must be str or Analysis, got {type(text).__name__}")
     norm = normalize(text)
     hits: dict[str, list[LexiconHit]] = {}
-    for m in ctx.matcher.find(norm):
-        for kind, ref in m.payloads:
+    new_hit = tuple.__new__  # LexiconHit is a NamedTuple: skip its Python-level __new__
+    for st, en, phrase, payloads in ctx.matcher.scan(norm.text):
+        for kind, ref in payloads:
             if kind == "list":
-                hits.setdefault(ref, []).append(LexiconHit(ref, m.phrase, m.start, m.end))
+                got = hits.get(ref)
+                h = new_hit(LexiconHit, (ref, phrase, st, en))
+                if got is None:
+                    hits[ref] = [h]
+                else:
+                    got.append(h)
             else:
-                taxo.append((m.start, m.end, kind, ref, m.phrase))
-    # the order the shared lexicon reports (start, then longer first), so both paths agree
-    for hs in hits.values():
-        if len(hs) > 1:
-            hs.sort(key=_hit_order)
-    taxo.sort(key=_by_start_longest)
-    quoted = [(m.start(), m.end()) for m in QUOTE.finditer(norm.text)]
+                taxo.append((st, en, kind, ref, phrase))
+    quoted: list[tuple[int, int]] = []
+    if not _QUOTE_CHARS.isdisjoint(norm.text):
+        quoted = [(m.start(), m.end()) for m in QUOTE.finditer(norm.text)]
     return _Text(norm, hits, quoted), taxo
-
-
-def _hit_order(h: LexiconHit) -> tuple[int, int]:
-    return (h.start, -h.end)
-
-
-def _by_start_longest(x: tuple[int, int, str, str, str]) -> tuple[int, int]:
-    return (x[0], -x[1])
 
 
 def _resolve_channel(channel: Channel | str | None) -> Channel | None:
