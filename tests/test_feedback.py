@@ -465,3 +465,19 @@ def test_resolved_problem_then_praise() -> None:
     assert fa.kind is FeedbackKind.PRAISE
     assert fa.hint is Hint.NO_ACTION
     assert any("已解决" in e.note for e in fa.evidence_for("sentiment"))
+
+
+def test_every_devset_assessment_survives_validation() -> None:
+    """The classifier builds its evidence and key issues without validation (for speed):
+    every assessment of the development set must still pass pydantic's checks unchanged."""
+    import json
+    from pathlib import Path
+
+    devset = Path(__file__).resolve().parents[1] / "devsets" / "feedback.jsonl"
+    rows = [json.loads(x) for x in devset.read_text("utf-8").splitlines() if x.strip()]
+    assert len(rows) >= 400
+    for row in rows:
+        fa = fb(row["text"], stars=row.get("stars"))
+        again = FeedbackAssessment.model_validate(fa.model_dump())
+        assert again == fa, row["text"]
+        assert FeedbackAssessment.model_validate_json(fa.model_dump_json()) == fa

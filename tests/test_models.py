@@ -116,3 +116,33 @@ def test_enums_with_the_same_class_name_keep_their_own_labels() -> None:
     first, second = make("first_response", "首次响应"), make("resolution", "解决")
     assert next(iter(first)).label_zh == "首次响应"
     assert next(iter(second)).label_zh == "解决"
+
+
+def test_shared_spans_are_validated_once_and_equal_fresh_ones() -> None:
+    from csstandards.models import span
+
+    assert span(2, 5) == Span(start=2, end=5)
+    assert span(2, 5) is span(2, 5)
+    with pytest.raises(ValidationError):
+        span(5, 2)
+    with pytest.raises(ValidationError):
+        span(-1, 2)
+
+
+def test_trusted_builder_matches_validation_and_rejects_missing_or_unknown_fields() -> None:
+    from csstandards.models import trusted_builder
+
+    build = trusted_builder(Evidence)
+    sp = (Span(start=0, end=2),)
+    made = build(field="kind", value="praise", cue="好评", spans=sp, note="n")
+    checked = Evidence(field="kind", value="praise", cue="好评", spans=sp, note="n")
+    assert made == checked
+    assert repr(made) == repr(checked)
+    assert made.model_fields_set == checked.model_fields_set
+    assert Evidence.model_validate_json(made.model_dump_json()) == made
+    with pytest.raises(TypeError, match="missing or unknown"):
+        build(field="kind", value="praise")  # no cue
+    with pytest.raises(TypeError, match="missing or unknown"):
+        build(field="kind", value="praise", cue="x", colour="red")
+    with pytest.raises(TypeError, match="not a plain model"):
+        trusted_builder(Finding)  # data has a default factory

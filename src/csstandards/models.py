@@ -11,8 +11,9 @@ JSON losslessly::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -38,6 +39,48 @@ class FrozenModel(BaseModel):
     """Base of the library's public value objects: immutable, strict about unknown fields."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+M = TypeVar("M", bound=BaseModel)
+_setattr = object.__setattr__
+
+
+def trusted_builder(cls: type[M]) -> Callable[..., M]:
+    """A constructor of ``cls`` that skips validation, for values this library computed itself.
+
+    The classifier builds a dozen evidence records per text; validating each costs more than
+    the decision it records, and ``model_construct`` is slower still (it resolves aliases and
+    defaults field by field on every call).  The builder resolves the defaults once and sets
+    what ``model_construct`` sets: every field in declaration order, the fields given, no
+    extras.  Missing required or unknown fields raise :class:`TypeError`; the values
+    themselves are trusted, so callers keep their own tests that round-trip the result
+    through validation.  Only for plain models (no aliases, default factories, private
+    attributes or post-init hooks).
+    """
+    fields = cls.model_fields
+    if (
+        any(f.alias or f.validation_alias or f.default_factory for f in fields.values())
+        or cls.__private_attributes__
+        or cls.__pydantic_post_init__
+    ):
+        raise TypeError(f"{cls.__name__} is not a plain model; use model_construct")
+    template = {n: None if f.is_required() else f.default for n, f in fields.items()}
+    required = frozenset(n for n, f in fields.items() if f.is_required())
+    size = len(template)
+    new = cls.__new__
+
+    def build(**values: Any) -> M:
+        d = {**template, **values}
+        if len(d) != size or not required <= values.keys():
+            raise TypeError(f"{cls.__name__}: missing or unknown fields in {sorted(values)}")
+        m = new(cls)
+        _setattr(m, "__dict__", d)
+        _setattr(m, "__pydantic_fields_set__", set(values))
+        _setattr(m, "__pydantic_extra__", None)
+        _setattr(m, "__pydantic_private__", None)
+        return m
+
+    return build
 
 
 class LabelledEnum(str, Enum):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..lexicon import Lexicon, LexiconHit
-from ..models import Channel, Evidence, Priority, Rating, Span
+from ..models import Channel, Evidence, Priority, Rating, Span, trusted_builder
 from ..text.analysis import CLAUSE_BREAK, QUOTE, SENTENCE_BREAK, Analysis
 from ..text.normalize import NormalizedText, normalize, normalize_phrase
 from ..text.phrases import PhraseMatcher
@@ -130,6 +130,12 @@ def _lean_matcher(lexicon: Lexicon, taxonomy: Taxonomy) -> PhraseMatcher[tuple[s
         entries.extend((c, ("cue", gid)) for c in gd.cues)
     return PhraseMatcher(entries, source="feedback")
 
+
+# The classifier builds every evidence record and key issue from values it computed (spans
+# from the offset map, enum values, numbers): built without re-validation (the tests
+# round-trip assessments through validation to keep this honest).
+_evidence = trusted_builder(Evidence)
+_key_issue = trusted_builder(KeyIssue)
 
 _ctx_lock = threading.Lock()
 _ctx_cache: dict[int, tuple[Standard, _Context]] = {}
@@ -735,7 +741,7 @@ def _classify(
     counted = [c for c in cues if c.weight != 0.0 or c.source in _NEUTRAL]
     # one evidence for the score: every counted cue, in order, with its final weight and why
     ev.append(
-        Evidence(
+        _evidence(
             field="sentiment",
             value=f"{sentiment}",
             cue=",".join(c.phrase for c in counted),
@@ -751,7 +757,7 @@ def _classify(
         )
     )
     ev.append(
-        Evidence(
+        _evidence(
             field="rating",
             value=rating.value,
             cue=f"sentiment={sentiment}",
@@ -791,7 +797,7 @@ def _classify(
         issues.append(
             (
                 g.start,
-                KeyIssue(
+                _key_issue(
                     label=gd.label_zh,
                     topic=gd.topic,
                     group=gid,
@@ -843,7 +849,7 @@ def _classify(
         issues.append(
             (
                 lo,
-                KeyIssue(
+                _key_issue(
                     label=tax.groups[gid].label_zh,
                     topic=tid,
                     group=gid,
@@ -860,7 +866,7 @@ def _classify(
     key_issues = tuple(k for _, k, _ in issues)
     negative_issues = [(k, sev) for _, k, sev in issues if k.polarity == "negative"]
     ev.append(
-        Evidence(
+        _evidence(
             field="key_issues",
             value=",".join(k.group for k in key_issues),
             cue=",".join(k.cue for k in key_issues),
@@ -895,7 +901,7 @@ def _classify(
                 topic_cues.append(asp[3])
                 topic_spans.append(t.span(asp[0], asp[1]))
     ev.append(
-        Evidence(
+        _evidence(
             field="topics",
             value=",".join(tp.id for tp in topics),
             cue=",".join(topic_cues),
@@ -951,7 +957,9 @@ def _classify(
         kind_ev = [("", (), "无评价线索,按默认好评 no cue: default praise")]
     for cue, spans, note in kind_ev:
         ev.append(
-            Evidence(field="kind", value=kind.value, cue=cue, spans=spans, source=SOURCE, note=note)
+            _evidence(
+                field="kind", value=kind.value, cue=cue, spans=spans, source=SOURCE, note=note
+            )
         )
 
     # -- emotion -------------------------------------------------------------------------
@@ -998,7 +1006,7 @@ def _classify(
     if emotion is EmotionLevel.FURIOUS and not swearing and emo_score < _FURIOUS_WITHOUT_INSULT:
         emotion = EmotionLevel.ANGRY  # 暴怒 needs insults or swearing, or a pile of other cues
     ev.append(
-        Evidence(
+        _evidence(
             field="emotion",
             value=emotion.value,
             cue="+".join(f"{f[0]}({f[1]:g})" for f in emo_feats) or f"score={emo_score:g}",
@@ -1020,7 +1028,7 @@ def _classify(
             return
         severity = level
         sev_notes.append(
-            Evidence(
+            _evidence(
                 field="severity", value=level.value, cue=cue, spans=spans, source=SOURCE, note=note
             )
         )
@@ -1048,7 +1056,7 @@ def _classify(
                 _raise_sev(lvl, h.phrase, (t.span(h.start, h.end),), h.list_name)
     if not sev_notes:
         sev_notes.append(
-            Evidence(
+            _evidence(
                 field="severity",
                 value="low",
                 cue="",
@@ -1069,7 +1077,7 @@ def _classify(
     if urgent and negativity and kind in (FeedbackKind.COMPLAINT, FeedbackKind.GRIEVANCE):
         urgency = Urgency.HIGH
         ev.append(
-            Evidence(
+            _evidence(
                 field="urgency",
                 value="high",
                 cue=",".join(h.phrase for h in urgent[:3]),
@@ -1080,7 +1088,7 @@ def _classify(
     elif calm_cues:
         urgency = Urgency.LOW
         ev.append(
-            Evidence(
+            _evidence(
                 field="urgency",
                 value="low",
                 cue=calm_cues[0].phrase,
@@ -1091,14 +1099,14 @@ def _classify(
     elif kind in (FeedbackKind.PRAISE, FeedbackKind.SUGGESTION):
         urgency = Urgency.LOW
         ev.append(
-            Evidence(
+            _evidence(
                 field="urgency", value="low", cue=kind.value, source=SOURCE, note="表扬/建议无时限"
             )
         )
     else:
         urgency = Urgency.NORMAL
         ev.append(
-            Evidence(
+            _evidence(
                 field="urgency", value="normal", cue=kind.value, source=SOURCE, note="无时限线索"
             )
         )
@@ -1110,7 +1118,7 @@ def _classify(
     ):
         urgency = Urgency.HIGH
         ev.append(
-            Evidence(
+            _evidence(
                 field="urgency",
                 value="high",
                 cue=channel.value,
@@ -1132,7 +1140,7 @@ def _classify(
                 if level.rank > scope.rank:
                     scope = level
                 scope_ev.append(
-                    Evidence(
+                    _evidence(
                         field="scope",
                         value=level.value,
                         cue=",".join(h.phrase for h in found[:3]),
@@ -1142,7 +1150,7 @@ def _classify(
                 )
     if not scope_ev:
         scope_ev.append(
-            Evidence(
+            _evidence(
                 field="scope", value="individual", cue="", source=SOURCE, note="无反复或普遍线索"
             )
         )
@@ -1153,7 +1161,7 @@ def _classify(
     steps = ctx.scope_raise.get(scope, 0)
     priority = Priority(f"P{max(1, base_p.rank - steps)}")
     ev.append(
-        Evidence(
+        _evidence(
             field="priority",
             value=priority.value,
             cue=f"{severity.value}×{urgency.value}×{scope.value}",
@@ -1167,7 +1175,7 @@ def _classify(
     if mis and kind is not FeedbackKind.PRAISE:
         hint = Hint.MISUNDERSTANDING
         ev.append(
-            Evidence(
+            _evidence(
                 field="hint",
                 value=hint.value,
                 cue=mis[0].phrase,
@@ -1178,7 +1186,7 @@ def _classify(
     elif kind is not FeedbackKind.PRAISE:
         hint = Hint.ACTIONABLE
         ev.append(
-            Evidence(
+            _evidence(
                 field="hint",
                 value=hint.value,
                 cue=kind.value,
@@ -1188,12 +1196,12 @@ def _classify(
         )
     else:
         hint = Hint.NO_ACTION
-        ev.append(Evidence(field="hint", value=hint.value, cue=kind.value, source=SOURCE))
+        ev.append(_evidence(field="hint", value=hint.value, cue=kind.value, source=SOURCE))
     root: RootCause | None = None
     if hint is Hint.MISUNDERSTANDING:
         root = RootCause.COMMUNICATION
         ev.append(
-            Evidence(
+            _evidence(
                 field="root_cause",
                 value=root.value,
                 cue=mis[0].phrase,
@@ -1202,11 +1210,13 @@ def _classify(
             )
         )
     elif kind is FeedbackKind.PRAISE:
-        ev.append(Evidence(field="root_cause", value="", cue="", source=SOURCE, note="表扬 praise"))
+        ev.append(
+            _evidence(field="root_cause", value="", cue="", source=SOURCE, note="表扬 praise")
+        )
     elif comm := t.of("fb_communication"):
         root = RootCause.COMMUNICATION
         ev.append(
-            Evidence(
+            _evidence(
                 field="root_cause",
                 value=root.value,
                 cue=comm[0].phrase,
@@ -1220,7 +1230,7 @@ def _classify(
         k0 = ranked[0][0]
         root = tax.topics[k0.topic].root_cause
         ev.append(
-            Evidence(
+            _evidence(
                 field="root_cause",
                 value=root.value,
                 cue=k0.cue,
@@ -1232,7 +1242,7 @@ def _classify(
     elif topics and topics[0].id != "other":
         root = tax.topics[topics[0].id].root_cause
         ev.append(
-            Evidence(
+            _evidence(
                 field="root_cause",
                 value=root.value,
                 cue=topics[0].id,
@@ -1241,7 +1251,9 @@ def _classify(
             )
         )
     else:
-        ev.append(Evidence(field="root_cause", value="", cue="", source=SOURCE, note="无问题 none"))
+        ev.append(
+            _evidence(field="root_cause", value="", cue="", source=SOURCE, note="无问题 none")
+        )
 
     # -- stars ---------------------------------------------------------------------------
     disagree = False
@@ -1258,7 +1270,7 @@ def _classify(
             and kind is FeedbackKind.PRAISE
         )
         ev.append(
-            Evidence(
+            _evidence(
                 field="stars",
                 value=star_rating.value,
                 cue=f"{stars:g}★",
@@ -1267,7 +1279,7 @@ def _classify(
             )
         )
         ev.append(
-            Evidence(
+            _evidence(
                 field="stars_disagree",
                 value=str(disagree).lower(),
                 cue=f"{stars:g}★ vs {rating.value}/{kind.value}",
@@ -1276,7 +1288,7 @@ def _classify(
         )
     if channel is not None:
         ev.append(
-            Evidence(field="channel", value=channel.value, cue=channel.label_zh, source=SOURCE)
+            _evidence(field="channel", value=channel.value, cue=channel.label_zh, source=SOURCE)
         )
 
     return FeedbackAssessment(
