@@ -105,3 +105,40 @@ def test_adding_a_strong_negative_cue_never_raises_sentiment(text: str, cue: str
     before = classify_feedback(text).sentiment
     after = classify_feedback(text + cue).sentiment
     assert after <= before + 1e-9
+
+
+def _split_reference(text: str) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Clause and sentence bounds the slow way: a clause break ends a sentence when
+    SENTENCE_BREAK finds a delimiter in it."""
+    from csstandards.text.analysis import CLAUSE_BREAK, SENTENCE_BREAK
+
+    c_starts, c_ends, s_starts, s_ends = [], [], [], []
+    pos, sent_open = 0, -1
+    for m in CLAUSE_BREAK.finditer(text):
+        if m.start() > pos:
+            c_starts.append(pos)
+            c_ends.append(m.start())
+            sent_open = pos if sent_open < 0 else sent_open
+        if sent_open >= 0 and SENTENCE_BREAK.search(m.group()):
+            s_starts.append(sent_open)
+            s_ends.append(m.start())
+            sent_open = -1
+        pos = m.end()
+    if pos < len(text):
+        c_starts.append(pos)
+        c_ends.append(len(text))
+        sent_open = pos if sent_open < 0 else sent_open
+    if sent_open >= 0:
+        s_starts.append(sent_open)
+        s_ends.append(c_ends[-1])
+    return c_starts, c_ends, s_starts, s_ends
+
+
+@SETTINGS
+@given(st.text(alphabet="好差1.。,!?;:、~\n 3", max_size=40))
+def test_clause_and_sentence_split_matches_the_regex_definition(text: str) -> None:
+    from csstandards.feedback.classify import _split_both
+    from csstandards.text import normalize
+
+    s = normalize(text).text
+    assert _split_both(s) == _split_reference(s)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..errors import InputError
 from ..lexicon import Lexicon, LexiconHit
 from ..models import Channel, Evidence, Priority, Rating, Span, trusted_builder
-from ..text.analysis import CLAUSE_BREAK, QUOTE, SENTENCE_BREAK, Analysis
+from ..text.analysis import CLAUSE_BREAK, QUOTE, Analysis
 from ..text.normalize import NormalizedText, normalize, normalize_phrase
 from ..text.phrases import PhraseMatcher
 from .models import (
@@ -197,15 +197,24 @@ def _longest_first(cands: list[_Cue], size: int) -> list[_Cue]:
     """Keep non-overlapping cues, longest first; ties go to the lexicon list order."""
     if len(cands) > 1:
         cands.sort(key=lambda c: (c.start - c.end, _LIST_RANK.get(c.source, 99), c.start))
-    occupied = bytearray(size + 1)
     out: list[_Cue] = []
-    for c in cands:
-        if any(occupied[c.start : c.end]):
-            continue
-        occupied[c.start : c.end] = b"\x01" * (c.end - c.start)
-        out.append(c)
-    out.sort(key=lambda c: c.start)
+    if len(cands) <= 16:  # the usual few cues: compare with the kept ones directly
+        for c in cands:
+            if all(c.end <= o.start or o.end <= c.start for o in out):
+                out.append(c)
+    else:  # many cues (a long text): an occupancy map keeps this linear
+        occupied = bytearray(size + 1)
+        for c in cands:
+            if occupied.find(1, c.start, c.end) != -1:
+                continue
+            occupied[c.start : c.end] = b"\x01" * (c.end - c.start)
+            out.append(c)
+    out.sort(key=_cue_start)
     return out
+
+
+def _cue_start(c: _Cue) -> int:
+    return c.start
 
 
 class _Cover:
@@ -253,6 +262,12 @@ def _cover(t: _Text, *lists: str) -> _Cover:
     return _Cover(len(t.s), ((h.start, h.end) for h in hits))
 
 
+# A clause break (text.analysis.CLAUSE_BREAK) ends a sentence when it holds one of these: its
+# punctuation class has no ".", so a "." in it is a run of full stops that SENTENCE_BREAK's
+# identical digit rules accept too.
+_SENTENCE_ENDERS = frozenset("!?;。\n.")
+
+
 def _split_both(text: str) -> tuple[list[int], list[int], list[int], list[int]]:
     """Clause and sentence bounds in one pass: a clause break that holds a sentence delimiter
     (。!?;, a line break or a full stop) also ends the sentence."""
@@ -268,7 +283,7 @@ def _split_both(text: str) -> tuple[list[int], list[int], list[int], list[int]]:
             c_ends.append(m.start())
             if sent_open < 0:
                 sent_open = pos
-        if sent_open >= 0 and SENTENCE_BREAK.search(m.group()):
+        if sent_open >= 0 and not _SENTENCE_ENDERS.isdisjoint(m.group()):
             s_starts.append(sent_open)
             s_ends.append(m.start())
             sent_open = -1
