@@ -140,9 +140,15 @@ def test_trusted_builder_matches_validation_and_rejects_missing_or_unknown_field
     assert repr(made) == repr(checked)
     assert made.model_fields_set == checked.model_fields_set
     assert Evidence.model_validate_json(made.model_dump_json()) == made
+    twin = build(field="kind", value="praise", cue="好评", spans=sp, note="n")
+    changed = twin.model_copy(update={"weight": 1.0})
+    assert changed.weight == 1.0 and "weight" in changed.model_fields_set
+    assert "weight" not in made.model_fields_set  # instances share no mutable state
     with pytest.raises(TypeError, match="missing or unknown"):
         build(field="kind", value="praise")  # no cue
     with pytest.raises(TypeError, match="missing or unknown"):
         build(field="kind", value="praise", cue="x", colour="red")
     with pytest.raises(TypeError, match="not a plain model"):
         trusted_builder(Finding)  # data has a default factory
+    with pytest.raises(TypeError, match="not a plain model"):
+        trusted_builder(Span)  # its validator would be skipped

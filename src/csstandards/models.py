@@ -43,6 +43,14 @@ class FrozenModel(BaseModel):
 
 M = TypeVar("M", bound=BaseModel)
 _setattr = object.__setattr__
+_HOOKS = (
+    "validators",
+    "field_validators",
+    "root_validators",
+    "model_validators",
+    "field_serializers",
+    "model_serializers",
+)
 
 
 def trusted_builder(cls: type[M]) -> Callable[..., M]:
@@ -55,13 +63,16 @@ def trusted_builder(cls: type[M]) -> Callable[..., M]:
     extras.  Missing required or unknown fields raise :class:`TypeError`; the values
     themselves are trusted, so callers keep their own tests that round-trip the result
     through validation.  Only for plain models (no aliases, default factories, private
-    attributes or post-init hooks).
+    attributes, post-init hooks, validators or custom serializers).
     """
     fields = cls.model_fields
+    if not cls.model_config.get("frozen"):
+        raise TypeError(f"{cls.__name__} is not frozen; its instances cannot share state")
     if (
         any(f.alias or f.validation_alias or f.default_factory for f in fields.values())
         or cls.__private_attributes__
         or cls.__pydantic_post_init__
+        or any(getattr(cls.__pydantic_decorators__, h, None) for h in _HOOKS)
     ):
         raise TypeError(f"{cls.__name__} is not a plain model; use model_construct")
     template = {n: None if f.is_required() else f.default for n, f in fields.items()}
@@ -69,13 +80,22 @@ def trusted_builder(cls: type[M]) -> Callable[..., M]:
     size = len(template)
     new = cls.__new__
 
+    # The set of fields given is shared by every instance built with the same names: frozen
+    # models never add to it (pydantic copies it before model_copy updates it), and one set
+    # less per instance is one object less for the garbage collector to walk.
+    given_sets: dict[tuple[str, ...], set[str]] = {}
+
     def build(**values: Any) -> M:
         d = {**template, **values}
         if len(d) != size or not required <= values.keys():
             raise TypeError(f"{cls.__name__}: missing or unknown fields in {sorted(values)}")
+        names = tuple(values)
+        given = given_sets.get(names)
+        if given is None:
+            given = given_sets[names] = set(names)
         m = new(cls)
         _setattr(m, "__dict__", d)
-        _setattr(m, "__pydantic_fields_set__", set(values))
+        _setattr(m, "__pydantic_fields_set__", given)
         _setattr(m, "__pydantic_extra__", None)
         _setattr(m, "__pydantic_private__", None)
         return m

@@ -14,7 +14,7 @@ import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..lexicon import Lexicon, LexiconHit
@@ -134,20 +134,43 @@ def _lean_matcher(lexicon: Lexicon, taxonomy: Taxonomy) -> PhraseMatcher[tuple[s
 # The classifier builds every evidence record and key issue from values it computed (spans
 # from the offset map, enum values, numbers): built without re-validation (the tests
 # round-trip assessments through validation to keep this honest).
-_evidence = trusted_builder(Evidence)
+_build_evidence = trusted_builder(Evidence)
 _key_issue = trusted_builder(KeyIssue)
+_EVIDENCE_CACHE: dict[tuple[str, str, str, str, str], Evidence] = {}
+
+
+def _evidence(**kw: Any) -> Evidence:
+    """An evidence record; the many that point at no text (the priority matrix cell, a
+    praise's hint …) recur across texts and are built once (they are immutable)."""
+    if "weight" in kw or kw.get("spans"):
+        return _build_evidence(**kw)
+    kw.pop("spans", None)
+    key = (kw["field"], kw["value"], kw["cue"], kw.get("source", ""), kw.get("note", ""))
+    ev = _EVIDENCE_CACHE.get(key)
+    if ev is None:
+        if len(_EVIDENCE_CACHE) >= 4096:
+            _EVIDENCE_CACHE.clear()
+        ev = _EVIDENCE_CACHE[key] = _build_evidence(**kw)
+    return ev
+
 
 _ctx_lock = threading.Lock()
 _ctx_cache: dict[int, tuple[Standard, _Context]] = {}
 
 
+_default_ctx: list[_Context] = []  # the default standard's context, once built
+
+
 def _context(standard: Standard | None) -> _Context:
     if standard is None:
+        if _default_ctx:
+            return _default_ctx[0]
         from ..standard import Standard
 
-        standard = Standard.default()
-    with _ctx_lock:
-        hit = _ctx_cache.get(id(standard))
+        ctx = _context(Standard.default())
+        _default_ctx.append(ctx)
+        return ctx
+    hit = _ctx_cache.get(id(standard))  # a single dict read is atomic; writes take the lock
     if hit is not None and hit[0] is standard:  # the entry holds the object: ids are not reused
         return hit[1]
     settings = standard.feedback
@@ -318,7 +341,10 @@ class _Text:
             self.sentence_starts,
             self.sentence_ends,
         ) = _split_both(s)
-        self._spans: dict[tuple[int, int], Span] = {}
+
+    def lists(self) -> Iterable[tuple[str, list[LexiconHit]]]:
+        """(list name, hits) of every list with a hit in this text."""
+        return self._raw.items()
 
     def hits_of(self, name: str) -> list[LexiconHit]:
         return self._raw.get(name, _NO_HITS)
@@ -351,11 +377,7 @@ class _Text:
         return (self.sentence_starts[si], self.sentence_ends[si])
 
     def span(self, s: int, e: int) -> Span:
-        key = (s, e)
-        sp = self._spans.get(key)
-        if sp is None:
-            sp = self._spans[key] = self.norm.span(s, e)
-        return sp
+        return self.norm.span(s, e)  # Spans are shared (models.span): no per-text cache
 
     def is_question(self, sent_index: int) -> bool:
         if sent_index < 0:
@@ -364,6 +386,7 @@ class _Text:
         return "?" in self.s[end : end + 3]
 
 
+_PRIORITY_BY_RANK = {p.rank: p for p in Priority}
 _QUOTE_CHARS = frozenset("\"'《")  # what a quotation (text.analysis.QUOTE) opens with
 _NegIndex = dict[int, list[LexiconHit]]  # negators by end position
 
@@ -404,9 +427,12 @@ def _sentiment_cues(
     t: _Text, tax: Taxonomy, tax_cues: list[tuple[int, int, str, str]]
 ) -> list[_Cue]:
     cands: list[_Cue] = []
-    for name, w in _SENT_WEIGHTS.items():
-        for h in t.hits_of(name):
-            cands.append(_Cue(h.start, h.end, name, h.phrase, w))
+    weights = _SENT_WEIGHTS
+    for name, hits in t.lists():  # only the lists with hits (ties are settled by _LIST_RANK)
+        w = weights.get(name)
+        if w is not None:
+            for h in hits:
+                cands.append(_Cue(h.start, h.end, name, h.phrase, w))
     for s, e, gid, phrase in tax_cues:
         pol = tax.groups[gid].polarity
         w = 1.0 if pol == "positive" else (-0.5 if pol == "request" else -1.0)
@@ -1174,7 +1200,7 @@ def _classify(
     # -- priority ------------------------------------------------------------------------
     base_p = ctx.matrix[severity][urgency]
     steps = ctx.scope_raise.get(scope, 0)
-    priority = Priority(f"P{max(1, base_p.rank - steps)}")
+    priority = _PRIORITY_BY_RANK[max(1, base_p.rank - steps)]
     ev.append(
         _evidence(
             field="priority",

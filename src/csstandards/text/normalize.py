@@ -134,6 +134,8 @@ class NormalizedText:
 
     def span(self, start: int, end: int) -> Span:
         """Map a normalised ``[start, end)`` to a :class:`Span` of the original text."""
+        if self.starts is None:  # normalisation kept every character in place
+            return span(start, end if end > start else start)
         if end <= start:
             pos = self.orig_start(start)
             return span(pos, pos)
