@@ -283,3 +283,31 @@ def test_lenient_forms_of_inputs() -> None:
     with pytest.raises(InputError):
         check_reply("好", stars="five")
     assert check_reply("亲亲~收到啦哦!", brand_voice="专业型").by_rule("R123")
+
+
+def test_a_given_assessment_is_reused_and_changes_nothing() -> None:
+    """A caller that already classified the review passes the assessment; the report is the
+    one the checker would reach by classifying the review itself."""
+    from csstandards.feedback import classify_feedback
+
+    root = Path(__file__).resolve().parents[1]
+    rows = [
+        json.loads(x)
+        for x in (root / "devsets" / "replies.jsonl").read_text("utf-8").splitlines()
+        if x.strip()
+    ]
+    pairs = [r for r in rows if r.get("review")][:200]
+    assert len(pairs) >= 100
+    for r in pairs:
+        own = check_reply(r["reply"], review=r["review"], stars=r.get("stars"))
+        fa = classify_feedback(r["review"], stars=r.get("stars"))
+        given = check_reply(r["reply"], review=r["review"], stars=r.get("stars"), assessment=fa)
+        assert given == own, r["reply"]
+    items = [{"reply": r["reply"], "review": r["review"], "stars": r.get("stars")} for r in pairs]
+    with_fa = [{**i, "assessment": classify_feedback(i["review"])} for i in items]
+    assert check_replies(with_fa) == check_replies(items)
+
+
+def test_assessment_of_the_wrong_type_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="assessment must be"):
+        check_reply("已为您补发。", review="少发了一件", assessment="负面")

@@ -318,13 +318,25 @@ def _check(
     reviewed_at: Any,
     replied_at: Any,
     urgent: bool = False,
+    assessment: Any = None,
 ) -> ReplyReport:
     if not isinstance(reply, str):
         raise InputError(f"reply must be str, got {type(reply).__name__}")
     rat, source = _rating(rating, stars)
     t0 = _aware("reviewed_at", reviewed_at)
     t1 = _aware("replied_at", replied_at)
-    assessment = None
+    precomputed = None  # the caller's classification of the review text: reused, not redone
+    if assessment is not None:
+        if not hasattr(assessment, "key_issues"):
+            raise InputError(
+                "assessment must be the feedback classifier's FeedbackAssessment of the review,"
+                " got " + type(assessment).__name__
+            )
+        if review is None:
+            review = assessment
+        else:
+            precomputed = assessment
+        assessment = None
     review_a: Analysis | None = None
     if isinstance(review, str):
         review_a = _review_analysis(shared, reviews, review)
@@ -352,6 +364,8 @@ def _check(
         brand_voice=voice,
         urgent=urgent,
     )
+    if precomputed is not None and review_a is not None:
+        ctx.memo["assessment"] = precomputed  # what rules.reply_common.assessment() computes
     if rat is None:
         rat = rating_of(ctx)
         if rat is not None:
@@ -484,11 +498,14 @@ def check_reply(
     standard: Standard | None = None,
     brand_voice: str | None = None,
     urgent: bool = False,
+    assessment: Any = None,
 ) -> ReplyReport:
     """Check one reply (回复) to a review (评价) or customer message.
 
-    ``review`` is the review text or the feedback classifier's assessment of it.  The rating
-    comes from ``rating``, else ``stars`` (1–5), else the classifier (when installed).
+    ``review`` is the review text or the feedback classifier's assessment of it.  When the
+    caller has already classified the review text, ``assessment`` passes that
+    :class:`~csstandards.feedback.FeedbackAssessment` so it is reused, not recomputed.  The
+    rating comes from ``rating``, else ``stars`` (1–5), else the classifier (when installed).
     ``reviewed_at``/``replied_at`` (timezone-aware) enable the speed rules (000 §2.1).
     ``brand_voice`` (``"warm"``, ``"professional"``, ``"lively"`` or a profile of
     ``standard.reply.voices``) overrides ``standard.brand_voice``.
@@ -499,12 +516,22 @@ def check_reply(
     shared = _shared_for(_standard(standard))
     voice = shared.voice(brand_voice)
     return _check(
-        shared, voice, None, reply, review, rating, stars, reviewed_at, replied_at, urgent
+        shared,
+        voice,
+        None,
+        reply,
+        review,
+        rating,
+        stars,
+        reviewed_at,
+        replied_at,
+        urgent,
+        assessment,
     )
 
 
 _PAIR_KEYS = frozenset(
-    {"reply", "review", "rating", "stars", "reviewed_at", "replied_at", "urgent"}
+    {"reply", "review", "rating", "stars", "reviewed_at", "replied_at", "urgent", "assessment"}
 )
 
 
@@ -517,7 +544,8 @@ def check_replies(
     """Check many replies, sharing the rule set, lexicon and review analyses.
 
     Each item is a reply string, a ``(reply, review)`` pair, or a mapping with ``reply`` and
-    optionally ``review``, ``rating``, ``stars``, ``reviewed_at``, ``replied_at``, ``urgent``.
+    optionally ``review``, ``rating``, ``stars``, ``reviewed_at``, ``replied_at``, ``urgent``
+    and ``assessment`` (as for :func:`check_reply`).
     """
     shared = _shared_for(_standard(standard))
     voice = shared.voice(brand_voice)
@@ -544,6 +572,7 @@ def check_replies(
                     item.get("reviewed_at"),
                     item.get("replied_at"),
                     bool(item.get("urgent", False)),
+                    item.get("assessment"),
                 )
             )
         elif isinstance(item, Sequence) and len(item) == 2:
