@@ -408,3 +408,41 @@ def test_progress_bar_is_optional(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "tqdm", None)  # the progress extra is not installed
     without = score_replies(recs, progress=True, **FAKES).to_list()
     assert with_bar == without and len(without) == 39
+
+
+def test_each_review_is_classified_once_and_the_checker_reuses_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The batch classifies a review for its output columns; the reply checker reuses that
+    assessment instead of classifying the same review again (000 §2.2 needs its key issues)."""
+    import csstandards.feedback as feedback
+    import csstandards.feedback.classify as classify_module
+
+    real = feedback.classify_feedback
+    calls: list[str] = []
+
+    def counting(text: Any, **kw: Any) -> Any:
+        calls.append(text if isinstance(text, str) else getattr(text, "text", ""))
+        return real(text, **kw)
+
+    monkeypatch.setattr(feedback, "classify_feedback", counting)
+    monkeypatch.setattr(classify_module, "classify_feedback", counting)
+    records = [
+        {
+            "id": "a",
+            "review": "你们产品能用多久",
+            "reply": "您好,关于产品使用时长请参考说明书第5页。",
+        },
+        {"id": "b", "review": "袖子开线了,质量太差", "reply": "非常抱歉,我们会努力改进。"},
+        {
+            "id": "c",
+            "review": "物流太慢了",
+            "reply": "抱歉让您久等,已催促快递今天送达。",
+            "stars": 2,
+        },
+    ]
+    rows = score_replies(records).to_list()
+    assert [r["id"] for r in rows] == ["a", "b", "c"]
+    assert all(r["error"] is None for r in rows)
+    assert sorted(calls) == sorted(r["review"] for r in records)
+    assert all(r["topics"] for r in rows)

@@ -9,6 +9,7 @@ there as a JSON line.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import math
@@ -365,6 +366,7 @@ class _Prepared:
     stars: float | None
     reviewed_at: datetime | None
     replied_at: datetime | None
+    assessment: Any = None  # the review's classification, once made
 
     def kwargs(self) -> dict[str, Any]:
         return {
@@ -420,14 +422,9 @@ def _prepare_reply(job: _Job, raw: RawRecord) -> _Prepared:
 def _finish_reply(job: _Job, p: _Prepared, report: Any) -> dict[str, Any]:
     """Fill the output row from the reply report (and the review's classification)."""
     out = p.out
-    assessment = None
-    if job.classify and p.review is not None:
-        assessment = job.resolved_classifier()(
-            p.review,
-            stars=p.stars,
-            channel=out["channel"] if out["channel"] in _CHANNEL_VALUES else None,
-            standard=job.standard,
-        )
+    assessment = p.assessment
+    if assessment is None and job.classify and p.review is not None:
+        assessment = _classify_review(job, p)
     rating = p.rating
     if rating is None:
         rating = getattr(report, "rating", None)
@@ -455,6 +452,16 @@ def _finish_reply(job: _Job, p: _Prepared, report: Any) -> dict[str, Any]:
     return out
 
 
+def _classify_review(job: _Job, p: _Prepared) -> Any:
+    out = p.out
+    return job.resolved_classifier()(
+        p.review,
+        stars=p.stars,
+        channel=out["channel"] if out["channel"] in _CHANNEL_VALUES else None,
+        standard=job.standard,
+    )
+
+
 def _score_reply(job: _Job, raw: RawRecord) -> dict[str, Any]:
     p = _prepare_reply(job, raw)
     report = job.resolved_checker()(p.reply, standard=job.standard, **p.kwargs())
@@ -472,19 +479,29 @@ def _score_chunk_shared(job: _Job, chunk: list[RawRecord]) -> list[dict[str, Any
             rows[i] = _failed(job, raw, exc.field, exc.problem)
         except CSStandardsError as exc:
             rows[i] = _failed(job, raw, None, str(exc))
+    # The review is classified once: the checker reuses the assessment the output reports
+    # (only the library's own classifier's, whose assessment the checker understands).
+    share = job.classify and job.resolved_classifier() is _peer(
+        "csstandards.feedback", "classify_feedback"
+    )
+    items: list[dict[str, Any]] = []
+    for _, p in ready:
+        item = {"reply": p.reply, **p.kwargs()}
+        if share and p.review is not None:
+            # a failure is reported for its row when _finish_reply classifies it again
+            with contextlib.suppress(Exception):
+                p.assessment = item["assessment"] = _classify_review(job, p)
+        items.append(item)
     reports: list[Any] | None
     try:
         many = _peer("csstandards.tone", "check_replies")
-        reports = many([{"reply": p.reply, **p.kwargs()} for _, p in ready], standard=job.standard)
+        reports = many(items, standard=job.standard)
     except Exception:
         reports = None  # one bad item: fall back to one call per record to isolate it
+    one = _peer("csstandards.tone", "check_reply")
     for k, (i, p) in enumerate(ready):
         try:
-            report = (
-                reports[k]
-                if reports is not None
-                else job.resolved_checker()(p.reply, standard=job.standard, **p.kwargs())
-            )
+            report = reports[k] if reports is not None else one(standard=job.standard, **items[k])
             rows[i] = _finish_reply(job, p, report)
         except RecordError as exc:
             rows[i] = _failed(job, chunk[i], exc.field, exc.problem)
