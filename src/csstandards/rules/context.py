@@ -40,6 +40,8 @@ class ReplyContext:
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def in_placeholder(self, start: int, end: int) -> bool:
+        if not self.placeholders:
+            return False
         return any(ps <= start and end <= pe for ps, pe in self.placeholders)
 
     def cached(self, key: str, compute: Callable[[], T]) -> T:

@@ -306,7 +306,6 @@ def has_concrete_time(ctx: ReplyContext) -> bool:
 _STOP_CHARS = frozenset(
     "的了是在有和与也都就还很太吧吗呢啊哦啦呀哈您你我们它他她这那个把被让给为对"
 )
-_CONTENT = re.compile(r"[\u4e00-\u9fffa-z0-9]")
 
 
 def content_residual(ctx: ReplyContext, lists: Iterable[str]) -> tuple[int, int]:
@@ -321,11 +320,16 @@ def content_residual(ctx: ReplyContext, lists: Iterable[str]) -> tuple[int, int]
     for h in a.hits_of(*lists):
         covered[h.start : h.end] = b"\x01" * (h.end - h.start)
     content = residual = 0
+    stop = _STOP_CHARS
+    placeholders = ctx.placeholders
     for i, ch in enumerate(text):
-        if skip_blame[i] or not _CONTENT.match(ch) or ch in _STOP_CHARS:
+        # a content character is CJK, a-z or 0-9 (the text is normalised: no upper case)
+        if skip_blame[i] or ch in stop:
+            continue
+        if not ("\u4e00" <= ch <= "\u9fff" or "a" <= ch <= "z" or "0" <= ch <= "9"):
             continue
         content += 1
-        if not covered[i] and not ctx.in_placeholder(i, i + 1):
+        if not covered[i] and not (placeholders and ctx.in_placeholder(i, i + 1)):
             residual += 1
     return content, residual
 
@@ -439,7 +443,7 @@ def _generic_bigrams() -> frozenset[str]:
 _BIGRAM_STOP = frozenset(
     "很也都了的是就还太真挺蛮超么吗呢啊吧呀哦啦着过得地和与及或而但又在有我你您他她它们这那个些"
 )
-_CJK2 = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 def review_bigrams(ctx: ReplyContext, *, praise: bool = True) -> frozenset[str]:
@@ -451,11 +455,14 @@ def review_bigrams(ctx: ReplyContext, *, praise: bool = True) -> frozenset[str]:
         if ctx.review is None:
             return frozenset()
         generic = _generic_bigrams() if praise else _common_bigrams()
-        return frozenset(
-            b
-            for b in (m.group(1) for m in _CJK2.finditer(ctx.review.text))
-            if b not in generic and _BIGRAM_STOP.isdisjoint(b)
-        )
+        out: set[str] = set()
+        for m in _CJK_RUN.finditer(ctx.review.text):  # every overlapping bigram of each run
+            run = m.group()
+            for i in range(len(run) - 1):
+                b = run[i : i + 2]
+                if b not in generic and _BIGRAM_STOP.isdisjoint(b):
+                    out.add(b)
+        return frozenset(out)
 
     return ctx.cached(f"review_bigrams:{praise}", compute)
 
