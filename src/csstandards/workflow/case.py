@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
-from ..errors import InputError
 from ..models import Actor, Channel, Evidence, FrozenModel, LabelledEnum, Priority, _label
+from ._log import apply_all, load_log
 from ._machine import Refusal, Transition, TransitionTable, advance, check, evolve, replay
 
 __all__ = [
@@ -483,22 +483,16 @@ class FeedbackCase(FrozenModel):
         return out
 
     def extend(self, events: Iterable[CaseEvent]) -> FeedbackCase:
-        out = self
-        for ev in events:
-            out = out.apply(ev)
-        return out
+        """A new case with ``events`` applied in order."""
+        return apply_all(self, events, FeedbackCase.apply)
 
     def to_json(self) -> str:
         return self.model_dump_json()
 
     @classmethod
     def from_json(cls, text: str | bytes) -> FeedbackCase:
-        try:
-            c = cls.model_validate_json(text)
-        except ValidationError as exc:
-            raise InputError(f"not a valid feedback case (反馈工单) JSON: {exc}") from exc
-        c.state  # noqa: B018 - replay now so a bad log fails here
-        return c
+        """Load and replay (a bad log raises WorkflowError / EventOrderError)."""
+        return load_log(cls, text, "feedback case (反馈工单)")
 
 
 def replay_case(events: Iterable[CaseEvent]) -> CaseState:

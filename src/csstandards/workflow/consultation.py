@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
-from ..errors import InputError
 from ..models import Actor, Channel, FrozenModel, LabelledEnum, _label
+from ._log import apply_all, load_log
 from ._machine import (
     Refusal,
     Transition,
@@ -548,10 +548,8 @@ class Consultation(FrozenModel):
         return out
 
     def extend(self, events: Iterable[ConsultEvent]) -> Consultation:
-        out = self
-        for ev in events:
-            out = out.apply(ev)
-        return out
+        """A new consultation with ``events`` applied in order."""
+        return apply_all(self, events, Consultation.apply)
 
     # -- JSON -------------------------------------------------------------------------------
     def to_json(self) -> str:
@@ -560,12 +558,7 @@ class Consultation(FrozenModel):
     @classmethod
     def from_json(cls, text: str | bytes) -> Consultation:
         """Load and replay (a bad log raises WorkflowError / EventOrderError)."""
-        try:
-            c = cls.model_validate_json(text)
-        except ValidationError as exc:
-            raise InputError(f"not a valid consultation (咨询记录) JSON: {exc}") from exc
-        c.state  # noqa: B018 - replay now so a bad log fails here
-        return c
+        return load_log(cls, text, "consultation (咨询记录)")
 
 
 def replay_consultation(events: Any, policy: ConsultationPolicy | None = None) -> ConsultState:
