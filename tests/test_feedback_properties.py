@@ -142,3 +142,25 @@ def test_clause_and_sentence_split_matches_the_regex_definition(text: str) -> No
 
     s = normalize(text).text
     assert _split_both(s) == _split_reference(s)
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=12),
+    st.integers(0, 32),
+    st.integers(0, 32),
+)
+def test_cover_answers_like_a_character_bitmap(
+    spans: list[tuple[int, int]], start: int, end: int
+) -> None:
+    """The classifier's span cover (merged intervals) agrees with marking every covered
+    character: adjacent spans together cover a range that neither covers alone."""
+    from csstandards.feedback.classify import _Cover
+
+    marked = [False] * 40
+    for s, e in spans:
+        for i in range(s, e):
+            marked[i] = True
+    cover = _Cover(spans)
+    assert cover.contains(start, end) == (end > start and all(marked[start:end]))
+    assert cover.touches(start, end) == any(marked[start:end])

@@ -241,32 +241,42 @@ def _cue_start(c: _Cue) -> int:
 
 
 class _Cover:
-    """Which characters some spans cover: O(1)-ish containment tests on long texts."""
+    """Which characters some spans cover, as sorted disjoint intervals (touching spans are
+    merged, so a range spread over two adjacent spans is covered).  Queries bisect: cheap for
+    the usual handful of spans and for the thousands of a long text alike."""
 
-    __slots__ = ("_b",)
+    __slots__ = ("_ends", "_starts")
 
-    def __init__(self, size: int, spans: Iterable[tuple[int, int]] = ()) -> None:
-        self._b = bytearray(size + 1)
-        for st, en in spans:
-            self.add(st, en)
-
-    def add(self, start: int, end: int) -> None:
-        self._b[start:end] = b"\x01" * (end - start)
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        starts: list[int] = []
+        ends: list[int] = []
+        for st, en in sorted(sp for sp in spans if sp[1] > sp[0]):
+            if ends and st <= ends[-1]:
+                if en > ends[-1]:
+                    ends[-1] = en
+            else:
+                starts.append(st)
+                ends.append(en)
+        self._starts = starts
+        self._ends = ends
 
     def contains(self, start: int, end: int) -> bool:
         """Every character of ``[start, end)`` is covered."""
-        return end > start and self._b.find(0, start, end) == -1
+        if end <= start:
+            return False
+        i = bisect_right(self._starts, start) - 1
+        return i >= 0 and end <= self._ends[i]
 
     def touches(self, start: int, end: int) -> bool:
         """Some character of ``[start, end)`` is covered."""
-        return self._b.find(1, start, end) != -1
+        if end <= start:
+            return False
+        i = bisect_right(self._ends, start)  # the first interval ending after start
+        return i < len(self._starts) and self._starts[i] < end
 
 
 class _NoCover(_Cover):
     """The cover of no spans (most lists have no hit in a given text)."""
-
-    def __init__(self) -> None:
-        super().__init__(0)
 
     def contains(self, start: int, end: int) -> bool:
         return False
@@ -282,7 +292,7 @@ def _cover(t: _Text, *lists: str) -> _Cover:
     hits = t.of(*lists)
     if not hits:
         return _EMPTY
-    return _Cover(len(t.s), ((h.start, h.end) for h in hits))
+    return _Cover((h.start, h.end) for h in hits)
 
 
 # A clause break (text.analysis.CLAUSE_BREAK) ends a sentence when it holds one of these: its
@@ -301,16 +311,17 @@ def _split_both(text: str) -> tuple[list[int], list[int], list[int], list[int]]:
     pos = 0
     sent_open = -1
     for m in CLAUSE_BREAK.finditer(text):
-        if m.start() > pos:
+        ms, me = m.span()
+        if ms > pos:
             c_starts.append(pos)
-            c_ends.append(m.start())
+            c_ends.append(ms)
             if sent_open < 0:
                 sent_open = pos
         if sent_open >= 0 and not _SENTENCE_ENDERS.isdisjoint(m.group()):
             s_starts.append(sent_open)
-            s_ends.append(m.start())
+            s_ends.append(ms)
             sent_open = -1
-        pos = m.end()
+        pos = me
     if pos < len(text):
         c_starts.append(pos)
         c_ends.append(len(text))
@@ -576,7 +587,7 @@ def _sarcastic_quotes(t: _Text, cues: list[_Cue], ironic_words: frozenset[str]) 
     if not t.quoted:
         return []
     ironic = ironic_words
-    inside = _Cover(len(s), ((c.start, c.end) for c in cues))
+    inside = _Cover((c.start, c.end) for c in cues)
     for qs, qe in t.quoted:
         if s[qs] == "《" or qe - qs - 2 > 6:
             continue
@@ -721,7 +732,6 @@ def _classify(
         _negators(
             t,
             _Cover(
-                len(t.s),
                 [(c.start, c.end) for c in cues if c.weight != 0.0]
                 + [(h.start, h.end) for h in t.of(*_DEGREE)],  # 特别 is not 别
             ),
@@ -816,7 +826,7 @@ def _classify(
     }
 
     # -- key issues ----------------------------------------------------------------------
-    neg_cover = _Cover(len(t.s), ((c.start, c.end) for c in cues if c.weight < 0))
+    neg_cover = _Cover((c.start, c.end) for c in cues if c.weight < 0)
     issues: list[tuple[int, KeyIssue, IssueSeverity | None]] = []
     seen: set[tuple[str, int]] = set()
     explained: list[tuple[int, int]] = []
@@ -849,7 +859,7 @@ def _classify(
                 gd.severity if gd.polarity != "positive" else None,
             )
         )
-    explained_cover = _Cover(len(t.s), explained)
+    explained_cover = _Cover(explained)
     slow_hits = t.of("fb_slow")
     contrast_cover = _cover(t, "fb_contrast")
     topic_ids: dict[str, int] = {}
@@ -1109,7 +1119,7 @@ def _classify(
 
     # -- urgency -------------------------------------------------------------------------
     calm_cues = t.of("fb_not_urgent")
-    calm_spans = _Cover(len(t.s), ((h.start, h.end) for h in calm_cues))
+    calm_spans = _Cover((h.start, h.end) for h in calm_cues)
     urgent = [
         h
         for h in t.of("fb_urgent")
