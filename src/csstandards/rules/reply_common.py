@@ -567,8 +567,12 @@ def _ignored_group_phrases() -> frozenset[str]:
 
 
 def _group_phrases(group: Any) -> tuple[str, ...]:
-    if not group:
-        return ()
+    return _phrases_of_group(group) if isinstance(group, str) and group else ()
+
+
+@lru_cache(maxsize=4096)
+def _phrases_of_group(group: str) -> tuple[str, ...]:
+    """The shipped taxonomy's phrases for a synonym group (static data: cached per group)."""
     taxonomy = _feedback_attr("default_taxonomy")
     if taxonomy is None:
         return ()
