@@ -251,3 +251,22 @@ def test_normalisation_is_idempotent(text: str) -> None:
     once = normalize(text).text
     assert normalize(once).text == once
     assert normalize_phrase(text) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="好差1.。,，!?;:、~\n 3a", max_size=40) | st.text(max_size=40))
+def test_fast_break_finders_equal_the_published_patterns(text: str) -> None:
+    """Without a "." in the text the punctuation class alone is used: same breaks."""
+    from csstandards.text.analysis import (
+        CLAUSE_BREAK,
+        SENTENCE_BREAK,
+        clause_breaks,
+        sentence_breaks,
+    )
+
+    assert [m.span() for m in clause_breaks(text)] == [
+        m.span() for m in CLAUSE_BREAK.finditer(text)
+    ]
+    assert [m.span() for m in sentence_breaks(text)] == [
+        m.span() for m in SENTENCE_BREAK.finditer(text)
+    ]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError
 from ..lexicon import Lexicon, LexiconHit
 from ..models import Channel, Evidence, Priority, Rating, Span, trusted_builder
-from ..text.analysis import CLAUSE_BREAK, QUOTE, Analysis
+from ..text.analysis import QUOTE, Analysis, clause_breaks
 from ..text.normalize import NormalizedText, normalize, normalize_phrase
 from ..text.phrases import PhraseMatcher
 from .models import (
@@ -310,7 +310,7 @@ def _split_both(text: str) -> tuple[list[int], list[int], list[int], list[int]]:
     s_ends: list[int] = []
     pos = 0
     sent_open = -1
-    for m in CLAUSE_BREAK.finditer(text):
+    for m in clause_breaks(text):
         ms, me = m.span()
         if ms > pos:
             c_starts.append(pos)

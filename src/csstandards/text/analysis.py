@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -21,12 +21,35 @@ from .segment import Token, get_tokenizer, tokens_from_words
 if TYPE_CHECKING:
     from ..lexicon import Lexicon, LexiconHit
 
-__all__ = ["CLAUSE_BREAK", "QUOTE", "SENTENCE_BREAK", "Analysis", "Clause", "analyze"]
+__all__ = [
+    "CLAUSE_BREAK",
+    "QUOTE",
+    "SENTENCE_BREAK",
+    "Analysis",
+    "Clause",
+    "analyze",
+    "clause_breaks",
+    "sentence_breaks",
+]
 
 # Clause (分句) boundaries in normalised text; '.' only when not inside a number.
 CLAUSE_BREAK = re.compile(r"[,!?;:。,、~\n]+|(?<!\d)\.+|\.+(?!\d)")
 SENTENCE_BREAK = re.compile(r"[!?;。\n]+|(?<!\d)\.+|\.+(?!\d)")
 QUOTE = re.compile(r"\"[^\"\n]{1,80}\"|'[^'\n]{1,80}'|《[^》\n]{1,80}》")
+# Without a "." in the text the full-stop alternatives cannot match, and the punctuation class
+# alone finds the same breaks at less than half the cost (no look-around at every position).
+_CLAUSE_PUNCT = re.compile(CLAUSE_BREAK.pattern.split("|", 1)[0])
+_SENTENCE_PUNCT = re.compile(SENTENCE_BREAK.pattern.split("|", 1)[0])
+
+
+def clause_breaks(text: str) -> Iterator[re.Match[str]]:
+    """``CLAUSE_BREAK.finditer(text)``, faster on the usual text without a "."."""
+    return (CLAUSE_BREAK if "." in text else _CLAUSE_PUNCT).finditer(text)
+
+
+def sentence_breaks(text: str) -> Iterator[re.Match[str]]:
+    """``SENTENCE_BREAK.finditer(text)``, faster on the usual text without a "."."""
+    return (SENTENCE_BREAK if "." in text else _SENTENCE_PUNCT).finditer(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +61,14 @@ class Clause:
     text: str
 
 
-def _split(text: str, pattern: re.Pattern[str]) -> tuple[Clause, ...]:
+def _split(breaks: Iterator[re.Match[str]], text: str) -> tuple[Clause, ...]:
     out: list[Clause] = []
     pos = 0
-    for m in pattern.finditer(text):
-        if m.start() > pos:
-            out.append(Clause(pos, m.start(), text[pos : m.start()]))
-        pos = m.end()
+    for m in breaks:
+        ms, me = m.span()
+        if ms > pos:
+            out.append(Clause(pos, ms, text[pos:ms]))
+        pos = me
     if pos < len(text):
         out.append(Clause(pos, len(text), text[pos:]))
     return tuple(out)
@@ -92,11 +116,11 @@ class Analysis:
 
     @cached_property
     def clauses(self) -> tuple[Clause, ...]:
-        return _split(self.norm.text, CLAUSE_BREAK)
+        return _split(clause_breaks(self.norm.text), self.norm.text)
 
     @cached_property
     def sentences(self) -> tuple[Clause, ...]:
-        return _split(self.norm.text, SENTENCE_BREAK)
+        return _split(sentence_breaks(self.norm.text), self.norm.text)
 
     @cached_property
     def quoted(self) -> tuple[tuple[int, int], ...]:
