@@ -795,14 +795,16 @@ def _classify(
         _evidence(
             field="sentiment",
             value=f"{sentiment}",
-            cue=",".join(c.phrase for c in counted),
-            spans=tuple(t.span(c.start, c.end) for c in counted),
+            cue=",".join([c.phrase for c in counted]),
+            spans=tuple([t.span(c.start, c.end) for c in counted]),
             weight=sentiment,
             source=SOURCE,
             note="; ".join(
-                f"{c.phrase} {c.weight:+.2f} [{(c.group and 'group.' + c.group) or c.source}]"
-                + (f" ({','.join(c.notes)})" if c.notes else "")
-                for c in counted
+                [
+                    f"{c.phrase} {c.weight:+.2f} [{(c.group and 'group.' + c.group) or c.source}]"
+                    + (f" ({','.join(c.notes)})" if c.notes else "")
+                    for c in counted
+                ]
             )
             or "无评价线索 no opinion cue",
         )
@@ -812,7 +814,7 @@ def _classify(
             field="rating",
             value=rating.value,
             cue=f"sentiment={sentiment}",
-            spans=tuple(t.span(c.start, c.end) for c in cues if c.weight != 0.0),
+            spans=tuple([t.span(c.start, c.end) for c in cues if c.weight != 0.0]),
             source=SOURCE,
             note=f"pos={pos:.2f} neg={neg:.2f} neutral={neutral}; threshold ±{th}"
             + ("; mixed 褒贬参半 → neutral" if mixed and abs(sentiment) < _MIXED_MAX else "")
@@ -914,14 +916,14 @@ def _classify(
         have.add((tid, pol))
         clause_groups[ci] = have
     issues.sort(key=lambda x: x[0])
-    key_issues = tuple(k for _, k, _ in issues)
+    key_issues = tuple([k for _, k, _ in issues])
     negative_issues = [(k, sev) for _, k, sev in issues if k.polarity == "negative"]
     ev.append(
         _evidence(
             field="key_issues",
-            value=",".join(k.group for k in key_issues),
-            cue=",".join(k.cue for k in key_issues),
-            spans=tuple(sp for k in key_issues for sp in k.spans),
+            value=",".join([k.group for k in key_issues]),
+            cue=",".join([k.cue for k in key_issues]),
+            spans=tuple([sp for k in key_issues for sp in k.spans]),
             source=f"{SOURCE}:taxonomy",
             note="; ".join(f"{k.label} ({k.polarity})" for k in key_issues)
             or "未发现具体问题 none found",
@@ -954,11 +956,11 @@ def _classify(
     ev.append(
         _evidence(
             field="topics",
-            value=",".join(tp.id for tp in topics),
+            value=",".join([tp.id for tp in topics]),
             cue=",".join(topic_cues),
             spans=tuple(topic_spans),
             source=f"{SOURCE}:taxonomy",
-            note=",".join(tp.label_zh for tp in topics),
+            note=",".join([tp.label_zh for tp in topics]),
         )
     )
 
@@ -1061,7 +1063,7 @@ def _classify(
             field="emotion",
             value=emotion.value,
             cue="+".join(f"{f[0]}({f[1]:g})" for f in emo_feats) or f"score={emo_score:g}",
-            spans=tuple(sp for f in emo_feats for sp in f[2]),
+            spans=tuple([sp for f in emo_feats for sp in f[2]]),
             weight=emo_score,
             source=SOURCE,
             note=f"score {emo_score:g}: calm <1 ≤ annoyed <2.5 ≤ angry <6 ≤ furious; "
@@ -1131,7 +1133,7 @@ def _classify(
             _evidence(
                 field="urgency",
                 value="high",
-                cue=",".join(h.phrase for h in urgent[:3]),
+                cue=",".join([h.phrase for h in urgent[:3]]),
                 spans=tuple(t.span(h.start, h.end) for h in urgent[:3]),
                 source=f"{SOURCE}:fb_urgent",
             )
@@ -1194,7 +1196,7 @@ def _classify(
                     _evidence(
                         field="scope",
                         value=level.value,
-                        cue=",".join(h.phrase for h in found[:3]),
+                        cue=",".join([h.phrase for h in found[:3]]),
                         spans=tuple(t.span(h.start, h.end) for h in found[:3]),
                         source=f"{SOURCE}:{name}",
                     )
