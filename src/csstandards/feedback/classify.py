@@ -102,6 +102,9 @@ _SEVERITY_CUES = {"fb_sev_critical": IssueSeverity.CRITICAL, "fb_sev_high": Issu
 
 
 # ---------------------------------------------------------------------------------- context
+_LeanPayload = tuple[tuple[str, ...], tuple[tuple[str, str], ...]]  # (lists, taxonomy refs)
+
+
 @dataclass(frozen=True)
 class _Context:
     """Everything resolved from a Standard once (shared across a batch)."""
@@ -111,24 +114,41 @@ class _Context:
     matrix: Matrix
     scope_raise: dict[Scope, int]
     settings: FeedbackSettings
-    matcher: PhraseMatcher[tuple[str, str]]
+    matcher: PhraseMatcher[_LeanPayload]
     ironic: frozenset[str]
 
 
-def _lean_matcher(lexicon: Lexicon, taxonomy: Taxonomy) -> PhraseMatcher[tuple[str, str]]:
+def _lean_matcher(lexicon: Lexicon, taxonomy: Taxonomy) -> PhraseMatcher[_LeanPayload]:
     """One matcher over the feedback lists (``fb_*``) and the taxonomy: a plain string is
-    classified with a single scan instead of the shared lexicon's plus the taxonomy's."""
-    entries: list[tuple[str, tuple[str, str]]] = [
-        (p, ("list", name))
-        for name, phrases in lexicon.lists.items()
-        if name.startswith("fb_") and name not in _NOT_SCANNED
-        for p in phrases
-    ]
+    classified with a single scan instead of the shared lexicon's plus the taxonomy's.
+
+    Each phrase carries one payload: the lists it belongs to and its taxonomy references
+    (``("aspect", topic)`` / ``("cue", group)``), in the order lists, aspects, cues."""
+    by_phrase: dict[str, tuple[str, list[str], list[tuple[str, str]]]] = {}
+
+    def add(phrase: str, lst: str | None, ref: tuple[str, str] | None) -> None:
+        # keyed by the normal form (what the matcher keys by); the first spelling is kept so
+        # that an empty phrase is reported as written
+        entry = by_phrase.setdefault(normalize_phrase(phrase), (phrase, [], []))
+        if lst is not None:
+            entry[1].append(lst)
+        if ref is not None:
+            entry[2].append(ref)
+
+    for name, phrases in lexicon.lists.items():
+        if name.startswith("fb_") and name not in _NOT_SCANNED:
+            for p in phrases:
+                add(p, name, None)
     for tid, td in taxonomy.topics.items():
-        entries.extend((a, ("aspect", tid)) for a in td.aspects)
+        for a in td.aspects:
+            add(a, None, ("aspect", tid))
     for gid, gd in taxonomy.groups.items():
-        entries.extend((c, ("cue", gid)) for c in gd.cues)
-    return PhraseMatcher(entries, source="feedback")
+        for c in gd.cues:
+            add(c, None, ("cue", gid))
+    return PhraseMatcher(
+        ((p, (tuple(lists), tuple(refs))) for p, lists, refs in by_phrase.values()),
+        source="feedback",
+    )
 
 
 # The classifier builds every evidence record and key issue from values it computed (spans
@@ -620,17 +640,17 @@ def _prepare(text: str | Analysis, ctx: _Context) -> tuple[_Text, _Taxo]:
     norm = normalize(text)
     hits: dict[str, list[LexiconHit]] = {}
     new_hit = tuple.__new__  # LexiconHit is a NamedTuple: skip its Python-level __new__
-    for st, en, phrase, payloads in ctx.matcher.scan(norm.text):
-        for kind, ref in payloads:
-            if kind == "list":
-                got = hits.get(ref)
-                h = new_hit(LexiconHit, (ref, phrase, st, en))
-                if got is None:
-                    hits[ref] = [h]
-                else:
-                    got.append(h)
+    for st, en, phrase, lean in ctx.matcher.scan(norm.text):
+        lists, refs = lean[0]  # one payload per phrase (see _lean_matcher)
+        for name in lists:
+            got = hits.get(name)
+            h = new_hit(LexiconHit, (name, phrase, st, en))
+            if got is None:
+                hits[name] = [h]
             else:
-                taxo.append((st, en, kind, ref, phrase))
+                got.append(h)
+        for kind, ref in refs:
+            taxo.append((st, en, kind, ref, phrase))
     quoted: list[tuple[int, int]] = []
     if not _QUOTE_CHARS.isdisjoint(norm.text):
         quoted = [(m.start(), m.end()) for m in QUOTE.finditer(norm.text)]
