@@ -484,7 +484,7 @@ class FeedbackCase(FrozenModel):
 
     def extend(self, events: Iterable[CaseEvent]) -> FeedbackCase:
         """A new case with ``events`` applied in order."""
-        return apply_all(self, events, FeedbackCase.apply)
+        return apply_all(self, events, type(self).apply)
 
     def to_json(self) -> str:
         return self.model_dump_json()

@@ -549,7 +549,7 @@ class Consultation(FrozenModel):
 
     def extend(self, events: Iterable[ConsultEvent]) -> Consultation:
         """A new consultation with ``events`` applied in order."""
-        return apply_all(self, events, Consultation.apply)
+        return apply_all(self, events, type(self).apply)
 
     # -- JSON -------------------------------------------------------------------------------
     def to_json(self) -> str:
