@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from ._intervals import merge_intervals
 from ._toml import load_toml, loads_toml
 from .errors import CalendarDataMissing, InputError, NaiveDatetimeError
 from .models import FrozenModel, LabelledEnum, _label
@@ -685,16 +686,7 @@ class WorkCalendar(FrozenModel):
                 raw.extend(iv)
                 if est:
                     est_years.add(y)
-            raw.sort()
-            starts: list[int] = []
-            ends: list[int] = []
-            for a, b in raw:  # merge overlapping and touching intervals
-                if ends and a <= ends[-1]:
-                    if b > ends[-1]:
-                        ends[-1] = b
-                else:
-                    starts.append(a)
-                    ends.append(b)
+            starts, ends = merge_intervals(raw)  # overlapping and touching ones merged
             cum: list[int] = []
             cum_end: list[int] = []
             total = 0

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .._intervals import merge_intervals
 from ..errors import InputError
 from ..lexicon import Lexicon, LexiconHit
 from ..models import Channel, Evidence, Priority, Rating, Span, trusted_builder
@@ -268,17 +269,7 @@ class _Cover:
     __slots__ = ("_ends", "_starts")
 
     def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
-        starts: list[int] = []
-        ends: list[int] = []
-        for st, en in sorted(sp for sp in spans if sp[1] > sp[0]):
-            if ends and st <= ends[-1]:
-                if en > ends[-1]:
-                    ends[-1] = en
-            else:
-                starts.append(st)
-                ends.append(en)
-        self._starts = starts
-        self._ends = ends
+        self._starts, self._ends = merge_intervals(sp for sp in spans if sp[1] > sp[0])
 
     def contains(self, start: int, end: int) -> bool:
         """Every character of ``[start, end)`` is covered."""
