@@ -164,3 +164,20 @@ def test_cover_answers_like_a_character_bitmap(
     cover = _Cover(spans)
     assert cover.contains(start, end) == (end > start and all(marked[start:end]))
     assert cover.touches(start, end) == any(marked[start:end])
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=14))
+def test_disjoint_claims_answer_like_a_character_bitmap(spans: list[tuple[int, int]]) -> None:
+    """Claiming intervals in order keeps exactly those whose characters are all still free,
+    as marking taken characters one by one does (an empty interval is always free)."""
+    from csstandards._intervals import DisjointIntervals
+
+    marked = [False] * 40
+    taken = DisjointIntervals()
+    for s, e in spans:
+        free = not any(marked[s:e])
+        assert taken.claim(s, e) == free
+        if free:
+            for i in range(s, e):
+                marked[i] = True

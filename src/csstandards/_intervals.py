@@ -1,11 +1,13 @@
-"""Half-open integer intervals merged into sorted, disjoint runs (shared by the business
-calendar's working time and the feedback classifier's span covers)."""
+"""Half-open integer intervals: merged into sorted, disjoint runs (the business calendar's
+working time, the feedback classifier's span covers) and claimed without overlap (cue
+selection in the classifier and the commitment parser)."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 
-__all__ = ["merge_intervals"]
+__all__ = ["DisjointIntervals", "merge_intervals"]
 
 
 def merge_intervals(pairs: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -21,3 +23,29 @@ def merge_intervals(pairs: Iterable[tuple[int, int]]) -> tuple[list[int], list[i
             starts.append(a)
             ends.append(b)
     return starts, ends
+
+
+class DisjointIntervals:
+    """Half-open intervals kept pairwise disjoint: :meth:`claim` takes ``[start, end)`` only
+    when it overlaps none taken so far.  Offered longest first, this picks the longest
+    non-overlapping matches (the cue selection of the classifier and the commitment parser).
+    Each claim bisects, so a long text with thousands of candidates stays cheap."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def claim(self, start: int, end: int) -> bool:
+        """Take ``[start, end)`` if it is free; an empty interval overlaps nothing and is
+        not recorded."""
+        if end <= start:
+            return True
+        starts, ends = self._starts, self._ends
+        i = bisect_right(starts, start)
+        if (i and ends[i - 1] > start) or (i < len(starts) and starts[i] < end):
+            return False
+        starts.insert(i, start)
+        ends.insert(i, end)
+        return True

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from ._intervals import DisjointIntervals
 from .errors import InputError, LexiconError, RecordError
 from .lexicon import load_file
 from .models import Channel, Finding, FrozenModel, LabelledEnum, Lang, Rating, Span, _label
@@ -594,18 +595,16 @@ def _split(text: str, pat: re.Pattern[str], lo: int, hi: int) -> list[tuple[int,
     return out
 
 
-def _longest(cues: Iterable[_Cue], n: int) -> list[_Cue]:
+def _longest(cues: Iterable[_Cue]) -> list[_Cue]:
     """Non-overlapping cues, longer first at each position (per kind)."""
     chosen: list[_Cue] = []
-    taken: dict[str, bytearray] = {}
+    taken: dict[str, DisjointIntervals] = {}
     for c in sorted(cues, key=lambda c: (-(c.end - c.start), c.start)):
-        occ = taken.get(c.kind)
-        if occ is None:
-            occ = taken[c.kind] = bytearray(n)
-        if any(occ[c.start : c.end]):
-            continue
-        occ[c.start : c.end] = b"\x01" * (c.end - c.start)
-        chosen.append(c)
+        kind = taken.get(c.kind)
+        if kind is None:
+            kind = taken[c.kind] = DisjointIntervals()
+        if kind.claim(c.start, c.end):
+            chosen.append(c)
     return sorted(chosen, key=lambda c: (c.start, c.end))
 
 
@@ -680,7 +679,7 @@ def _scan(text: str) -> CommitmentParse:
     doc = CommitmentParse(
         nt,
         sentences,
-        tuple(_longest(kept, len(s))),
+        tuple(_longest(kept)),
         quantities=quantities,
         unitless=unitless,
         placeholders=placeholders,

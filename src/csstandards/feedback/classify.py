@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .._intervals import merge_intervals
+from .._intervals import DisjointIntervals, merge_intervals
 from ..errors import InputError
 from ..lexicon import Lexicon, LexiconHit
 from ..models import Channel, Evidence, Priority, Rating, Span, trusted_builder
@@ -237,22 +237,12 @@ class _Cue:
     group: str | None = None
 
 
-def _longest_first(cands: list[_Cue], size: int) -> list[_Cue]:
+def _longest_first(cands: list[_Cue]) -> list[_Cue]:
     """Keep non-overlapping cues, longest first; ties go to the lexicon list order."""
     if len(cands) > 1:
         cands.sort(key=lambda c: (c.start - c.end, _LIST_RANK.get(c.source, 99), c.start))
-    out: list[_Cue] = []
-    if len(cands) <= 16:  # the usual few cues: compare with the kept ones directly
-        for c in cands:
-            if all(c.end <= o.start or o.end <= c.start for o in out):
-                out.append(c)
-    else:  # many cues (a long text): an occupancy map keeps this linear
-        occupied = bytearray(size + 1)
-        for c in cands:
-            if occupied.find(1, c.start, c.end) != -1:
-                continue
-            occupied[c.start : c.end] = b"\x01" * (c.end - c.start)
-            out.append(c)
+    taken = DisjointIntervals()
+    out = [c for c in cands if taken.claim(c.start, c.end)]
     out.sort(key=_cue_start)
     return out
 
@@ -459,7 +449,7 @@ def _sentiment_cues(
         pol = tax.groups[gid].polarity
         w = 1.0 if pol == "positive" else (-0.5 if pol == "request" else -1.0)
         cands.append(_Cue(s, e, "group", phrase, w, group=gid))
-    return _longest_first(cands, len(t.s))
+    return _longest_first(cands)
 
 
 def _by_sentence(t: _Text, hits: Iterable[LexiconHit]) -> dict[int, list[LexiconHit]]:
@@ -732,7 +722,7 @@ def _classify(
             aspects.append((ms, me, ref, phrase))
         else:
             raw_cues.append(_Cue(ms, me, "group", phrase, 0.0, group=ref))
-    group_cues = _longest_first(raw_cues, len(t.s))
+    group_cues = _longest_first(raw_cues)
     blockers = _cover(t, "fb_not_sentiment")
     group_cues = [g for g in group_cues if not blockers.contains(g.start, g.end)]
 
