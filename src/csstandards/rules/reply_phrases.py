@@ -145,6 +145,10 @@ _EMAIL = re.compile(
 _ADDRESS = re.compile(
     r"[\u4e00-\u9fa5]{2,12}(?:路|街|大道|巷|弄|胡同)\d{1,5}号(?:\d{1,4}(?:栋|幢|号楼|单元|室|楼))*"
 )
+# What each pattern cannot match without: the number patterns all need a run of at least
+# seven digits, an e-mail an "@", an address a "号" and a digit.  Most replies have none.
+_SEVEN_DIGITS = re.compile(r"\d{7}")
+_DIGIT = re.compile(r"\d")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10x98765432"
 
@@ -175,20 +179,23 @@ def luhn_ok(number: str) -> bool:
 def find_personal_data(a_text: str) -> list[tuple[int, int, str]]:
     """``(start, end, kind)`` of unmasked personal data in a normalised text."""
     found: list[tuple[int, int, str]] = []
-    for m in _ID18.finditer(a_text):
-        if id_checksum_ok(m.group()):
-            found.append((m.start(), m.end(), "id_number"))
-    for m in _CARD.finditer(a_text):
-        if luhn_ok(m.group()) and not any(s <= m.start() < e for s, e, _ in found):
-            found.append((m.start(), m.end(), "bank_card"))
-    for m in _PHONE.finditer(a_text):
-        found.append((m.start(), m.end(), "phone"))
-    for m in _LANDLINE.finditer(a_text):
-        found.append((m.start(), m.end(), "phone"))
-    for m in _EMAIL.finditer(a_text):
-        found.append((m.start(), m.end(), "email"))
-    for m in _ADDRESS.finditer(a_text):
-        found.append((m.start(), m.end(), "address"))
+    if _SEVEN_DIGITS.search(a_text):
+        for m in _ID18.finditer(a_text):
+            if id_checksum_ok(m.group()):
+                found.append((m.start(), m.end(), "id_number"))
+        for m in _CARD.finditer(a_text):
+            if luhn_ok(m.group()) and not any(s <= m.start() < e for s, e, _ in found):
+                found.append((m.start(), m.end(), "bank_card"))
+        for m in _PHONE.finditer(a_text):
+            found.append((m.start(), m.end(), "phone"))
+        for m in _LANDLINE.finditer(a_text):
+            found.append((m.start(), m.end(), "phone"))
+    if "@" in a_text:
+        for m in _EMAIL.finditer(a_text):
+            found.append((m.start(), m.end(), "email"))
+    if "号" in a_text and _DIGIT.search(a_text):
+        for m in _ADDRESS.finditer(a_text):
+            found.append((m.start(), m.end(), "address"))
     found.sort()
     return found
 
