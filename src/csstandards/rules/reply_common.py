@@ -350,8 +350,13 @@ def assessment(ctx: ReplyContext) -> Any:
             return None
         from ..errors import CSStandardsError
 
+        review = ctx.review
+        # the text itself when the analysis used the standard's lexicon: the classifier then
+        # scans it once with its own combined matcher instead of reading the full lexicon's
+        # hits and scanning the taxonomy again (same assessment, about 10 % cheaper)
+        arg = review.original if review.lexicon is ctx.standard.lexicon() else review
         try:
-            return fn(ctx.review, standard=ctx.standard)
+            return fn(arg, standard=ctx.standard)
         except (CSStandardsError, ValueError, TypeError):
             # the classifier is an optional seam: a reply check must not fail because of it
             return None
