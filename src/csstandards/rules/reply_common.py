@@ -451,25 +451,35 @@ _BIGRAM_STOP = frozenset(
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
+#: function characters become breaks, so that the CJK runs left hold only detail bigrams
+_BIGRAM_BREAKS = {ord(c): " " for c in _BIGRAM_STOP}
+
+
+def _review_run_bigrams(ctx: ReplyContext) -> frozenset[str]:
+    """Every CJK bigram of the review that contains no function character."""
+    memo = ctx.memo
+    got: frozenset[str] | None = memo.get("review_run_bigrams")
+    if got is None:
+        out: set[str] = set()
+        if ctx.review is not None:
+            for m in _CJK_RUN.finditer(ctx.review.text.translate(_BIGRAM_BREAKS)):
+                run = m.group()  # every overlapping bigram of each run
+                out.update([run[i : i + 2] for i in range(len(run) - 1)])
+        got = memo["review_run_bigrams"] = frozenset(out)
+    return got
+
+
 def review_bigrams(ctx: ReplyContext, *, praise: bool = True) -> frozenset[str]:
     """Specific CJK bigrams of the review: function words removed, and with ``praise`` also
     generic praise (满意, 推荐, 质量 …), which says nothing specific in a 好评 but can be the
     very point of a complaint (老是推荐我不喜欢的东西)."""
-
-    def compute() -> frozenset[str]:
-        if ctx.review is None:
-            return frozenset()
+    key = "review_bigrams:praise" if praise else "review_bigrams:any"
+    memo = ctx.memo
+    got: frozenset[str] | None = memo.get(key)
+    if got is None:
         generic = _generic_bigrams() if praise else _common_bigrams()
-        out: set[str] = set()
-        for m in _CJK_RUN.finditer(ctx.review.text):  # every overlapping bigram of each run
-            run = m.group()
-            for i in range(len(run) - 1):
-                b = run[i : i + 2]
-                if b not in generic and _BIGRAM_STOP.isdisjoint(b):
-                    out.add(b)
-        return frozenset(out)
-
-    return ctx.cached(f"review_bigrams:{praise}", compute)
+        got = memo[key] = _review_run_bigrams(ctx) - generic
+    return got
 
 
 @lru_cache(maxsize=1)
