@@ -25,7 +25,7 @@ from pydantic import Field
 
 from .errors import ConfigError, InputError, NaiveDatetimeError
 from .lexicon import Lexicon, phrase_lists
-from .models import Finding, FrozenModel, Rating, Severity, Span
+from .models import Finding, FrozenModel, Rating, Severity, Span, trusted_builder
 from .rules import get_registry
 from .rules.context import ReplyContext
 from .rules.reply_common import (
@@ -273,6 +273,9 @@ class _Shared:
             is not r.default_severity
             or any(k in standard.rules.severity for k in (r.id, r.code, r.short_name))
         }
+        #: what the check loop needs of each rule, read once: its function, the rule, and
+        #: the standard's severity for it (None: keep the severity the rule gives)
+        self.plan = [(r.check, r, self.severity.get(r.id)) for r in self.rules]
 
     def voice(self, brand_voice: str | None) -> str | None:
         voice = brand_voice if brand_voice is not None else self.standard.brand_voice
@@ -371,14 +374,11 @@ def _check(
         if rat is not None:
             source = "classifier"
     findings: list[Finding] = []
-    override = shared.severity
-    for r in shared.rules:
-        found = r.check(ctx, r)
-        if r.id in override:
-            sev = override[r.id]
-            findings.extend(f.model_copy(update={"severity": sev}) for f in found)
+    for check, r, sev in shared.plan:
+        if sev is None:
+            findings.extend(check(ctx, r))
         else:
-            findings.extend(found)
+            findings.extend(f.model_copy(update={"severity": sev}) for f in check(ctx, r))
     return _report(shared, reply, ctx, findings, rat, source)
 
 
@@ -428,6 +428,9 @@ def _dimension(
     return d
 
 
+_build_report = trusted_builder(ReplyReport)
+
+
 def _report(
     shared: _Shared,
     reply: str,
@@ -471,7 +474,7 @@ def _report(
     ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.code))
     issues = tuple(dict.fromkeys(i.cue for i in review_issues(ctx)))
     # every part was built and validated above: construct without re-validating
-    return ReplyReport.model_construct(
+    return _build_report(
         reply=reply,
         score=score,
         passed=passed,
