@@ -3,6 +3,9 @@ language phenomenon, plus the API contract (Analysis reuse, batch, settings, err
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from csstandards.errors import InputError, LexiconError
@@ -21,6 +24,7 @@ from csstandards.feedback import (
     classify_feedback,
     classify_many,
     default_taxonomy,
+    find_key_issues,
 )
 from csstandards.models import Channel, Priority, Rating
 from csstandards.standard import Standard
@@ -389,6 +393,36 @@ def test_spans_point_into_the_original_text() -> None:
 def test_accepts_a_shared_analysis() -> None:
     a = analyze("东西不错就是物流太慢")
     assert classify_feedback(a) == classify_feedback("东西不错就是物流太慢")
+
+
+def test_key_issues_alone_match_the_full_classification() -> None:
+    # find_key_issues stops where the key issues are known: on every dev-set text (and the
+    # replies' reviews), as text and as a shared analysis, they equal the assessment's
+    root = Path(__file__).resolve().parent.parent / "devsets"
+    texts = [
+        json.loads(x)["text"] for x in (root / "feedback.jsonl").read_text("utf-8").split("\n") if x
+    ]
+    texts += [
+        json.loads(x)["review"]
+        for x in (root / "replies.jsonl").read_text("utf-8").split("\n")
+        if x
+    ]
+    assert sum(bool(classify_feedback(t).key_issues) for t in texts) > len(texts) // 2
+    for t in texts:
+        assert find_key_issues(t) == classify_feedback(t).key_issues, t
+    a = analyze("东西不错就是物流太慢")
+    assert find_key_issues(a) == classify_feedback(a).key_issues != ()
+    std = Standard(
+        feedback=FeedbackSettings(
+            topics={"parking": TopicDef(label_zh="停车", label_en="parking", aspects=("车位",))},
+            groups={
+                "no_parking": GroupDef(
+                    topic="parking", label_zh="没车位", label_en="no parking", cues=("没车位",)
+                )
+            },
+        )
+    )
+    assert [k.group for k in find_key_issues("没车位,太差了", standard=std)] == ["no_parking"]
 
 
 def test_classify_many_matches_single_calls() -> None:

@@ -6,7 +6,12 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csstandards.feedback import FeedbackAssessment, classify_feedback, classify_many
+from csstandards.feedback import (
+    FeedbackAssessment,
+    classify_feedback,
+    classify_many,
+    find_key_issues,
+)
 
 # Chinese review fragments mixed with arbitrary Unicode, so that cues, negators, degree words,
 # quotes and punctuation meet in every order.
@@ -97,6 +102,12 @@ def test_deterministic_and_json_lossless(text: str) -> None:
     assert a == b
     assert FeedbackAssessment.model_validate_json(a.model_dump_json()) == a
     assert classify_many([text, text]) == [a, a]
+
+
+@SETTINGS
+@given(texts)
+def test_key_issues_alone_equal_the_full_assessments(text: str) -> None:
+    assert find_key_issues(text) == classify_feedback(text).key_issues
 
 
 @SETTINGS

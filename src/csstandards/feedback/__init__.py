@@ -14,7 +14,7 @@ result is explained by its :class:`~csstandards.models.Evidence`.
 
 from __future__ import annotations
 
-from .classify import classify_feedback, classify_many
+from .classify import classify_feedback, classify_many, find_key_issues
 from .models import (
     EmotionLevel,
     FeedbackAssessment,
@@ -51,4 +51,5 @@ __all__ = [
     "classify_many",
     "default_priority",
     "default_taxonomy",
+    "find_key_issues",
 ]
