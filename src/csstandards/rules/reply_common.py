@@ -343,25 +343,27 @@ def assessment(ctx: ReplyContext) -> Any:
         return ctx.assessment
     if ctx.review is None:
         return None
+    return ctx.cached("assessment", lambda: _ask_classifier(ctx, "classify_feedback", None))
 
-    def compute() -> Any:
-        fn = _classifier()
-        if fn is None or ctx.review is None:
-            return None
-        from ..errors import CSStandardsError
 
-        review = ctx.review
-        # the text itself when the analysis used the standard's lexicon: the classifier then
-        # scans it once with its own combined matcher instead of reading the full lexicon's
-        # hits and scanning the taxonomy again (same assessment, about 10 % cheaper)
-        arg = review.original if review.lexicon is ctx.standard.lexicon() else review
-        try:
-            return fn(arg, standard=ctx.standard)
-        except (CSStandardsError, ValueError, TypeError):
-            # the classifier is an optional seam: a reply check must not fail because of it
-            return None
+def _ask_classifier(ctx: ReplyContext, name: str, default: Any) -> Any:
+    """``csstandards.feedback.<name>(review, standard=…)``, or ``default`` when the classifier
+    is not installed or fails: it is an optional seam, and a reply check must not fail
+    because of it."""
+    fn = _feedback_attr(name)
+    review = ctx.review
+    if fn is None or review is None:
+        return default
+    from ..errors import CSStandardsError
 
-    return ctx.cached("assessment", compute)
+    # the text itself when the analysis used the standard's lexicon: the classifier then
+    # scans it once with its own combined matcher instead of reading the full lexicon's hits
+    # and scanning the taxonomy again (same result, about 10 % cheaper)
+    arg = review.original if review.lexicon is ctx.standard.lexicon() else review
+    try:
+        return fn(arg, standard=ctx.standard)
+    except (CSStandardsError, ValueError, TypeError):
+        return default
 
 
 def _feedback_attr(name: str) -> Any:
@@ -371,10 +373,6 @@ def _feedback_attr(name: str) -> Any:
     except ImportError:
         return None
     return getattr(mod, name, None)
-
-
-def _classifier() -> Any:
-    return _feedback_attr("classify_feedback")
 
 
 _QUESTION = re.compile(
@@ -559,8 +557,7 @@ def classifier_issues(ctx: ReplyContext) -> list[Issue]:
 
     def compute() -> list[Issue]:
         out: list[Issue] = []
-        fa = assessment(ctx)
-        for ki in getattr(fa, "key_issues", None) or ():
+        for ki in _key_issues(ctx):
             if getattr(ki, "polarity", "negative") == "positive":
                 continue  # a praised point (物流快) is for R118's echo, not a problem to answer
             phrases = set(_group_phrases(getattr(ki, "group", None)))
@@ -573,6 +570,15 @@ def classifier_issues(ctx: ReplyContext) -> list[Issue]:
         return out
 
     return ctx.cached("classifier_issues", compute)
+
+
+def _key_issues(ctx: ReplyContext) -> Any:
+    """The classifier's key issues of the review: from its assessment when one is at hand
+    (given, or already made for the rating), else from the cheaper key-issues-only pass."""
+    fa = ctx.assessment if ctx.assessment is not None else ctx.memo.get("assessment")
+    if fa is not None or ctx.review is None:
+        return getattr(fa, "key_issues", None) or ()
+    return ctx.cached("key_issues", lambda: _ask_classifier(ctx, "find_key_issues", ()))
 
 
 @lru_cache(maxsize=1)
