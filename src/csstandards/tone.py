@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, Literal
 
 from pydantic import Field
@@ -429,6 +430,8 @@ def _dimension(
 
 
 _build_report = trusted_builder(ReplyReport)
+_SEVERITY_RANK = {sev: sev.rank for sev in Severity}
+_by_code = attrgetter("code")
 
 
 def _report(
@@ -439,10 +442,11 @@ def _report(
     rating: Rating | None,
     source: Any,
 ) -> ReplyReport:
+    rank = _SEVERITY_RANK
     worst: dict[str, Finding] = {}
     for f in findings:
         cur = worst.get(f.rule_id)
-        if cur is None or f.severity.rank > cur.severity.rank:
+        if cur is None or rank[f.severity] > rank[cur.severity]:
             worst[f.rule_id] = f
     deductions: dict[str, list[Deduction]] = {"speed": [], "warmth": [], "depth": []}
     for f in worst.values():
@@ -455,9 +459,14 @@ def _report(
     speed_measured = ctx.reviewed_at is not None and ctx.replied_at is not None
     dims: dict[str, DimensionScore] = {}
     for name, (zh, _en) in DIMENSIONS.items():
-        ded = tuple(sorted(deductions[name], key=lambda d: d.code))
-        score = max(0, 100 - sum(d.points for d in ded))
-        dims[name] = _dimension(name, zh, score, speed_measured if name == "speed" else True, ded)
+        ds = deductions[name]
+        if len(ds) > 1:
+            ds.sort(key=_by_code)  # stable, as sorted() was
+        lost_here = 0
+        for x in ds:
+            lost_here += x.points
+        measured = speed_measured if name == "speed" else True
+        dims[name] = _dimension(name, zh, max(0, 100 - lost_here), measured, tuple(ds))
     # the overall score is 100 minus the weighted mean of the points lost in each measured
     # dimension (not of the floored sub-scores), so every extra finding costs overall even when
     # its dimension is already at 0
@@ -471,7 +480,11 @@ def _report(
     score = max(0, round(100 - lost / total_w)) if total_w > 0 else 100
     min_score = shared.standard.reply.min_score
     passed = score >= min_score and not any(f.severity is Severity.ERROR for f in findings)
-    ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.code))
+    ordered = (
+        sorted(findings, key=lambda f: (-rank[f.severity], f.code))
+        if len(findings) > 1
+        else findings
+    )
     issues = tuple(dict.fromkeys(i.cue for i in review_issues(ctx)))
     # every part was built and validated above: construct without re-validating
     return _build_report(
