@@ -66,8 +66,10 @@ def time_placeholder(name: str) -> bool:
 
 
 def _excluded(ctx: ReplyContext, start: int, end: int) -> bool:
-    a = ctx.reply
-    return a.in_quote(start, end) or ctx.in_placeholder(start, end)
+    quoted = ctx.reply.quoted
+    if quoted and any(qs < start and end <= qe for qs, qe in quoted):
+        return True  # Analysis.in_quote
+    return bool(ctx.placeholders) and ctx.in_placeholder(start, end)
 
 
 def live_hits(
@@ -80,10 +82,14 @@ def live_hits(
         a = ctx.reply
         out: list[tuple[int, int, str]] = []
         taken: list[tuple[int, int]] = []
-        for h in a.hits_of(list_name):
+        hits = a.hits.get(list_name)
+        if not hits:
+            return out
+        negate = negatable and bool(a.hits.get("negators"))  # else nothing negates a cue
+        for h in hits:
             if _excluded(ctx, h.start, h.end):
                 continue
-            if negatable and a.preceded_by(h.start, ["negators"], window=3):
+            if negate and a.preceded_by(h.start, ["negators"], window=3):
                 continue
             if any(s <= h.start and h.end <= e for s, e in taken):
                 continue
@@ -219,15 +225,18 @@ def positive_hits(ctx: ReplyContext, *lists: str) -> list[LexiconHit]:
 
     def compute() -> list[LexiconHit]:
         a = ctx.reply
+        out: list[LexiconHit] = []
+        hits = a.hits_of(*lists)
+        if not hits:
+            return out
         blamed = blamed_spans(ctx)
-        refusals = [(h.start, h.end) for h in a.hits_of("refusal")]
-        out = []
-        for h in a.hits_of(*lists):
+        refusals = a.hits.get("refusal", ())
+        for h in hits:
             if _excluded(ctx, h.start, h.end):
                 continue
-            if any(s <= h.start < e for s, e in blamed):
+            if blamed and any(s <= h.start < e for s, e in blamed):
                 continue
-            if any(s < h.end and h.start < e for s, e in refusals):
+            if refusals and any(r.start < h.end and h.start < r.end for r in refusals):
                 continue
             out.append(h)
         return out
