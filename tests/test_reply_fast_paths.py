@@ -86,3 +86,68 @@ def test_review_bigrams_match_their_definition(review: str) -> None:
     norm = ctx.review.text  # type: ignore[union-attr]
     assert rc.review_bigrams(ctx) == _bigrams_reference(norm, rc._generic_bigrams())
     assert rc.review_bigrams(ctx, praise=False) == _bigrams_reference(norm, rc._common_bigrams())
+
+
+def _content_residual_reference(ctx: ReplyContext, lists: tuple[str, ...]) -> tuple[int, int]:
+    """content_residual as a character-by-character count over bitmaps."""
+    a = ctx.reply
+    text = a.text
+    covered = bytearray(len(text))
+    for s, e in rc.blamed_sentences(ctx):
+        covered[s:e] = b"\x01" * (e - s)
+    skip_blame = bytes(covered)
+    for h in a.hits_of(*lists):
+        covered[h.start : h.end] = b"\x01" * (h.end - h.start)
+    content = residual = 0
+    for i, ch in enumerate(text):
+        if skip_blame[i] or ch in rc._STOP_CHARS:
+            continue
+        if not ("\u4e00" <= ch <= "\u9fff" or "a" <= ch <= "z" or "0" <= ch <= "9"):
+            continue
+        content += 1
+        if not covered[i] and not ctx.in_placeholder(i, i + 1):
+            residual += 1
+    return content, residual
+
+
+REPLY_PIECES = [
+    "感谢您的支持", "非常抱歉给您带来不便", "我们会努力改进", "物流属于第三方,我们无法控制。",
+    "{name}", "【客户名】", "${eta}", "已收到", "谢谢", "的", "了", "您", "ab", "Z9", "。", ",", "\n",
+]  # fmt: skip
+replies = st.lists(st.one_of(st.text(max_size=6), st.sampled_from(REPLY_PIECES)), max_size=14).map(
+    "".join
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(reply=replies)
+def test_content_residual_matches_a_character_count(reply: str) -> None:
+    from csstandards.rules.reply_content import _ACK_COVER, _TEMPLATE_COVER
+
+    a = analyze(reply)
+    ctx = ReplyContext(reply=a, placeholders=rc.find_placeholder_ranges(a.text))
+    for lists in (tuple(_ACK_COVER), tuple(_TEMPLATE_COVER)):
+        assert rc.content_residual(ctx, lists) == _content_residual_reference(ctx, lists)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    runs=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6)), max_size=8),
+    cover=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 10)), max_size=8),
+)
+def test_uncovered_counts_like_a_bitmap(
+    runs: list[tuple[int, int]], cover: list[tuple[int, int]]
+) -> None:
+    from csstandards._intervals import merge_intervals, uncovered
+
+    # disjoint runs, as the function requires
+    taken: set[int] = set()
+    disjoint = []
+    for s, n in runs:
+        span = set(range(s, s + n))
+        if not span & taken:
+            taken |= span
+            disjoint.append((s, s + n))
+    covered = {i for s, n in cover for i in range(s, s + n)}
+    pairs = [(s, s + n) for s, n in cover]
+    assert uncovered(disjoint, *merge_intervals(pairs)) == len(taken - covered)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 
-__all__ = ["DisjointIntervals", "merge_intervals"]
+__all__ = ["DisjointIntervals", "merge_intervals", "uncovered"]
 
 
 def merge_intervals(pairs: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -23,6 +23,21 @@ def merge_intervals(pairs: Iterable[tuple[int, int]]) -> tuple[list[int], list[i
             starts.append(a)
             ends.append(b)
     return starts, ends
+
+
+def uncovered(runs: Iterable[tuple[int, int]], starts: list[int], ends: list[int]) -> int:
+    """How many integers of ``runs`` (disjoint ``[start, end)`` pairs) lie outside the merged
+    intervals ``(starts, ends)`` of :func:`merge_intervals`."""
+    total = 0
+    for s, e in runs:
+        n = e - s
+        for i in range(bisect_right(ends, s), len(starts)):
+            cs = starts[i]
+            if cs >= e:
+                break
+            n -= min(e, ends[i]) - max(s, cs)
+        total += n
+    return total
 
 
 class DisjointIntervals:

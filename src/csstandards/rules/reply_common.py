@@ -13,8 +13,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import add
 from typing import Any
 
+from .._intervals import merge_intervals, uncovered
 from ..lexicon import LexiconHit, load_file
 from ..models import Rating
 from ..text.phrases import PhraseMatcher
@@ -317,30 +319,33 @@ _STOP_CHARS = frozenset(
 )
 
 
+#: stop characters become breaks, so that the runs left are content characters only
+_STOP_BREAKS = {ord(c): " " for c in _STOP_CHARS}
+#: a content character is CJK, a-z or 0-9 (the text is normalised: no upper case)
+_CONTENT_RUN = re.compile(r"[\u4e00-\u9fffa-z0-9]+")
+
+
+def _content_runs(ctx: ReplyContext) -> list[tuple[int, int]]:
+    """``[start, end)`` runs of the reply's content characters (stop characters excluded)."""
+    memo = ctx.memo
+    runs: list[tuple[int, int]] | None = memo.get("content_runs")
+    if runs is None:
+        text = ctx.reply.text.translate(_STOP_BREAKS)
+        runs = memo["content_runs"] = [m.span() for m in _CONTENT_RUN.finditer(text)]
+    return runs
+
+
 def content_residual(ctx: ReplyContext, lists: Iterable[str]) -> tuple[int, int]:
     """``(content, residual)``: content characters of the reply (outside blame sentences) and
     how many of them no hit of ``lists`` covers (stop characters do not count)."""
-    a = ctx.reply
-    text = a.text
-    covered = bytearray(len(text))
-    for s, e in blamed_sentences(ctx):
-        covered[s:e] = b"\x01" * (e - s)
-    skip_blame = bytes(covered)
-    for h in a.hits_of(*lists):
-        covered[h.start : h.end] = b"\x01" * (h.end - h.start)
-    content = residual = 0
-    stop = _STOP_CHARS
-    placeholders = ctx.placeholders
-    for i, ch in enumerate(text):
-        # a content character is CJK, a-z or 0-9 (the text is normalised: no upper case)
-        if skip_blame[i] or ch in stop:
-            continue
-        if not ("\u4e00" <= ch <= "\u9fff" or "a" <= ch <= "z" or "0" <= ch <= "9"):
-            continue
-        content += 1
-        if not covered[i] and not (placeholders and ctx.in_placeholder(i, i + 1)):
-            residual += 1
-    return content, residual
+    runs = _content_runs(ctx)
+    if not runs:
+        return 0, 0
+    blamed = blamed_sentences(ctx)
+    content = uncovered(runs, *merge_intervals(blamed)) if blamed else sum(e - s for s, e in runs)
+    cover = [*blamed, *ctx.placeholders]
+    cover.extend((h.start, h.end) for h in ctx.reply.hits_of(*lists))
+    return content, uncovered(runs, *merge_intervals(cover))
 
 
 # -- rating and the review's key points ------------------------------------------------------
@@ -471,7 +476,7 @@ def _review_run_bigrams(ctx: ReplyContext) -> frozenset[str]:
         if ctx.review is not None:
             for m in _CJK_RUN.finditer(ctx.review.text.translate(_BIGRAM_BREAKS)):
                 run = m.group()  # every overlapping bigram of each run
-                out.update([run[i : i + 2] for i in range(len(run) - 1)])
+                out.update(map(add, run, run[1:]))
         got = memo["review_run_bigrams"] = frozenset(out)
     return got
 
@@ -536,17 +541,17 @@ def review_issues(ctx: ReplyContext) -> list[Issue]:
         out: list[Issue] = []
         groups, matcher = _topic_table()
         seen: set[str] = set()
-        for m in matcher.find(ctx.review.norm):
-            for topic in m.payloads:
+        for start, end, phrase, topics in matcher.scan(ctx.review.text):
+            for topic in topics:
                 if topic not in seen:
                     seen.add(topic)
                     out.append(
                         Issue(
                             topic,
                             groups[topic],
-                            m.phrase,
-                            m.start,
-                            m.end,
+                            phrase,
+                            start,
+                            end,
                             problem=topic in _PROBLEM_TOPICS,
                         )
                     )
