@@ -8,6 +8,7 @@ arbitrary text mixed with the characters the definitions react to.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -151,3 +152,103 @@ def test_uncovered_counts_like_a_bitmap(
     covered = {i for s, n in cover for i in range(s, s + n)}
     pairs = [(s, s + n) for s, n in cover]
     assert uncovered(disjoint, *merge_intervals(pairs)) == len(taken - covered)
+
+
+_SCANS = [
+    (rc._TIME_SCAN, rc._TIME),
+    (rc._BLAME_CUSTOMER_SCAN, rc._BLAME_CUSTOMER),
+    (rc._BLAME_OTHERS_SCAN, rc._BLAME_OTHERS),
+]
+
+
+def _words_of(pattern: re.Pattern[str]) -> list[str]:
+    """The literal runs of a pattern's source: the words its alternatives are made of."""
+    return [w for w in re.split(r"[^\u4e00-\u9fff]+", pattern.pattern) if w]
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_first_character_scans_find_what_finditer_finds(data: st.DataObject) -> None:
+    for scan, pattern in _SCANS:
+        alphabet = sorted(set(pattern.pattern) | set("0123456789,。!?您你的"))
+        text = data.draw(
+            st.lists(
+                st.one_of(
+                    st.text(alphabet=alphabet, max_size=4),
+                    st.sampled_from(_words_of(pattern)),
+                    st.text(max_size=3),
+                ),
+                max_size=12,
+            ).map("".join)
+        )
+        assert [m.span() for m in scan.finditer(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+def _sre_modules() -> tuple[Any, Any]:
+    """The regex parser and its constants (``re._parser`` from Python 3.11, ``sre_parse``
+    before)."""
+    try:
+        from re import _constants, _parser  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_constants as _constants
+        import sre_parse as _parser
+    return _parser, _constants
+
+
+def _first_chars(items: object) -> tuple[set[str], bool]:
+    """What a parsed (sub)pattern can begin with: ``(characters, can_match_empty)``.  Ranges
+    are listed in full; ``\\d`` stands for the digit category.  Raises on constructs the
+    patterns here do not use (so a new one cannot pass unexamined)."""
+    c = _sre_modules()[1]
+
+    out: set[str] = set()
+    for op, av in items:  # type: ignore[attr-defined]
+        if op is c.LITERAL:
+            return out | {chr(av)}, False
+        if op is c.IN:
+            for iop, iav in av:
+                if iop is c.LITERAL:
+                    out.add(chr(iav))
+                elif iop is c.RANGE:
+                    out.update(chr(x) for x in range(iav[0], iav[1] + 1))
+                elif iop is c.CATEGORY and iav is c.CATEGORY_DIGIT:
+                    out.add("\\d")
+                else:
+                    raise AssertionError(f"unexpected set item {iop}")
+            return out, False
+        if op is c.BRANCH:
+            nullable = False
+            for branch in av[1]:
+                chars, empty = _first_chars(branch)
+                out |= chars
+                nullable = nullable or empty
+            if not nullable:
+                return out, False
+        elif op is c.SUBPATTERN:
+            chars, empty = _first_chars(av[3])
+            out |= chars
+            if not empty:
+                return out, False
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            chars, empty = _first_chars(av[2])
+            out |= chars
+            if av[0] > 0 and not empty:
+                return out, False
+        elif op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue  # zero width: the next item supplies the first character
+        else:
+            raise AssertionError(f"unexpected pattern item {op}")
+    return out, True
+
+
+def test_first_character_sets_cover_every_possible_first_character() -> None:
+    _parser = _sre_modules()[0]
+    for scan, pattern in _SCANS:
+        chars, empty = _first_chars(_parser.parse(pattern.pattern))
+        assert not empty
+        missing = {
+            ch
+            for ch in chars
+            if not (scan.first.match(ch) if ch != "\\d" else "\\d" in scan.first.pattern)
+        }
+        assert not missing, (pattern.pattern[:20], missing)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import add
@@ -74,6 +74,37 @@ def _excluded(ctx: ReplyContext, start: int, end: int) -> bool:
     return bool(ctx.placeholders) and ctx.in_placeholder(start, end)
 
 
+class _FirstCharScan:
+    """``pattern.finditer`` that tries ``pattern`` only where a character of ``first`` stands.
+
+    The engine otherwise tries every alternative of a long pattern at every position of the
+    text; a character class finds the few places a match can begin far faster.  ``first``
+    must hold every character a match of ``pattern`` can begin with (a superset is safe, only
+    slower); tests compare the two on text built from the pattern's own characters.  Patterns
+    here never match the empty string."""
+
+    __slots__ = ("first", "pattern")
+
+    def __init__(self, pattern: re.Pattern[str], first: str) -> None:
+        self.pattern = pattern
+        self.first = re.compile(f"[{first}]")
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        search, match = self.first.search, self.pattern.match
+        pos, n = 0, len(text)
+        while pos < n:
+            f = search(text, pos)
+            if f is None:
+                return
+            i = f.start()
+            m = match(text, i)
+            if m is None:
+                pos = i + 1
+            else:
+                yield m
+                pos = max(m.end(), i + 1)
+
+
 def live_hits(
     ctx: ReplyContext, list_name: str, *, negatable: bool = True
 ) -> list[tuple[int, int, str]]:
@@ -130,6 +161,10 @@ _BLAME_CUSTOMER = re.compile(
     r"|(?:您|你)(?:自己)?(?:没有?|未)(?:仔细|认真)?(?:看|阅读|检查|注意|按照|按)"
     r"|请(?:您)?仔细(?:找找|看看|检查|阅读|核对)"
 )
+_BLAME_CUSTOMER_SCAN = _FirstCharScan(
+    _BLAME_CUSTOMER, "可应估大多肯怕是您你个驾使操用饮与和跟佩安摆保存清洗穿我本店都请"
+)
+_BLAME_OTHERS_SCAN = _FirstCharScan(_BLAME_OTHERS, "可应估大多都是建请麻")
 
 
 def defensive_spans(ctx: ReplyContext) -> list[tuple[int, int, str]]:
@@ -138,7 +173,7 @@ def defensive_spans(ctx: ReplyContext) -> list[tuple[int, int, str]]:
     def compute() -> list[tuple[int, int, str]]:
         a = ctx.reply
         found = list(live_hits(ctx, "defensive"))
-        for m in _BLAME_CUSTOMER.finditer(a.text):
+        for m in _BLAME_CUSTOMER_SCAN.finditer(a.text):
             s, e = m.start(), m.end()
             if any(fs < e and s < fe for fs, fe, _ in found):
                 continue
@@ -177,7 +212,7 @@ def blame_hits(ctx: ReplyContext) -> list[tuple[int, int, str]]:
         owned = a.hits_of("takes_responsibility")
         out = []
         cues = list(live_hits(ctx, "blame_shifting"))
-        for m in _BLAME_OTHERS.finditer(a.text):
+        for m in _BLAME_OTHERS_SCAN.finditer(a.text):
             s, e = m.start(), m.end()
             if _excluded(ctx, s, e) or a.text[max(0, s - 2) : s].endswith(("不", "非", "并非")):
                 continue
@@ -284,6 +319,7 @@ _TIME = re.compile(
     r"|\d{1,2}[:点时](?:\d{1,2}分?|半)?"
     r"|\d{1,2}月\d{1,2}[日号]?|\d{1,2}[日号](?:前|之前|以前)"
 )
+_TIME_SCAN = _FirstCharScan(_TIME, r"今明后当即月本下这周星上中傍晚凌一二两三四五六七八九十半\d")
 
 
 def time_spans(ctx: ReplyContext) -> list[tuple[int, int]]:
@@ -293,7 +329,7 @@ def time_spans(ctx: ReplyContext) -> list[tuple[int, int]]:
         a = ctx.reply
         blamed = blamed_spans(ctx)
         out = []
-        for m in _TIME.finditer(a.text):
+        for m in _TIME_SCAN.finditer(a.text):
             s, e = m.start(), m.end()
             if a.in_quote(s, e) or any(bs <= s < be for bs, be in blamed):
                 continue
