@@ -114,22 +114,22 @@ def live_hits(
     def compute() -> list[tuple[int, int, str]]:
         a = ctx.reply
         out: list[tuple[int, int, str]] = []
-        taken: list[tuple[int, int]] = []
         hits = a.hits.get(list_name)
         if not hits:
             return out
         negate = negatable and bool(a.hits.get("negators"))  # else nothing negates a cue
         for h in hits:
-            if _excluded(ctx, h.start, h.end):
+            st, en = h.start, h.end
+            if _excluded(ctx, st, en):
                 continue
-            if negate and a.preceded_by(h.start, ["negators"], window=3):
+            if negate and a.preceded_by(st, ["negators"], window=3):
                 continue
-            if any(s <= h.start and h.end <= e for s, e in taken):
-                continue
-            taken = [(s, e) for s, e in taken if not (h.start <= s and e <= h.end)]
-            out = [t for t in out if not (h.start <= t[0] and t[1] <= h.end)]
-            taken.append((h.start, h.end))
-            out.append((h.start, h.end, h.phrase))
+            if out:
+                if any(s <= st and en <= e for s, e, _ in out):
+                    continue  # inside a longer live hit
+                if any(st <= s and e <= en for s, e, _ in out):
+                    out = [t for t in out if not (st <= t[0] and t[1] <= en)]
+            out.append((st, en, h.phrase))
         return out
 
     return ctx.cached(f"live:{list_name}:{negatable}", compute)
