@@ -42,6 +42,24 @@ def test_rules_doc_is_up_to_date() -> None:
     assert out.returncode == 0, out.stderr
 
 
+def test_report_dump_covers_its_inputs_and_is_deterministic(tmp_path: Path) -> None:
+    # the before/after comparison of speed work relies on this script writing every report,
+    # the same way each run
+    from csstandards.tone import ReplyReport
+
+    outs = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
+    for out in outs:
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "dump_reports.py"), str(out)], check=True
+        )
+    lines = outs[0].read_text("utf-8").splitlines()
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+    pairs = len((ROOT / "devsets" / "replies.jsonl").read_text("utf-8").split("\n")) - 1
+    assert len(lines) > 9 * pairs  # 4 + 4 per pair, examples, then the batch
+    reports = [ReplyReport.model_validate_json(x) for x in lines[:50]]
+    assert any(r.findings for r in reports) and any(r.passed for r in reports)
+
+
 def test_lazy_top_level_names_resolve_and_are_listed() -> None:
     import csstandards
 
