@@ -222,9 +222,10 @@ class Lexicon:
     def match(self, text: NormalizedText) -> dict[str, list[LexiconHit]]:
         """Hits per list name (lists with no hit are absent)."""
         out: dict[str, list[LexiconHit]] = {}
+        new_hit = tuple.__new__  # LexiconHit is a NamedTuple: skip its Python-level __new__
         for start, end, phrase, names in self.matcher.scan(text.text):
             for name in names:
-                hit = LexiconHit(name, phrase, start, end)
+                hit = new_hit(LexiconHit, (name, phrase, start, end))
                 got = out.get(name)
                 if got is None:
                     out[name] = [hit]
