@@ -80,8 +80,8 @@ class _FirstCharScan:
     The engine otherwise tries every alternative of a long pattern at every position of the
     text; a character class finds the few places a match can begin far faster.  ``first``
     must hold every character a match of ``pattern`` can begin with (a superset is safe, only
-    slower); tests compare the two on text built from the pattern's own characters.  Patterns
-    here never match the empty string."""
+    slower): a test derives those characters from the parsed pattern, another compares the
+    matches with ``finditer``.  Patterns here never match the empty string."""
 
     __slots__ = ("first", "pattern")
 
