@@ -27,6 +27,7 @@ __all__ = [
     "addressed_issues",
     "blame_hits",
     "content_residual",
+    "excluded",
     "find_placeholder_ranges",
     "has_concrete_time",
     "has_review",
@@ -67,7 +68,9 @@ def time_placeholder(name: str) -> bool:
 # -- hits ----------------------------------------------------------------------------------
 
 
-def _excluded(ctx: ReplyContext, start: int, end: int) -> bool:
+def excluded(ctx: ReplyContext, start: int, end: int) -> bool:
+    """Whether normalised ``[start, end)`` of the reply is quoted or inside a placeholder: cues
+    there are not the reply's own words."""
     quoted = ctx.reply.quoted
     if quoted and any(qs < start and end <= qe for qs, qe in quoted):
         return True  # Analysis.in_quote
@@ -120,7 +123,7 @@ def live_hits(
         negate = negatable and bool(a.hits.get("negators"))  # else nothing negates a cue
         for h in hits:
             st, en = h.start, h.end
-            if _excluded(ctx, st, en):
+            if excluded(ctx, st, en):
                 continue
             if negate and a.preceded_by(st, ["negators"], window=3):
                 continue
@@ -177,7 +180,7 @@ def defensive_spans(ctx: ReplyContext) -> list[tuple[int, int, str]]:
             s, e = m.start(), m.end()
             if any(fs < e and s < fe for fs, fe, _ in found):
                 continue
-            if _excluded(ctx, s, e):
+            if excluded(ctx, s, e):
                 continue
             if a.text[max(0, s - 2) : s].endswith(("不", "非", "没", "并非", "不会")):
                 continue  # 并不是您操作不当
@@ -214,7 +217,7 @@ def blame_hits(ctx: ReplyContext) -> list[tuple[int, int, str]]:
         cues = list(live_hits(ctx, "blame_shifting"))
         for m in _BLAME_OTHERS_SCAN.finditer(a.text):
             s, e = m.start(), m.end()
-            if _excluded(ctx, s, e) or a.text[max(0, s - 2) : s].endswith(("不", "非", "并非")):
+            if excluded(ctx, s, e) or a.text[max(0, s - 2) : s].endswith(("不", "非", "并非")):
                 continue
             if not any(cs < e and s < ce for cs, ce, _ in cues):
                 cues.append((s, e, m.group()))
@@ -269,7 +272,7 @@ def positive_hits(ctx: ReplyContext, *lists: str) -> list[LexiconHit]:
         blamed = blamed_spans(ctx)
         refusals = a.hits.get("refusal", ())
         for h in hits:
-            if _excluded(ctx, h.start, h.end):
+            if excluded(ctx, h.start, h.end):
                 continue
             if blamed and any(s <= h.start < e for s, e in blamed):
                 continue
@@ -657,12 +660,14 @@ def _phrases_of_group(group: str) -> tuple[str, ...]:
 
 
 def _reply_visible_text(ctx: ReplyContext, strict: bool = False) -> str:
-    """The reply's normalised text with excuses and placeholders blanked out; ``strict`` also
-    blanks sentences that argue with the customer (对立化)."""
+    """The reply's normalised text with excuses, placeholders and boilerplate (我们会不断提升服务
+    质量 names no point of the review) blanked out; ``strict`` also blanks sentences that argue
+    with the customer (对立化)."""
 
     def compute() -> str:
         text = ctx.reply.text
         cut = list(blamed_spans(ctx)) + list(ctx.placeholders)
+        cut += [(h.start, h.end) for h in ctx.reply.hits_of("template_boilerplate")]
         if strict:
             cut += [_sentence_of(ctx, s) for s, _, _ in defensive_spans(ctx)]
         if not cut:

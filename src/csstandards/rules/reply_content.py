@@ -18,6 +18,7 @@ from .reply_common import (
     content_residual,
     defensive_spans,
     echoes_review,
+    excluded,
     has_concrete_time,
     has_review,
     is_consultation,
@@ -499,7 +500,15 @@ def missing_reason(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     refusals = live_hits(ctx, "refusal")
     if not refusals:
         return
-    if positive_hits(ctx, "reason_marker", "next_step", "solution"):
+    if positive_hits(ctx, "next_step", "solution"):
         return
     a = ctx.reply
+    # a reason counts even when it is an excuse (按照平台规定,不予退还): blame-shifting has its
+    # own rule; this one asks only whether the customer is told why at all
+    spans = [(s, e) for s, e, _ in refusals]
+    for h in a.hits_of("reason_marker"):
+        if not excluded(ctx, h.start, h.end) and not any(
+            s < h.end and h.start < e for s, e in spans
+        ):
+            return
     yield r.finding(spans=[a.span(s, e) for s, e, _ in refusals], cue=refusals[0][2])
