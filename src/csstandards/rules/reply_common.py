@@ -146,7 +146,10 @@ def _sentence_of(ctx: ReplyContext, pos: int) -> tuple[int, int]:
 
 
 #: the fault put on someone else: 可能是骑手送餐时颠簸导致的, 建议您联系骑手 …
-_OTHERS = "骑手|快递员?|物流公司|物流|厂家|厂商|供应商|平台|司机|外卖员|配送员|第三方|合作方|商场|物业|工厂"
+_OTHERS = (
+    "骑手|快递员?|物流公司|物流|厂家|厂商|供应商|平台|司机|外卖员|配送员|第三方|合作方|商场|物业|工厂"
+    "|苹果系统|安卓系统|手机系统|运营商|银行"
+)
 _BLAME_OTHERS = re.compile(
     rf"(?:可能|应该|估计|大概|多半|都)?是(?:{_OTHERS})[^,。!?;]{{0,12}}(?:导致|造成|引起|弄)的?"
     rf"|(?:建议|请|麻烦)您?(?:自行|直接)?(?:联系|找|咨询|问)(?:一下)?(?:{_OTHERS})"
@@ -163,6 +166,7 @@ _BLAME_CUSTOMER = re.compile(
     r"|(?:我们|本店|店里)?都是按(?:照)?(?:标准|规定|流程|要求)"
     r"|(?:您|你)(?:自己)?(?:没有?|未)(?:仔细|认真)?(?:看|阅读|检查|注意|按照|按)"
     r"|请(?:您)?仔细(?:找找|看看|检查|阅读|核对)"
+    r"|您[^,。!?;]{0,6}才(?:来|到|下单|联系|反馈|告诉|发现)"  # 您八点半才来 …
 )
 _BLAME_CUSTOMER_SCAN = _FirstCharScan(
     _BLAME_CUSTOMER, "可应估大多肯怕是您你个驾使操用饮与和跟佩安摆保存清洗穿我本店都请"
@@ -296,8 +300,13 @@ def plan_hits(ctx: ReplyContext) -> list[LexiconHit]:
     def compute() -> list[LexiconHit]:
         a = ctx.reply
         times = time_spans(ctx)
+        # a remedy named while sending the customer to the manual (…请参考说明书的故障排查表)
+        # is not a plan
+        deflect = [a.clause_at(s) for s, _, _ in live_hits(ctx, "deflect_to_manual")]
         out = []
         for h in positive_hits(ctx, "solution"):
+            if deflect and a.clause_at(h.start) in deflect:
+                continue
             ss, se = _sentence_of(ctx, h.start)
             sent = a.text[ss:se]
             if (

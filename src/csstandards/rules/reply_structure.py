@@ -316,11 +316,18 @@ def wrong_order(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     # an improvement sentence that carries a time or a plan is part of the plan (已扩容,今晚起流畅)
     plan_sents = {_sentence_index(ctx, h.start) for h in plan_hits(ctx)}
     plan_sents |= {_sentence_index(ctx, s) for s, _ in time_spans(ctx)}
-    improvements = [h for h in improvements if _sentence_index(ctx, h.start) not in plan_sents]
-    if strong and improvements:
-        si = _sentence_index(ctx, strong[0].start)
+    # advice to the customer (您可以多加半格水试试) is not a change on our side
+    advised = {_sentence_index(ctx, h.start) for h in _advice(ctx)}
+    improvements = [
+        h for h in improvements if _sentence_index(ctx, h.start) not in plan_sents | advised
+    ]
+    # the plan is any stated plan for this customer (明天上午10点上门), not only a strong one
+    plans = sorted({_sentence_index(ctx, h.start) for h in plan_hits(ctx)} | {
+        _sentence_index(ctx, h.start) for h in strong
+    })  # fmt: skip
+    if plans and improvements:
         ii = _sentence_index(ctx, improvements[0].start)
-        if ii < si and not any(_sentence_index(ctx, h.start) <= ii for h in strong):
+        if ii < plans[0]:
             h = improvements[0]
             yield r.finding(
                 spans=[a.hit_span(h)],
