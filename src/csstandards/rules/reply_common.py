@@ -153,6 +153,8 @@ _OTHERS = (
 _BLAME_OTHERS = re.compile(
     rf"(?:可能|应该|估计|大概|多半|都)?是(?:{_OTHERS})[^,。!?;]{{0,12}}(?:导致|造成|引起|弄)的?"
     rf"|(?:建议|请|麻烦)您?(?:自行|直接)?(?:联系|找|咨询|问)(?:一下)?(?:{_OTHERS})"
+    rf"|(?:是因为|因为|由于)(?:{_OTHERS})(?:那边|方面)?[^,。!?;]{{0,8}}"
+    r"(?:延迟|延误|问题|原因|缺货|断货|没货|供货)"
 )
 #: the cause put on the customer: 可能是您拆包装时弄丢了, 您家的网络有问题, 和个人习惯有关 …
 _BLAME_CUSTOMER = re.compile(
@@ -171,7 +173,7 @@ _BLAME_CUSTOMER = re.compile(
 _BLAME_CUSTOMER_SCAN = _FirstCharScan(
     _BLAME_CUSTOMER, "可应估大多肯怕是您你个驾使操用饮与和跟佩安摆保存清洗穿我本店都请"
 )
-_BLAME_OTHERS_SCAN = _FirstCharScan(_BLAME_OTHERS, "可应估大多都是建请麻")
+_BLAME_OTHERS_SCAN = _FirstCharScan(_BLAME_OTHERS, "可应估大多都是建请麻因由")
 
 
 def defensive_spans(ctx: ReplyContext) -> list[tuple[int, int, str]]:
@@ -280,8 +282,8 @@ def positive_hits(ctx: ReplyContext, *lists: str) -> list[LexiconHit]:
                 continue
             if blamed and any(s <= h.start < e for s, e in blamed):
                 continue
-            if refusals and any(r.start < h.end and h.start < r.end for r in refusals):
-                continue
+            if refusals and any(r.start < h.end and h.start <= r.end for r in refusals):
+                continue  # part of a refusal, or what it refuses (无法提供补偿)
             out.append(h)
         return out
 
@@ -440,6 +442,7 @@ def _feedback_attr(name: str) -> Any:
 _QUESTION = re.compile(
     r"[??]\s*$|[吗么嘛呢]\W*$|多久|多长时间|什么时候|怎么(?:开|用|办|买|找|退|换|弄|安装|设置|操作|查|申请|联系|选)"
     r"|如何|能不能|可不可以|可以.{0,8}吗|会不会|有没有|是否|哪里|哪儿|几天|多少钱|多少"
+    r"|咋|啥|怎么才能|想(?:查|问|了解|知道|咨询)"
 )
 _REQUEST = re.compile(r"^(?:你好|您好|在吗|亲)?\W*(?:我想|我要|想要|请问|帮我|能否|麻烦)")
 _COMPLAINT = re.compile(
@@ -704,7 +707,7 @@ def addressed_issues(ctx: ReplyContext, *, strict: bool = False) -> tuple[list[I
     """
 
     def compute() -> tuple[list[Issue], list[Issue]]:
-        issues = review_issues(ctx)
+        issues = _complaint_issues(ctx)
         text = _reply_visible_text(ctx, strict)
         remedy = any(r in h.phrase for h in positive_hits(ctx, "solution") for r in _REMEDY)
         problem_remedied = remedy and any(i.problem for i in issues)
@@ -714,7 +717,7 @@ def addressed_issues(ctx: ReplyContext, *, strict: bool = False) -> tuple[list[I
             issues = issues + extra
         done: list[Issue] = []
         missed: list[Issue] = []
-        echoed = any(b in text for b in review_bigrams(ctx, praise=False))
+        echoed = any(b in text for b in _complaint_bigrams(ctx))
         for issue in issues:
             if echoed or any(p in text for p in issue.phrases) or (issue.problem and remedy):
                 done.append(issue)
@@ -725,8 +728,57 @@ def addressed_issues(ctx: ReplyContext, *, strict: bool = False) -> tuple[list[I
     return ctx.cached(f"addressed:{strict}", compute)
 
 
+#: a turn from praise to complaint: 房间挺干净,就是空调噪音大
+_CONTRAST = re.compile(r"但是|就是|不过|可是|只是|然而|但")
+_PRAISE_LISTS = ("fb_pos", "fb_pos_strong", "fb_pos_weak")
+_COMPLAINT_LISTS = ("fb_neg", "fb_neg_strong", "fb_neg_weak")
+
+
+def _complaint_start(ctx: ReplyContext) -> int:
+    """Where the review turns from praise to its complaint (after its first contrast marker,
+    when text follows it); 0 when it does not turn."""
+
+    def compute() -> int:
+        review = ctx.review
+        if review is None:
+            return 0
+        text = review.text
+        m = _CONTRAST.search(text)
+        if m is None or m.start() == 0 or m.end() >= len(text):
+            return 0
+        # a turn only when what precedes it is praise: 设施有点旧,但是很干净 turns the other
+        # way, and in 质量太差了,就是照着PPT念 就是 explains rather than turns
+        head = m.start()
+        pos = any(h.start < head for n in _PRAISE_LISTS for h in review.hits.get(n, ()))
+        neg = any(h.start < head for n in _COMPLAINT_LISTS for h in review.hits.get(n, ()))
+        return m.end() if pos and not neg else 0
+
+    return ctx.cached("complaint_start", compute)
+
+
+def _complaint_issues(ctx: ReplyContext) -> list[Issue]:
+    """The review's points a reply must address: in a review that turns from praise to a
+    complaint, the topics named before the turn are the praise (服务态度好,但是停车场太难找)
+    and answering them does not answer the complaint."""
+    issues = review_issues(ctx)
+    p = _complaint_start(ctx)
+    if not p or not any(i.start >= p for i in issues if i.label != "detail"):
+        return issues
+    return [i for i in issues if i.label == "detail" or i.start >= p]
+
+
+def _complaint_bigrams(ctx: ReplyContext) -> frozenset[str]:
+    """:func:`review_bigrams` (complaint filter) of the complaint part of the review."""
+    p = _complaint_start(ctx)
+    bigrams = review_bigrams(ctx, praise=False)
+    if not p or ctx.review is None:
+        return bigrams
+    tail = ctx.review.text[p:]
+    return frozenset(b for b in bigrams if b in tail)
+
+
 def _any_addressed(ctx: ReplyContext, issues: list[Issue], text: str) -> bool:
-    if any(b in text for b in review_bigrams(ctx, praise=False)):
+    if any(b in text for b in _complaint_bigrams(ctx)):
         return True
     return any(any(p in text for p in i.phrases) for i in issues)
 

@@ -176,6 +176,17 @@ def generic_template(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
             note="a remedy answers a product problem",
         ),
         good("感谢您的支持!", review="好评", rating=POS, note="nothing specific to address"),
+        bad(
+            "感谢您对我们前台服务的认可!我们的行政酒廊下个月也会全新开放,欢迎体验。",
+            review="服务态度好,但是停车场太难找,导航绕了好几圈",
+            rating=NEU,
+            note="answers the praise before 但是, not the complaint after it",
+        ),
+        good(
+            "谢谢您认可我们的服务!停车场的指示牌本周会重新装到路口,导航也已标注了入口。",
+            review="服务态度好,但是停车场太难找",
+            rating=NEU,
+        ),
     ],
 )
 def ignores_specifics(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
@@ -227,6 +238,12 @@ def ignores_specifics(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
             note="cue inside a quotation of what the customer was told",
         ),
         good("理解您的着急,可能是我们说明写得不够清楚,已为您录了一段安装视频。", rating=NEG),
+        bad(
+            "早餐时间是7点到9点,您八点半才来,热门菜品被拿完了。",
+            review="早餐种类少,八点半去就没什么吃的了",
+            rating=NEG,
+            note="the customer blamed for coming late",
+        ),
     ],
 )
 def defensive(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
@@ -493,6 +510,18 @@ def vague_commitment(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
             "您说之前客服回复“无法退换”,非常抱歉,这批商品是可以退换的,已为您登记。",
             review="客服说无法退换",
             note="refusal quoted",
+        ),
+        bad(
+            "让您在机场干等了五个小时,非常抱歉。这次延误我们无法提供补偿。",
+            review="航班延误5个小时,要求赔偿还被拒",
+            rating=NEG,
+            note="what is refused (补偿) is no remedy",
+        ),
+        good(
+            "取消费是按照平台规定收取的,不予退还。",
+            review="取消还扣我钱",
+            rating=NEG,
+            note="a reason, however poor, is a reason (the excuse is R103's)",
         ),
     ],
 )

@@ -48,6 +48,12 @@ NEG = Rating.NEGATIVE
             review="物流慢",
             rating=NEG,
         ),
+        bad(
+            "感谢您的耐心等待。发货晚是因为厂家那边供货延迟。",
+            review="东西不错,就是发货比说好的晚了两天",
+            rating=Rating.NEUTRAL,
+            note="the cause put on the supplier",
+        ),
     ],
 )
 def blame_shifting(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
@@ -143,7 +149,8 @@ _EMAIL = re.compile(
     r"(?<![a-z0-9*._%+-])[a-z0-9][a-z0-9._%+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}"
 )
 _ADDRESS = re.compile(
-    r"[\u4e00-\u9fa5]{2,12}(?:路|街|大道|巷|弄|胡同)\d{1,5}号(?:\d{1,4}(?:栋|幢|号楼|单元|室|楼))*"
+    r"[\u4e00-\u9fa5]{2,12}(?:路|街|大道|巷|弄|胡同)(?:\d{1,5}弄)?\d{1,5}号"
+    r"(?:\d{1,4}(?:栋|幢|号楼|单元|室|楼))*"
 )
 # What each pattern cannot match without: the number patterns all need a run of at least
 # seven digits, an e-mail an "@", an address a "号" and a digit.  Most replies have none.
@@ -232,6 +239,12 @@ _KIND_ZH = {
         good("请拨打客服热线400-800-1234,我们7x24小时为您服务。"),
         good("已将发票发送到您预留的邮箱 z***@example.com。"),
         good("已为您登记 {phone},我们今天下午回电。", note="placeholder, not data"),
+        bad(
+            "谢谢您!下次送到上海市徐汇区漕溪北路201弄5号602室的花,我们也挑最好的。",
+            review="花很新鲜",
+            rating=Rating.POSITIVE,
+            note="a lane (弄) address",
+        ),
     ],
 )
 def privacy_leak(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:

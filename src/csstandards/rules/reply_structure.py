@@ -3,6 +3,7 @@ and in which order."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..lexicon import LexiconHit
@@ -11,7 +12,9 @@ from ..text.analysis import Analysis
 from .base import Rule, bad, good, rule
 from .context import ReplyContext
 from .reply_common import (
+    blamed_spans,
     echoes_review,
+    excluded,
     has_concrete_time,
     has_review,
     live_hits,
@@ -38,6 +41,31 @@ def _strong_solutions(ctx: ReplyContext) -> list[LexiconHit]:
 _NO_WAIT = frozenset({"优惠券", "红包", "送您", "免单", "减免", "发放", "免费"})
 
 
+#: a change to how things are done, in the shapes that no phrase list can enumerate: from a
+#: date on (从下个月1号起实行…, 明年起…), a process already changed (已把审核环节从三级减为一级,
+#: 已经给每件衣物挂上…), a rule laid down (门店已规定…), or from now on for everyone (以后每单…)
+_SYSTEMIC = re.compile(
+    r"(?:明年|今年|下个?月|下周|本周|本月|即日|今天|今日|从此|此后|\d{1,2}[月号日])[^,。!?;]{0,4}起"
+    r"|(?:已|已经|现已)(?:把|将|对|在|给)(?!您)[^,。!?;]{1,20}?"
+    r"(?:改为|改成|减为|减到|压缩|缩短|换新|换成|调整|统一|规范|增加|加装|挂上|装上|配上)"
+    r"|(?:已|已经|现已)(?:规定|明确规定|制定|建立|设立|统一要求)"
+    r"|(?:以后|今后|往后|之后|此后|从此)[^,。!?;]{0,10}(?:每|所有|都会|都要|一律|统一|必须)"
+)
+
+
+def _systemic_changes(ctx: ReplyContext) -> list[LexiconHit]:
+    """:data:`_SYSTEMIC` matches as improvement hits, filtered like the phrase hits."""
+    a = ctx.reply
+    blamed = blamed_spans(ctx)
+    out = []
+    for m in _SYSTEMIC.finditer(a.text):
+        s, e = m.span()
+        if excluded(ctx, s, e) or any(bs <= s < be for bs, be in blamed):
+            continue
+        out.append(LexiconHit("improvement", m.group(), s, e))
+    return out
+
+
 def concrete_improvements(ctx: ReplyContext) -> list[LexiconHit]:
     """Improvement cues outside generic boilerplate (我们会努力改进 is not concrete)."""
 
@@ -45,9 +73,15 @@ def concrete_improvements(ctx: ReplyContext) -> list[LexiconHit]:
         shells = [(h.start, h.end) for h in positive_hits(ctx, "template_boilerplate")]
         a = ctx.reply
         promised = {c for h in a.hits_of("over_promise") if (c := a.clause_at(h.start))}
+        # 我们会尽快优化: an improvement with only a vague time is a promise, not a change
+        promised |= {c for s, _, _ in live_hits(ctx, "vague_time") if (c := a.clause_at(s))}
+        cues = positive_hits(ctx, "improvement")
+        extra = _systemic_changes(ctx)
+        if extra:
+            cues = sorted([*cues, *extra], key=lambda h: (h.start, -h.end))
         return [
             h
-            for h in positive_hits(ctx, "improvement")
+            for h in cues
             if not any(s <= h.start and h.end <= e for s, e in shells)
             and a.clause_at(h.start) not in promised
         ]
@@ -110,6 +144,12 @@ def missing_empathy(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
             review="收到就碎了",
             rating=NEG,
             note="plan in unusual words",
+        ),
+        bad(
+            "很抱歉给您带来困扰,E1故障代码的含义请参考说明书第12页的故障排查表。",
+            review="新买的空调一开机就显示E1,根本没法用",
+            rating=NEG,
+            note="a remedy named while sending the customer to the manual is no plan",
         ),
     ],
 )
@@ -201,6 +241,18 @@ def missing_eta(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
             note="improvement in unusual words (加厚)",
         ),
         good("感谢好评,期待再次为您服务!", review="很好", rating=POS, note="positive"),
+        good(
+            "谢谢您如实说出排队的辛苦。索道从下个月1号起实行分时段预约,到点直接上。",
+            review="风景没得说,但是排队坐索道排了一个多钟头",
+            rating=NEU,
+            note="a process change from a date on, in no phrase list",
+        ),
+        bad(
+            "感谢您指出退押金慢的问题,我们会尽快优化。",
+            review="整体还行,就是退房时押金退得太慢了",
+            rating=NEU,
+            note="an improvement with only a vague time is a promise",
+        ),
     ],
 )
 def missing_improvement(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
@@ -282,6 +334,20 @@ def _sentence_index(ctx: ReplyContext, pos: int) -> int:
             review="退款慢",
             rating=NEG,
             note="退款 named as the topic before the apology is not a plan",
+        ),
+        bad(
+            "烂了一半的草莓谁看了都糟心,对不起。我们已经把草莓改成单层托盒发货,不再叠放。"
+            "烂掉的部分按数量退款,今晚12点前到账。",
+            review="买的草莓一半都烂了",
+            rating=NEG,
+            note="the improvement comes before a plan that names no 已/为您",
+        ),
+        good(
+            "抱歉让您吃了几次夹生饭!您可以按内胆刻度线多加半格水试试;如果还是夹生,"
+            "明天我们安排上门检测。新版说明书我们会把水量表放在第一页。",
+            review="电饭煲煮饭总是夹生",
+            rating=NEG,
+            note="advice to the customer (多加半格水) is not our improvement",
         ),
     ],
 )
