@@ -342,11 +342,14 @@ def time_spans(ctx: ReplyContext) -> list[tuple[int, int]]:
     def compute() -> list[tuple[int, int]]:
         a = ctx.reply
         blamed = blamed_spans(ctx)
+        review = ctx.review.text if ctx.review is not None else ""
         out = []
         for m in _TIME_SCAN.finditer(a.text):
             s, e = m.start(), m.end()
             if a.in_quote(s, e) or any(bs <= s < be for bs, be in blamed):
                 continue
+            if (s > 0 and a.text[s - 1] == "了") or (e - s > 1 and m.group() in review):
+                continue  # the wait the customer complains of (让您白等了一个星期), not a date
             out.append((s, e))
         for h in positive_hits(ctx, "eta_immediate"):
             out.append((h.start, h.end))

@@ -39,6 +39,8 @@ def _strong_solutions(ctx: ReplyContext) -> list[LexiconHit]:
 
 #: compensation handed over as such: nothing for the customer to wait for, so no ETA needed
 _NO_WAIT = frozenset({"优惠券", "红包", "送您", "免单", "减免", "发放", "免费"})
+#: money already back with the customer (货款已经退到您的账户, 已为您全额退款): nothing to wait for
+_MONEY_BACK = re.compile(r"已(?:经)?(?:为您|给您|帮您)?(?:全额)?(?:退到|退回|退还|到账|退款)")
 
 
 #: a change to how things are done, in the shapes that no phrase list can enumerate: from a
@@ -195,6 +197,18 @@ def _advice(ctx: ReplyContext) -> list[LexiconHit]:
             rating=NEG,
             note="time placeholder",
         ),
+        bad(
+            "让您白等了一个星期,实在不好意思。已经帮您催仓库优先发货了。",
+            review="说好48小时发货,一个星期了还没动静",
+            rating=NEG,
+            note="the week waited is the complaint, not a date",
+        ),
+        good(
+            "拆开看到杯子有缺口,真是对不住。杯子的货款已经退到您的账户,不用寄回。",
+            review="杯子收到有个缺口",
+            rating=NEG,
+            note="money already back: nothing to wait for",
+        ),
     ],
 )
 def missing_eta(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
@@ -206,6 +220,7 @@ def missing_eta(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
         for h in plan_hits(ctx)
         if h.phrase not in _NO_WAIT
         and "下次" not in _sentence_text(a, h.start)
+        and not _MONEY_BACK.search(_sentence_text(a, h.start))
         and not _conditional(a, h.start)
     ]
     if not plan or has_concrete_time(ctx):
