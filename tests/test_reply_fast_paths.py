@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from csstandards.rules import reply_common as rc
 from csstandards.rules import reply_phrases as rp
+from csstandards.rules import reply_structure as rs
 from csstandards.rules.context import ReplyContext
 from csstandards.text.analysis import analyze
 
@@ -158,6 +159,7 @@ _SCANS = [
     (rc._TIME_SCAN, rc._TIME),
     (rc._BLAME_CUSTOMER_SCAN, rc._BLAME_CUSTOMER),
     (rc._BLAME_OTHERS_SCAN, rc._BLAME_OTHERS),
+    (rs._SYSTEMIC_SCAN, rs._SYSTEMIC),
 ]
 
 

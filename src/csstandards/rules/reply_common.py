@@ -23,6 +23,7 @@ from ..text.phrases import PhraseMatcher
 from .context import ReplyContext
 
 __all__ = [
+    "FirstCharScan",
     "Issue",
     "addressed_issues",
     "blame_hits",
@@ -77,7 +78,7 @@ def excluded(ctx: ReplyContext, start: int, end: int) -> bool:
     return bool(ctx.placeholders) and ctx.in_placeholder(start, end)
 
 
-class _FirstCharScan:
+class FirstCharScan:
     """``pattern.finditer`` that tries ``pattern`` only where a character of ``first`` stands.
 
     The engine otherwise tries every alternative of a long pattern at every position of the
@@ -170,10 +171,10 @@ _BLAME_CUSTOMER = re.compile(
     r"|请(?:您)?仔细(?:找找|看看|检查|阅读|核对)"
     r"|您[^,。!?;]{0,6}才(?:来|到|下单|联系|反馈|告诉|发现)"  # 您八点半才来 …
 )
-_BLAME_CUSTOMER_SCAN = _FirstCharScan(
+_BLAME_CUSTOMER_SCAN = FirstCharScan(
     _BLAME_CUSTOMER, "可应估大多肯怕是您你个驾使操用饮与和跟佩安摆保存清洗穿我本店都请"
 )
-_BLAME_OTHERS_SCAN = _FirstCharScan(_BLAME_OTHERS, "可应估大多都是建请麻因由")
+_BLAME_OTHERS_SCAN = FirstCharScan(_BLAME_OTHERS, "可应估大多都是建请麻因由")
 
 
 def defensive_spans(ctx: ReplyContext) -> list[tuple[int, int, str]]:
@@ -333,7 +334,7 @@ _TIME = re.compile(
     r"|\d{1,2}[:点时](?:\d{1,2}分?|半)?"
     r"|\d{1,2}月\d{1,2}[日号]?|\d{1,2}[日号](?:前|之前|以前)"
 )
-_TIME_SCAN = _FirstCharScan(_TIME, r"今明后当即月本下这周星上中傍晚凌一二两三四五六七八九十半\d")
+_TIME_SCAN = FirstCharScan(_TIME, r"今明后当即月本下这周星上中傍晚凌一二两三四五六七八九十半\d")
 
 
 def time_spans(ctx: ReplyContext) -> list[tuple[int, int]]:

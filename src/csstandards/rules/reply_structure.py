@@ -12,6 +12,7 @@ from ..text.analysis import Analysis
 from .base import Rule, bad, good, rule
 from .context import ReplyContext
 from .reply_common import (
+    FirstCharScan,
     blamed_spans,
     echoes_review,
     excluded,
@@ -53,6 +54,7 @@ _SYSTEMIC = re.compile(
     r"|(?:已|已经|现已)(?:规定|明确规定|制定|建立|设立|统一要求)"
     r"|(?:以后|今后|往后|之后|此后|从此)[^,。!?;]{0,10}(?:每|所有|都会|都要|一律|统一|必须)"
 )
+_SYSTEMIC_SCAN = FirstCharScan(_SYSTEMIC, r"明今下本即从此已现以往之\d")
 
 
 def _systemic_changes(ctx: ReplyContext) -> list[LexiconHit]:
@@ -60,7 +62,7 @@ def _systemic_changes(ctx: ReplyContext) -> list[LexiconHit]:
     a = ctx.reply
     blamed = blamed_spans(ctx)
     out = []
-    for m in _SYSTEMIC.finditer(a.text):
+    for m in _SYSTEMIC_SCAN.finditer(a.text):
         s, e = m.span()
         if excluded(ctx, s, e) or any(bs <= s < be for bs, be in blamed):
             continue
