@@ -395,6 +395,20 @@ def test_accepts_a_shared_analysis() -> None:
     assert classify_feedback(a) == classify_feedback("东西不错就是物流太慢")
 
 
+def _parking_standard() -> Standard:
+    """A standard whose taxonomy adds a parking topic and its 没车位 group."""
+    return Standard(
+        feedback=FeedbackSettings(
+            topics={"parking": TopicDef(label_zh="停车", label_en="parking", aspects=("车位",))},
+            groups={
+                "no_parking": GroupDef(
+                    topic="parking", label_zh="没车位", label_en="no parking", cues=("没车位",)
+                )
+            },
+        )
+    )
+
+
 def test_key_issues_alone_match_the_full_classification() -> None:
     # find_key_issues stops where the key issues are known: on every dev-set text (and the
     # replies' reviews), as text and as a shared analysis, they equal the assessment's
@@ -412,16 +426,7 @@ def test_key_issues_alone_match_the_full_classification() -> None:
         assert find_key_issues(t) == classify_feedback(t).key_issues, t
     a = analyze("东西不错就是物流太慢")
     assert find_key_issues(a) == classify_feedback(a).key_issues != ()
-    std = Standard(
-        feedback=FeedbackSettings(
-            topics={"parking": TopicDef(label_zh="停车", label_en="parking", aspects=("车位",))},
-            groups={
-                "no_parking": GroupDef(
-                    topic="parking", label_zh="没车位", label_en="no parking", cues=("没车位",)
-                )
-            },
-        )
-    )
+    std = _parking_standard()
     assert [k.group for k in find_key_issues("没车位,太差了", standard=std)] == ["no_parking"]
 
 
@@ -440,16 +445,7 @@ def test_bad_text_raises_input_error() -> None:
 
 
 def test_caller_extends_taxonomy_through_the_standard() -> None:
-    std = Standard(
-        feedback=FeedbackSettings(
-            topics={"parking": TopicDef(label_zh="停车", label_en="parking", aspects=("车位",))},
-            groups={
-                "no_parking": GroupDef(
-                    topic="parking", label_zh="没车位", label_en="no parking", cues=("没车位",)
-                )
-            },
-        )
-    )
+    std = _parking_standard()
     fa = fb("到了酒店发现没车位，太差了", standard=std)
     assert "no_parking" in groups(fa)
     assert "parking" in fa.topic_ids
