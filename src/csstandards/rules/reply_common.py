@@ -334,6 +334,8 @@ _TIME = re.compile(
     r"|\d{1,2}[:点时](?:\d{1,2}分?|半)?"
     r"|\d{1,2}月\d{1,2}[日号]?|\d{1,2}[日号](?:前|之前|以前)"
 )
+#: a counted span (一个星期, 3天, 两个小时), as opposed to a named day (今天, 周五)
+_COUNTED = re.compile(r"[\d一二两三四五六七八九十半]")
 _TIME_SCAN = FirstCharScan(_TIME, r"今明后当即月本下这周星上中傍晚凌一二两三四五六七八九十半\d")
 
 
@@ -349,7 +351,9 @@ def time_spans(ctx: ReplyContext) -> list[tuple[int, int]]:
             s, e = m.start(), m.end()
             if a.in_quote(s, e) or any(bs <= s < be for bs, be in blamed):
                 continue
-            if (s > 0 and a.text[s - 1] == "了") or (e - s > 1 and m.group() in review):
+            if (s > 0 and a.text[s - 1] == "了") or (
+                _COUNTED.search(m.group()) and m.group() in review
+            ):
                 continue  # the wait the customer complains of (让您白等了一个星期), not a date
             out.append((s, e))
         for h in positive_hits(ctx, "eta_immediate"):

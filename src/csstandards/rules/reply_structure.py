@@ -211,6 +211,12 @@ def _advice(ctx: ReplyContext) -> list[LexiconHit]:
             rating=NEG,
             note="money already back: nothing to wait for",
         ),
+        good(
+            "非常抱歉,已为您补发,今天下午送到。",
+            review="今天收到就坏了",
+            rating=NEG,
+            note="a named day the review also names is still a date",
+        ),
     ],
 )
 def missing_eta(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
