@@ -411,12 +411,12 @@ def wrong_order(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
         h for h in improvements if _sentence_index(ctx, h.start) not in plan_sents | advised
     ]
     # the plan is any stated plan for this customer (明天上午10点上门), not only a strong one
-    plans = sorted({_sentence_index(ctx, h.start) for h in plan_hits(ctx)} | {
-        _sentence_index(ctx, h.start) for h in strong
-    })  # fmt: skip
-    if plans and improvements:
+    first_plan = min(
+        (_sentence_index(ctx, h.start) for h in [*plan_hits(ctx), *strong]), default=None
+    )
+    if first_plan is not None and improvements:
         ii = _sentence_index(ctx, improvements[0].start)
-        if ii < plans[0]:
+        if ii < first_plan:
             h = improvements[0]
             yield r.finding(
                 spans=[a.hit_span(h)],
