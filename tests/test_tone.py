@@ -218,6 +218,22 @@ def test_every_reply_rule_has_a_dimension_and_examples() -> None:
             assert rule_dimension(r.id) in ("speed", "warmth", "depth")
 
 
+def test_untuned_holdout_is_well_formed() -> None:
+    """devsets/replies_holdout.jsonl is measured, never tuned on (docs/tone.md): only its form
+    is checked here, so that the eval script can read it and every label names a real rule."""
+    from csstandards.rules import get_registry
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "devsets" / "replies_holdout.jsonl").read_text("utf-8")
+    rows = [json.loads(x) for x in text.splitlines() if x.strip()]
+    ids = {r.id for r in get_registry().all("reply")}
+    assert len(rows) >= 100
+    assert len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        assert isinstance(r["reply"], str) and r["reply"]
+        assert set(r["expect"]) <= ids, r["id"]
+
+
 def test_devset_meets_the_targets() -> None:
     """The labelled development set (devsets/replies.jsonl) stays at ≥0.9 / ≥0.85 per rule."""
     root = Path(__file__).resolve().parent.parent
