@@ -267,7 +267,7 @@ class _Shared:
         s = standard.reply
         self.penalty = {sev: int(s.penalty.get(sev, 0)) for sev in Severity}
         self.weights = dict(s.weights)
-        self.severity = {
+        severity = {
             r.id: sev
             for r in self.rules
             if (sev := standard.severity_for(r.id, r.default_severity, r.code))
@@ -276,7 +276,7 @@ class _Shared:
         }
         #: what the check loop needs of each rule, read once: its function, the rule, and
         #: the standard's severity for it (None: keep the severity the rule gives)
-        self.plan = [(r.check, r, self.severity.get(r.id)) for r in self.rules]
+        self.plan = [(r.check, r, severity.get(r.id)) for r in self.rules]
 
     def voice(self, brand_voice: str | None) -> str | None:
         voice = brand_voice if brand_voice is not None else self.standard.brand_voice

@@ -72,10 +72,7 @@ def time_placeholder(name: str) -> bool:
 def excluded(ctx: ReplyContext, start: int, end: int) -> bool:
     """Whether normalised ``[start, end)`` of the reply is quoted or inside a placeholder: cues
     there are not the reply's own words."""
-    quoted = ctx.reply.quoted
-    if quoted and any(qs < start and end <= qe for qs, qe in quoted):
-        return True  # Analysis.in_quote
-    return bool(ctx.placeholders) and ctx.in_placeholder(start, end)
+    return ctx.reply.in_quote(start, end) or ctx.in_placeholder(start, end)
 
 
 class FirstCharScan:

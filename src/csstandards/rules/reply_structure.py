@@ -403,17 +403,15 @@ def wrong_order(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
         )
         return
     # an improvement sentence that carries a time or a plan is part of the plan (已扩容,今晚起流畅)
-    plan_sents = {_sentence_index(ctx, h.start) for h in plan_hits(ctx)}
-    plan_sents |= {_sentence_index(ctx, s) for s, _ in time_spans(ctx)}
+    plan_hit_sents = {_sentence_index(ctx, h.start) for h in plan_hits(ctx)}
+    plan_sents = plan_hit_sents | {_sentence_index(ctx, s) for s, _ in time_spans(ctx)}
     # advice to the customer (您可以多加半格水试试) is not a change on our side
     advised = {_sentence_index(ctx, h.start) for h in _advice(ctx)}
     improvements = [
         h for h in improvements if _sentence_index(ctx, h.start) not in plan_sents | advised
     ]
     # the plan is any stated plan for this customer (明天上午10点上门), not only a strong one
-    first_plan = min(
-        (_sentence_index(ctx, h.start) for h in [*plan_hits(ctx), *strong]), default=None
-    )
+    first_plan = min(plan_hit_sents | {_sentence_index(ctx, h.start) for h in strong}, default=None)
     if first_plan is not None and improvements:
         ii = _sentence_index(ctx, improvements[0].start)
         if ii < first_plan:

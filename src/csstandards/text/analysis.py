@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Span
 from .normalize import NormalizedText, normalize
-from .segment import Token, get_tokenizer, tokens_from_words
+from .segment import Token, tokens_from_words, words
 
 if TYPE_CHECKING:
     from ..lexicon import Lexicon, LexiconHit
@@ -96,13 +96,7 @@ class Analysis:
     @cached_property
     def words(self) -> tuple[str, ...]:
         """The words of the normalised text (segmented once)."""
-        text = self.norm.text
-        if not text:
-            return ()
-        ws: list[str] = get_tokenizer().lcut(text, HMM=True)
-        if sum(map(len, ws)) != len(text):  # pragma: no cover - jieba keeps every character
-            return tuple(text)
-        return tuple(ws)
+        return tuple(words(self.norm))
 
     @cached_property
     def tokens(self) -> tuple[Token, ...]:
@@ -162,7 +156,8 @@ class Analysis:
 
     def in_quote(self, start: int, end: int) -> bool:
         """Whether ``[start, end)`` lies inside a quotation."""
-        return any(qs < start and end <= qe for qs, qe in self.quoted)
+        quoted = self.quoted
+        return bool(quoted) and any(qs < start and end <= qe for qs, qe in quoted)
 
     def preceded_by(self, pos: int, lists: Sequence[str], window: int = 4) -> LexiconHit | None:
         """A hit of ``lists`` ending within ``window`` characters before ``pos``, same clause."""
