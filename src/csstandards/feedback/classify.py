@@ -400,6 +400,10 @@ class _Text:
             return (0, len(self.s))
         return (self.clause_starts[i], self.clause_ends[i])
 
+    def sentence_start(self, pos: int) -> int:
+        i = bisect_right(self.sentence_starts, pos) - 1
+        return self.sentence_starts[i] if i >= 0 else 0
+
     def sentence_bounds(self, si: int) -> tuple[int, int]:
         return (self.sentence_starts[si], self.sentence_ends[si])
 
@@ -1249,11 +1253,9 @@ def _run(
         kind = FeedbackKind.GRIEVANCE
         kind_ev = [(h.phrase, (t.span(h.start, h.end),), "投诉/升级用语") for h in grievance[:3]]
         kind_conf = 0.9
-    elif (
-        suggestion
-        and not serious
-        and not hazards
-        and (rating is not Rating.NEGATIVE or suggestion[0].start < t.clause_ends[0])
+    elif suggestion and (
+        suggestion[0].start < t.clause_ends[0]
+        or (not serious and not hazards and rating is not Rating.NEGATIVE)
     ):  # a text that opens with 建议/希望 is a suggestion even when it names a pain point
         kind = FeedbackKind.SUGGESTION
         kind_ev = [(h.phrase, (t.span(h.start, h.end),), "建议用语") for h in suggestion[:3]]
@@ -1288,6 +1290,11 @@ def _run(
         kind = FeedbackKind.COMPLAINT
         kind_ev = [("request", (), "提出诉求")]
         kind_conf = 0.6
+    elif t.of("fb_scope_repeated") and not asks:
+        kind = FeedbackKind.COMPLAINT  # 又…, 第二次了, 还是一样: a recurring problem
+        r0 = t.of("fb_scope_repeated")[0]
+        kind_ev = [(r0.phrase, (t.span(r0.start, r0.end),), "反复出现 a recurring problem")]
+        kind_conf = 0.5
     elif asks and signals:
         kind = FeedbackKind.COMPLAINT
         kind_ev = [("?", (), "带问题线索的询问 a question that carries a problem")]

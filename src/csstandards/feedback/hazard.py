@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -28,6 +28,7 @@ __all__ = ["HazardClass", "HazardHit", "find_hazards", "hazard_classes", "hazard
 
 _FILE = "feedback_hazard.toml"
 _PAIR_GAP = 8  # characters allowed between the two words of a pair (same clause)
+_SENTENCE_GAP = 30  # … of a pair whose class reads pairs across the clauses of a sentence
 _HYPOTHETICAL_REACH = 8  # a hypothetical marker this close before a hazard, same clause
 
 
@@ -44,6 +45,7 @@ class HazardClass(BaseModel):
     care: bool = False
     words: tuple[str, ...] = ()
     pairs: tuple[tuple[str, str], ...] = ()
+    pair_scope: Literal["clause", "sentence"] = "clause"
 
 
 class _Victims(BaseModel):
@@ -71,7 +73,7 @@ def hazard_lists() -> frozenset[str]:
     """Every list name the hazard classes use (for the classifier's scan)."""
     tab = _table()
     names: set[str] = set(tab.victims.lists)
-    names.update(("fb_hz_ongoing", "fb_hz_hypothetical", "fb_hz_attribution"))
+    names.update(("fb_hz_ongoing", "fb_hz_hypothetical", "fb_hz_attribution", "fb_hz_recovered"))
     for c in tab.classes.values():
         names.update(c.words)
         for a, b in c.pairs:
@@ -97,6 +99,8 @@ class _TextLike(Protocol):
     def clause_bounds(self, pos: int) -> tuple[int, int]: ...
 
     def sentence_index(self, pos: int) -> int: ...
+
+    def sentence_start(self, pos: int) -> int: ...
 
 
 @dataclass(slots=True)
@@ -140,13 +144,15 @@ def find_hazards(t: _TextLike, negated: Callable[[int], bool]) -> list[HazardHit
             if not firsts:
                 continue
             seconds = t.hits_of(lb)
+            wide = cls.pair_scope == "sentence"
+            gap = _SENTENCE_GAP if wide else _PAIR_GAP
             for b in seconds:
-                cs, _ = t.clause_bounds(b.start)
+                cs = t.sentence_start(b.start) if wide else t.clause_bounds(b.start)[0]
                 a = next(
                     (
                         a
                         for a in reversed(firsts)
-                        if cs <= a.start and a.end <= b.start and b.start - a.end <= _PAIR_GAP
+                        if cs <= a.start and a.end <= b.start and b.start - a.end <= gap
                     ),
                     None,
                 )
@@ -168,6 +174,7 @@ def find_hazards(t: _TextLike, negated: Callable[[int], bool]) -> list[HazardHit
     victims = [h for lst in tab.victims.lists for h in t.hits_of(lst)]
     ongoing = t.hits_of("fb_hz_ongoing")
     attrib = t.hits_of("fb_hz_attribution")
+    recovered = t.hits_of("fb_hz_recovered")
     out: list[HazardHit] = []
     raw.sort(key=lambda x: (x.start, x.start - x.end))
     last_end: dict[str, int] = {}
@@ -181,6 +188,8 @@ def find_hazards(t: _TextLike, negated: Callable[[int], bool]) -> list[HazardHit
         si = t.sentence_index(hz.start)
         v = _in_sentence(t, victims, si)
         o = _in_sentence(t, ongoing, si)
+        if o is not None and _in_sentence(t, recovered, si) is not None:
+            o = None  # 现在已经恢复了: the harm is over
         a = _in_sentence(t, attrib, si)
         hz.victim = v.phrase if v else None
         hz.ongoing = o.phrase if o else None
