@@ -410,6 +410,12 @@ class _Text:
     def span(self, s: int, e: int) -> Span:
         return self.norm.span(s, e)  # Spans are shared (models.span): no per-text cache
 
+    def questions(self) -> list[int]:
+        """Indices of the sentences that end in a question mark."""
+        if "?" not in self.s:
+            return []
+        return [i for i in range(len(self.sentence_starts)) if self.is_question(i)]
+
     def is_question(self, sent_index: int) -> bool:
         if sent_index < 0:
             return False
@@ -1086,9 +1092,8 @@ def _run(
         if c.weight != 0.0:
             opinion_sentences.add(t.sentence_index(c.start))
             by_clause.setdefault(t.clause_index(c.start), []).append(c)
-    for i in range(len(t.sentence_starts)):  # a question is about what it names (寄到北京要几天?)
-        if t.is_question(i):
-            opinion_sentences.add(i)
+    asked = t.questions()
+    opinion_sentences.update(asked)  # a question is about what it names (寄到北京要几天?)
     for s0, e0, tid, _ in aspects:
         if t.sentence_index(s0) in opinion_sentences:
             topic_ids.setdefault(tid, s0)  # an aspect discussed with an opinion
@@ -1238,11 +1243,12 @@ def _run(
     # questions: 请问/能不能/吗 … or a sentence ending in "?"; negative cues that are only the
     # question's own words (能不能, 为什么) are not a problem
     q_hits = [h for h in t.of("fb_question") if not blockers.contains(h.start, h.end)]
-    q_cover = _Cover((h.start, h.end) for h in q_hits)
-    asked = [i for i in range(len(t.sentence_starts)) if t.is_question(i)]
+    q_cover = _Cover((h.start, h.end) for h in q_hits) if q_hits else _EMPTY
     asks = bool(q_hits) or bool(asked)
-    problem_neg = sum(
-        -c.weight for c in cues if c.weight < 0 and not q_cover.touches(c.start, c.end)
+    problem_neg = (
+        sum(-c.weight for c in cues if c.weight < 0 and not q_cover.touches(c.start, c.end))
+        if asks
+        else neg
     )
     problems = [k for k, _ in negative_issues if k.polarity == "negative"]
     polite_only = pos > 0 and all(c.source in _POLITE for c in cues if c.weight > 0)

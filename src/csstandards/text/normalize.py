@@ -154,9 +154,9 @@ def normalize(text: str) -> NormalizedText:
         raise InputError(f"text must be str, got {type(text).__name__}")
     if _STABLE.issuperset(text):  # already normal: no copy, no map
         return NormalizedText(text, text)
-    simplified, origin = to_simplified(text)
-    if simplified is text:
+    if not needs_conversion(text):
         return _fold_text(text)
+    simplified, origin = to_simplified(text)
     return _compose(text, _fold_text(simplified), origin)
 
 
