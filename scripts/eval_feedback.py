@@ -259,7 +259,13 @@ def main(argv: list[str] | None = None) -> int:
         by[r["rating"]].append(s)
     print(", ".join(f"{k} {sum(v) / len(v):+.2f}" for k, v in sorted(by.items())))
 
-    print(f"\n{'domain':<16}{'n':>5}{'kind':>8}{'rating':>8}{'severity':>10}{'priority':>10}")
+    # the per-domain and split tables cover the team-labelled rows (every field labelled)
+    team = [i for i in keyed if "priority" in rows[i]]
+    all_rows, all_preds = rows, preds
+    rows = [rows[i] for i in team]
+    preds = [preds[i] for i in team]
+    print(f"\n(team-labelled rows: {len(rows)})")
+    print(f"{'domain':<16}{'n':>5}{'kind':>8}{'rating':>8}{'severity':>10}{'priority':>10}")
     per: dict[str, Counter[str]] = defaultdict(Counter)
     for r, fa in zip(rows, preds, strict=True):
         c = per[r["domain"]]
@@ -282,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
             ok = sum(gold(rows[i], field) == predicted(preds[i], field) for i in idx)
             accs.append(ok / len(idx))
         print(f"{split:<22}{len(idx):>5}" + "".join(f"{a:>9.3f}" for a in accs))
-    return _errors(args, rows, preds)
+    return _errors(args, all_rows, all_preds)
 
 
 def _errors(
