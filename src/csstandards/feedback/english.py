@@ -19,6 +19,7 @@ from ..text.normalize import NormalizedText
 
 __all__ = ["add_english_hits", "is_english"]
 
+_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?|\d+")
 _LATIN = re.compile(r"[A-Za-z]{2}")
 _ALPHA = re.compile(r"[a-z]+")
@@ -63,24 +64,27 @@ def add_english_hits(norm: NormalizedText, hits: dict[str, list[LexiconHit]]) ->
     if not _LATIN.search(original):
         return
     words = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(original)]
-    starts = {_to_norm(norm, s, e)[0] for _, s, e in words}
-    ends = {_to_norm(norm, s, e)[1] for _, s, e in words}
     ntext = norm.text
-    for name in list(hits):
-        kept = [
-            h
-            for h in hits[name]
-            if not _ALPHA.fullmatch(h.phrase)
-            or (
-                (h.start in starts or h.start == 0 or not ntext[h.start - 1].isascii())
-                and (h.end in ends or h.end == len(ntext) or not ntext[h.end].isascii())
-            )
-        ]
-        if len(kept) != len(hits[name]):
-            if kept:
-                hits[name] = kept
-            else:
-                del hits[name]
+    latin = [name for name, hs in hits.items() if any(h.phrase[0] in _ASCII_LOWER for h in hs)]
+    if latin:
+        bounds = [_to_norm(norm, s, e) for _, s, e in words]
+        starts = {b[0] for b in bounds}
+        ends = {b[1] for b in bounds}
+        for name in latin:
+            kept = [
+                h
+                for h in hits[name]
+                if not _ALPHA.fullmatch(h.phrase)
+                or (
+                    (h.start in starts or h.start == 0 or not ntext[h.start - 1].isascii())
+                    and (h.end in ends or h.end == len(ntext) or not ntext[h.end].isascii())
+                )
+            ]
+            if len(kept) != len(hits[name]):
+                if kept:
+                    hits[name] = kept
+                else:
+                    del hits[name]
     table = _table()
     seen = {(name, h.start, h.end) for name, hs in hits.items() for h in hs}
     added: set[str] = set()
