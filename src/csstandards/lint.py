@@ -1111,12 +1111,15 @@ def format_text(report: LintReport, *, lang: str = "both") -> str:
         )
         msg = f.message_zh if lang in ("zh", "both") else f.message_en
         head = f"{lf.file}:{lf.line}:{lf.col}: {f.code} {f.severity.value} [{f.rule_id}] {msg}"
-        lines = [head, f"    template 模板: {lf.template.name}{scen}"]
+        label = {"zh": ("模板", "依据"), "en": ("template", "clause")}.get(
+            lang, ("template 模板", "clause 依据")
+        )  # --lang en: every label in English
+        lines = [head, f"    {label[0]}: {lf.template.name}{scen}"]
         if lang == "both" and f.message_en:
             lines.append(f"    {f.message_en}")
         lines.extend(_excerpt(report, lf))
         if f.clause:
-            lines.append(f"    clause 依据: {f.clause}")
+            lines.append(f"    {label[1]}: {f.clause}")
         if f.suggestion_zh and lang in ("zh", "both"):
             lines.append(f"    建议: {f.suggestion_zh}")
         if f.suggestion_en and lang in ("en", "both"):

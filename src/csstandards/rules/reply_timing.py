@@ -28,7 +28,9 @@ def reply_deadline(ctx: ReplyContext) -> ReviewReplyDeadline | None:
     def compute() -> ReviewReplyDeadline:
         assert ctx.reviewed_at is not None
         rating = rating_of(ctx) or Rating.NEUTRAL
-        return review_reply_deadline(ctx.reviewed_at, rating=rating, urgent=ctx.urgent)
+        return review_reply_deadline(
+            ctx.reviewed_at, rating=rating, urgent=ctx.urgent, policy=ctx.standard.sla
+        )
 
     result: ReviewReplyDeadline = ctx.cached("deadline", compute)
     return result
