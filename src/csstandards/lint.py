@@ -923,6 +923,7 @@ def lint_template(template: Template, config: ProjectConfig | None = None) -> li
     cfg = config or ProjectConfig()
     names = get_registry().names
     merged: dict[tuple[str, tuple[Span, ...], str], tuple[Finding, list[str]]] = {}
+    by_config: dict[tuple[str, tuple[Span, ...], str], tuple[Finding, list[str], Suppression]] = {}
     low: list[tuple[str, float]] = []
     for sc in template.scenarios:
         res = check_template(
@@ -941,6 +942,17 @@ def lint_template(template: Template, config: ProjectConfig | None = None) -> li
                 merged[key][1].append(sc.name)
             else:
                 merged[key] = (f, [sc.name])
+        for sf in getattr(res.report, "suppressed", ()):  # the configuration's suppress table
+            f = sf.finding
+            if res.substitution is not None and res.substitution.filled:
+                spans = tuple(res.substitution.to_template(x) for x in f.spans)
+                f = f.model_copy(update={"spans": spans})
+            key = (f.rule_id, f.spans, f.message_zh)
+            if key in by_config:
+                by_config[key][1].append(sc.name)
+            else:
+                reason = f"{sf.reason} ({sf.setting})"
+                by_config[key] = (f, [sc.name], Suppression(rules=(f.code,), reason=reason))
     out: list[LintFinding] = []
     used: set[int] = set()
 
@@ -964,6 +976,8 @@ def lint_template(template: Template, config: ProjectConfig | None = None) -> li
                 used.add(i)
                 break
         out.append(locate(f, scen, sup))
+    for f, scen, cfg_sup in by_config.values():
+        out.append(locate(f, scen, cfg_sup))
     for i, s in enumerate(template.suppressions):
         meta: list[Finding] = []
         if not s.reason and cfg.lint_rule_enabled("lint.suppression-without-reason"):

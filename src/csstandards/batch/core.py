@@ -441,6 +441,9 @@ def _finish_reply(job: _Job, p: _Prepared, report: Any) -> dict[str, Any]:
     out["n_info"] = sev.get("info", 0)
     out["rule_ids"] = [f.rule_id for f in findings]
     out["findings"] = [finding_dict(f, p.reply) for f in findings]
+    for sf in getattr(report, "suppressed", ()):  # recorded, marked, not counted (#21)
+        sup = {"reason": sf.reason, "setting": sf.setting}
+        out["findings"].append({**finding_dict(sf.finding, p.reply), "suppressed": sup})
     if p.reviewed_at is not None and rating is not None:
         _sla(job, out, p.reviewed_at, p.replied_at, Rating(_value(rating)))
     if assessment is None:
