@@ -237,3 +237,15 @@ def test_classify_reads_the_configuration(
     assert "rating_threshold" in capsys.readouterr().err
     monkeypatch.chdir(tmp_path)
     assert main(["classify", str(src), "--no-progress"]) == 0
+
+
+def test_the_keys_table_in_docs_index_is_current() -> None:
+    import runpy
+
+    root = Path(__file__).resolve().parent.parent
+    mod = runpy.run_path(str(root / "scripts" / "gen_config_doc.py"))
+    index = root / "docs" / "index.md"
+    text = index.read_text("utf-8")
+    assert mod["render"](text) == text, "run python scripts/gen_config_doc.py"
+    for k in config_keys():
+        assert f"| `{k.key}` |" in text
