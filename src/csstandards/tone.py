@@ -143,6 +143,12 @@ class ReplyReport(FrozenModel):
     #: findings left out of the score by a suppression, each with its reason and setting
     suppressed: tuple[SuppressedFinding, ...] = ()
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the verdict, the reply with the findings' spans marked, the findings."""
+        from .report.render import reply_report_html
+
+        return reply_report_html(self)
+
     @property
     def dimensions(self) -> tuple[DimensionScore, DimensionScore, DimensionScore]:
         return (self.speed, self.warmth, self.depth)
