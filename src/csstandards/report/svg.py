@@ -197,11 +197,12 @@ def line_chart(
         return top + plot_h - plot_h * v / vmax
 
     out = [_open(chart_id, width, height, title), _t(8, 20, title, size=14, bold=True)]
-    for v in ticks:
+    for tick in ticks:
+        y = py(tick)
         out.append(
-            f"<line x1='{left}' x2='{left + plot_w}' y1='{py(v):.1f}' y2='{py(v):.1f}' stroke='#e3e6ea'/>"
+            f"<line x1='{left}' x2='{left + plot_w}' y1='{y:.1f}' y2='{y:.1f}' stroke='#e3e6ea'/>"
         )
-        out.append(_t(left - 4, py(v) + 4, str(v), size=10, anchor="end", fill="#666"))
+        out.append(_t(left - 4, y + 4, str(tick), size=10, anchor="end", fill="#666"))
     every = max(1, n // 12)
     for i, lab in enumerate(x_labels):
         if i % every == 0:
