@@ -235,6 +235,17 @@ class HolidaySchedule(FrozenModel):
         return cls.from_mapping(load_toml(path), source_file=str(path))
 
     @classmethod
+    def from_notice(cls, text: str, year: int | None = None) -> HolidaySchedule:
+        """Parse a State Council notice (国务院办公厅关于YYYY年部分节假日安排的通知) as published.
+
+        See :func:`csstandards.holiday_notice.parse_notice`; raises
+        :class:`~csstandards.errors.CalendarNoticeError` quoting an item it cannot read.
+        """
+        from .holiday_notice import parse_notice
+
+        return parse_notice(text, year).schedule()
+
+    @classmethod
     def from_toml_text(cls, text: str, *, source_file: str = "<string>") -> HolidaySchedule:
         return cls.from_mapping(loads_toml(text, source=source_file), source_file=source_file)
 
