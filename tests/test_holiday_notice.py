@@ -45,7 +45,7 @@ def _off(d: date, holidays: object, workdays: object) -> bool:
 
 def test_every_notice_year_since_2008_is_present() -> None:
     lo, hi = cn_data_years()
-    assert YEARS == list(range(2008, hi + 1))
+    assert list(range(2008, hi + 1)) == YEARS
     assert lo <= 2008
 
 
@@ -159,7 +159,10 @@ CHANGED_WORDINGS = [
     ("一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。1月4日（周日）补班。", "补班"),
     ("一、元旦：1月1日（周五）至3日（周六）放假调休，共3天。1月4日（周日）上班。", "not a 周五"),
     ("一、元旦：1月1日（周四）至3日（周六）放假调休，共4天。1月4日（周日）上班。", "says 4 days"),
-    ("一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。1月5日（周一）上班。", "not a Saturday"),
+    (
+        "一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。1月5日（周一）上班。",
+        "not a Saturday",
+    ),
     ("一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。1月3日（周六）上班。", "both a rest"),
 ]
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import threading
+import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -43,7 +44,12 @@ from pydantic import Field, PrivateAttr, ValidationError, field_validator, model
 
 from ._intervals import merge_intervals
 from ._toml import load_toml, loads_toml
-from .errors import CalendarDataMissing, InputError, NaiveDatetimeError
+from .errors import (
+    CalendarDataMissing,
+    EstimatedCalendarWarning,
+    InputError,
+    NaiveDatetimeError,
+)
 from .models import FrozenModel, LabelledEnum, _label
 
 __all__ = [
@@ -413,6 +419,12 @@ def estimated_cn_schedule(year: int) -> HolidaySchedule:
     )
 
 
+def warn_estimated(year: int, what: str = "CN public holidays") -> None:
+    """Issue :class:`~csstandards.errors.EstimatedCalendarWarning` for ``year`` (a result is
+    about to be computed on an estimated year; the result itself says ``estimated=True``)."""
+    warnings.warn(EstimatedCalendarWarning(year, what), stacklevel=3)
+
+
 # --------------------------------------------------------------------------------------------
 # The calendar
 # --------------------------------------------------------------------------------------------
@@ -606,6 +618,8 @@ class WorkCalendar(FrozenModel):
             return None
         for s in reversed(self.schedules):
             if s.covers(year):
+                if s.estimated:
+                    warn_estimated(year)
                 return s
         if self.public_holidays == "none":
             return None
@@ -613,6 +627,7 @@ class WorkCalendar(FrozenModel):
             return cn_schedule(year)
         except CalendarDataMissing:
             if self.on_missing == "estimate":
+                warn_estimated(year)
                 return estimated_cn_schedule(year)
             raise
 
