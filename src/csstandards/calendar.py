@@ -627,8 +627,9 @@ class WorkCalendar(FrozenModel):
             return cn_schedule(year)
         except CalendarDataMissing:
             if self.on_missing == "estimate":
+                est = estimated_cn_schedule(year)  # CalendarDataMissing past the lunar table
                 warn_estimated(year)
-                return estimated_cn_schedule(year)
+                return est
             raise
 
     def _next_year_for_dec31(self, d: date) -> HolidaySchedule | None:

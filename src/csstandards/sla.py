@@ -541,9 +541,10 @@ def _cn_holiday(d: date, schedules: Sequence[HolidaySchedule]) -> tuple[str, boo
     except CalendarDataMissing:
         warn_estimated(d.year, "CN public holidays (peak windows)")
         try:
-            return estimated_cn_schedule(d.year).holidays.get(d, ""), True
+            est = estimated_cn_schedule(d.year)
         except CalendarDataMissing:
-            return "", True
+            return "", True  # beyond even an estimate: no holiday peak, flagged estimated
+        return est.holidays.get(d, ""), True
 
 
 # ---- policy files ---------------------------------------------------------------------------
