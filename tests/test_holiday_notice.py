@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from chinese_calendar import constants
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from csstandards.calendar import _CN_NAMES, HolidaySchedule, WorkCalendar, cn_data_years
 from csstandards.errors import CalendarNoticeError, CSStandardsError, InputError
@@ -215,3 +217,84 @@ def test_shipped_2026_toml_matches_the_notice() -> None:
     parsed = HolidaySchedule.from_notice(_notice(2026))
     assert shipped.holidays.keys() == parsed.holidays.keys()
     assert shipped.workdays.keys() == parsed.workdays.keys()
+
+
+def test_notice_models_round_trip_through_json() -> None:
+    from csstandards.holiday_notice import HolidayNotice
+
+    n = parse_notice(_notice(2024))
+    assert HolidayNotice.model_validate_json(n.model_dump_json()) == n
+
+
+_WD_ZH = "一二三四五六日"
+
+
+def _render(d: date, style: int, with_year: bool) -> str:
+    y = f"{d.year}年" if with_year else ""
+    wd = ("星期" if style == 0 else "周") + _WD_ZH[d.weekday()]
+    return f"{y}{d.month}月{d.day}日（{wd}）"
+
+
+@st.composite
+def _notices(draw: st.DrawFn) -> tuple[int, list[tuple[list[date], list[date]]], str]:
+    """A notice in the published format from random blocks; returns the expected dates too."""
+    year = draw(st.integers(2030, 2090))
+    starts = sorted(draw(st.sets(st.integers(1, 330), min_size=1, max_size=6)).union({1}))
+    items: list[tuple[list[date], list[date]]] = []
+    taken: set[date] = set()
+    lines = [f"国务院办公厅关于{year}年部分节假日安排的通知", "经国务院批准，现将……通知如下。"]
+    for s in starts:
+        first = date(year, 1, 1) + timedelta(days=s - 1)
+        length = draw(st.integers(1, 9))
+        block = [first + timedelta(days=k) for k in range(length)]
+        if any(d in taken or d.year != year for d in block) or any(
+            d - timedelta(days=1) in taken for d in block[:1]
+        ):
+            continue
+        taken.update(block)
+        cands = [
+            first + timedelta(days=k)
+            for k in range(-12, length + 12)
+            if (first + timedelta(days=k)).weekday() >= 5
+        ]
+        work = sorted(
+            d
+            for d in draw(st.sets(st.sampled_from(cands), max_size=2))
+            if d not in taken and d.year == year
+        )
+        taken.update(work)
+        style = draw(st.integers(0, 1))
+        sep = draw(st.sampled_from(["至", "—"]))
+        a = _render(block[0], style, with_year=False)
+        if len(block) == 1:
+            rest = f"{a}放假1天" if draw(st.booleans()) else f"{a}放假，共1天"
+        else:
+            b_date = block[-1]
+            b = (
+                f"{b_date.day}日（{('星期' if style == 0 else '周') + _WD_ZH[b_date.weekday()]}）"
+                if b_date.month == block[0].month and draw(st.booleans())
+                else _render(b_date, style, with_year=False)
+            )
+            rest = f"{a}{sep}{b}放假调休，共{len(block)}天"
+        sentence = f"{rest}。"
+        if work:
+            sentence += "、".join(_render(d, style, with_year=False) for d in work) + "上班。"
+        # no 元旦: the December dates of a 元旦 item belong to the year before
+        name = draw(st.sampled_from(["春节", "清明节", "劳动节", "端午节", "中秋节、国庆节"]))
+        lines.append(f"{'一二三四五六七八九十'[len(items)]}、{name}：{sentence}")
+        items.append((block, work))
+        if len(items) == 10:
+            break
+    lines.append("节假日期间，各地区、各部门要妥善安排好值班和安全、保卫等工作。")
+    return year, items, "\n".join(lines)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_notices())
+def test_property_rendered_notices_parse_back(case: tuple[int, list, str]) -> None:
+    year, items, text = case
+    n = parse_notice(text)
+    assert n.year == year and len(n.items) == len(items)
+    for it, (block, work) in zip(n.items, items, strict=True):
+        assert list(it.holidays) == block
+        assert list(it.workdays) == work
