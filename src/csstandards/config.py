@@ -14,6 +14,8 @@
 
     [tool.csstandards.suppress]   # runtime suppression (运行时豁免): rule = reason
     R116 = "improvements are announced in the weekly digest, not in replies"
+    holidays = ["cn_2027.toml"]   # holiday schedules (节假日安排) beyond the shipped data,
+                                  # written by `csstandards calendar import`; relative to this file
 
     [tool.csstandards.severity]   # severity overrides
     "reply.over-promise" = "error"
@@ -32,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, ValidationError
 
@@ -41,6 +43,9 @@ from .errors import ConfigError, CSStandardsError
 from .models import FrozenModel, Severity
 from .sla import SLAPolicy
 from .standard import RuleSettings, Standard, Suppression
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .calendar import HolidaySchedule
 
 __all__ = [
     "CONFIG_FILE",
@@ -76,6 +81,7 @@ _KNOWN_KEYS = {
     "phrases",
     "suppress",
     "sla",
+    "holidays",
 }
 
 
@@ -225,6 +231,7 @@ def config_from_mapping(
         "brand_voice",
         "suppress",
         "sla",
+        "holidays",
     }
     for key in data:
         if key not in _KNOWN_KEYS and key not in extra_fields:
@@ -277,6 +284,8 @@ def config_from_mapping(
         std_kwargs["suppress"] = _suppressions(data["suppress"], known, source, f"{prefix}suppress")
     if "sla" in data:
         std_kwargs["sla"] = _sla_policy(data["sla"], source, f"{prefix}sla", root)
+    if "holidays" in data:
+        std_kwargs["holidays"] = _holidays(data["holidays"], source, f"{prefix}holidays", root)
     for key in extra_fields & set(data):
         std_kwargs[key] = data[key]
     try:
@@ -360,6 +369,27 @@ def _sla_policy(value: Any, source: str, key: str, root: str | None) -> SLAPolic
     except CSStandardsError as exc:
         raise ConfigError(source, key, str(exc)) from None
     raise ConfigError(source, key, f"must be a policy file name or a policy table, got {value!r}")
+
+
+def _holidays(value: Any, source: str, key: str, root: str | None) -> tuple[HolidaySchedule, ...]:
+    """Load the schedule files listed under ``holidays`` (paths relative to the config file)."""
+    from .calendar import HolidaySchedule
+
+    base = Path(root) if root else Path.cwd()
+    out = []
+    for name in _str_list(value, source, key):
+        path = Path(name)
+        if not path.is_absolute():
+            path = base / path
+        if not path.is_file():
+            raise ConfigError(
+                source, key, f"holiday schedule {name!r} not found (looked at {path})"
+            )
+        try:
+            out.append(HolidaySchedule.from_toml(path))
+        except CSStandardsError as exc:
+            raise ConfigError(source, key, f"holiday schedule {name!r}: {exc}") from None
+    return tuple(out)
 
 
 def load_config(path: str | Path) -> ProjectConfig:

@@ -145,6 +145,11 @@ def _value(cfg: ProjectConfig, key: str) -> Any:
         return std.sla.label if std.sla is not None else None
     if key == "suppress":
         return {k: v.reason for k, v in std.suppress.items()}
+    if key == "holidays":  # schedules: name, years and source, not every date
+        return [
+            {"name": h.name, "years": list(h.years), "source": h.source}
+            for h in getattr(std, "holidays", ())
+        ]
     return getattr(std, key)
 
 
