@@ -249,3 +249,18 @@ def test_the_keys_table_in_docs_index_is_current() -> None:
     assert mod["render"](text) == text, "run python scripts/gen_config_doc.py"
     for k in config_keys():
         assert f"| `{k.key}` |" in text
+
+
+def test_company_policy_keeps_its_targets_with_extra_holidays() -> None:
+    from csstandards.calendar import HolidaySchedule
+
+    notice = HolidaySchedule.from_toml_text(
+        'year = 2027\nsource = "example"\n[holidays]\n2027-01-01 = "元旦"\n[workdays]\n'
+    )
+    std = Standard(sla=_policy(), holidays=(notice,))
+    t0 = datetime(2027, 3, 2, 9, 0, tzinfo=CN)
+    kw = {"review": REVIEW, "rating": "negative", "reviewed_at": t0}
+    late = check_reply(REPLY, standard=std, replied_at=t0 + timedelta(hours=3), **kw)  # type: ignore[arg-type]
+    on_time = check_reply(REPLY, standard=std, replied_at=t0 + timedelta(hours=1), **kw)  # type: ignore[arg-type]
+    assert "reply.late-reply" in late.rule_ids  # the company's 2 h, not the default 12 h
+    assert "reply.late-reply" not in on_time.rule_ids
