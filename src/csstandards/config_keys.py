@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+from pydantic_core import to_jsonable_python
 
 from .config import _KNOWN_KEYS, ProjectConfig
 from .models import FrozenModel
@@ -57,17 +58,10 @@ def _type_name(info: FieldInfo) -> str:
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json")
-    elif isinstance(value, (set, frozenset)):
-        value = sorted(value)
-    elif isinstance(value, tuple):
-        value = list(value)
-    elif isinstance(value, dict):
-        value = {str(getattr(k, "value", k)): getattr(v, "value", v) for k, v in value.items()}
-    elif hasattr(value, "value"):
-        value = value.value
-    return json.dumps(value, ensure_ascii=False, default=str)
+    """``value`` as compact JSON (models, enums, sets and dates made plain; sets sorted)."""
+    if isinstance(value, (set, frozenset)):
+        value = sorted(value, key=str)
+    return json.dumps(to_jsonable_python(value), ensure_ascii=False, default=str)
 
 
 def _default(info: FieldInfo) -> Any:
