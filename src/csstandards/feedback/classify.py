@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -372,6 +372,10 @@ class _Text:
     def lists(self) -> Iterable[tuple[str, list[LexiconHit]]]:
         """(list name, hits) of every list with a hit in this text."""
         return self._raw.items()
+
+    def list_names(self) -> KeysView[str]:
+        """Names of the lists with a hit in this text."""
+        return self._raw.keys()
 
     def hits_of(self, name: str) -> list[LexiconHit]:
         return self._raw.get(name, _NO_HITS)

@@ -14,7 +14,7 @@ praises (孩子发烧去急诊, 医生特别耐心) is decided by the classifier
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, KeysView, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, Protocol
@@ -82,19 +82,21 @@ def hazard_lists() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _triggers() -> tuple[str, ...]:
+def _triggers() -> frozenset[str]:
     """The lists one of whose hits is needed for any hazard (words, and pairs' second words)."""
-    names: list[str] = []
+    names: set[str] = set()
     for c in _table().classes.values():
-        names.extend(c.words)
-        names.extend(b for _, b in c.pairs)
-    return tuple(dict.fromkeys(names))
+        names.update(c.words)
+        names.update(b for _, b in c.pairs)
+    return frozenset(names)
 
 
 class _TextLike(Protocol):
     s: str
 
     def hits_of(self, name: str) -> list[LexiconHit]: ...
+
+    def list_names(self) -> KeysView[str]: ...
 
     def clause_bounds(self, pos: int) -> tuple[int, int]: ...
 
@@ -129,20 +131,23 @@ def find_hazards(t: _TextLike, negated: Callable[[int], bool]) -> list[HazardHit
     """The hazards of a text whose lists were scanned, in text order; ``negated(pos)`` says
     whether a word starting at ``pos`` is negated (the classifier's negation rule)."""
     tab = _table()
-    if not any(t.hits_of(n) for n in _triggers()):
+    present = t.list_names()
+    if _triggers().isdisjoint(present):
         return []
     raw: list[HazardHit] = []
     for name, cls in tab.classes.items():
         for lst in cls.words:
+            if lst not in present:
+                continue
             for h in t.hits_of(lst):
                 if not negated(h.start):
                     raw.append(
                         HazardHit(name, cls, h.start, h.end, h.phrase, spans=((h.start, h.end),))
                     )
         for la, lb in cls.pairs:
-            firsts = t.hits_of(la)
-            if not firsts:
+            if la not in present or lb not in present:
                 continue
+            firsts = t.hits_of(la)
             seconds = t.hits_of(lb)
             wide = cls.pair_scope == "sentence"
             gap = _SENTENCE_GAP if wide else _PAIR_GAP
