@@ -975,7 +975,7 @@ def compute_clocks(
             continue
         if at > now:
             continue
-        if prev_at is not None and at < prev_at:
+        if prev_at is not None and at.astimezone(timezone.utc) < prev_at.astimezone(timezone.utc):
             problem(
                 i,
                 ev,
