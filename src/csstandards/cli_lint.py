@@ -43,6 +43,12 @@ def register(sub: Any) -> None:
     p.add_argument("--brand-voice", metavar="VOICE", help="brand voice (品牌语调)")
     p.add_argument("--fail-on", metavar="LEVEL", help="failing severity: info, warning or error")
     p.add_argument("--lang", choices=["zh", "en", "both"], default="both", help="text output")
+    p.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="follow symbolic links that lead outside the given paths (default: skip and "
+        "report them, without naming their targets)",
+    )
     p.set_defaults(func=run)
 
 
@@ -88,9 +94,11 @@ def run(args: argparse.Namespace) -> int:
     from .lint import FORMATTERS, format_text, lint_paths
 
     cfg = load_cli_config(args)
-    report = lint_paths(args.paths, cfg)
+    report = lint_paths(args.paths, cfg, follow_links=args.follow_links)
     for err in report.errors:
         print(f"csstandards: error: {err}", file=sys.stderr)
+    for sk in report.skipped:
+        print(f"csstandards: warning: {sk}", file=sys.stderr)
     if args.format == "text":
         out = format_text(report, lang=args.lang)
     else:
