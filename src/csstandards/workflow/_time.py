@@ -16,7 +16,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import re
+from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, PlainSerializer
@@ -58,14 +59,32 @@ def check_event_time(value: datetime, what: str) -> datetime:
     return value.replace(tzinfo=timezone(offset), fold=0)
 
 
+_OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{6}))?)?$")
+
+
 def _parse_iso(value: Any) -> Any:
-    # pydantic's parser refuses offsets with seconds; isoformat() writes them, so read them back
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return value  # let pydantic explain what is wrong with it
-    return value
+    """Read what :meth:`datetime.isoformat` writes, offsets with seconds and microseconds
+    included (pydantic refuses ``+05:30:07``; ``fromisoformat`` of Python 3.11 drops the
+    microseconds of an offset).  Anything else is left for pydantic to parse or explain."""
+    if not isinstance(value, str):
+        return value
+    m = _OFFSET.search(value)
+    sep = max(value.find("T"), value.find(" "))
+    if m is not None and sep > 0 and m.start() > sep:
+        sign = -1 if m.group(1) == "-" else 1
+        h, mi, sec, us = (int(g) if g else 0 for g in m.group(2, 3, 4, 5))
+        offset = sign * timedelta(hours=h, minutes=mi, seconds=sec, microseconds=us)
+        if abs(offset) < timedelta(hours=24):
+            try:
+                naive = datetime.fromisoformat(value[: m.start()])
+            except ValueError:
+                return value
+            if naive.tzinfo is None:
+                return naive.replace(tzinfo=timezone(offset))
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return value  # let pydantic explain what is wrong with it
 
 
 def _serialise(value: datetime) -> str:
