@@ -1,0 +1,317 @@
+"""#17 item 3: lint on hostile files — alias bombs, recursive aliases, deep nesting, size, and
+symbolic links out of the roots (regressions + hypothesis)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from csstandards.cli import main
+from csstandards.errors import TemplateFileError, TemplateLimitError
+from csstandards.lint import (
+    LoadLimits,
+    discover_template_files,
+    format_github,
+    format_json,
+    format_sarif,
+    format_text,
+    lint_paths,
+    load_template_file,
+)
+from csstandards.models import Severity
+
+GOOD = "您好，已为您查询，订单明天送达。\n"
+SECRET = "TOP_SECRET_TOKEN=hunter2"
+
+
+def _bomb(levels: int = 10) -> str:
+    src = 'x-a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    prev = "a"
+    for n in "bcdefghijklmnop"[:levels]:
+        src += f"x-{n}: &{n} [{', '.join(['*' + prev] * 9)}]\n"
+        prev = n
+    return src + f"templates:\n  - text: 您好\n    samples: *{prev}\n"
+
+
+def _write(p: Path, text: str) -> Path:
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_billion_laughs_is_a_reported_limit_error_and_other_files_are_linted(
+    tmp_path: Path,
+) -> None:
+    bomb = _write(tmp_path / "bomb.yaml", _bomb())
+    assert bomb.stat().st_size < 1024
+    _write(tmp_path / "ok.txt", GOOD)
+    tracemalloc.start()
+    try:
+        report = lint_paths([tmp_path], base=tmp_path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 1024 * 1024  # 9**10 expanded values would need gigabytes
+    (err,) = report.errors
+    assert isinstance(err, TemplateLimitError) and err.limit == "max_nodes"
+    assert err.file == "bomb.yaml" and "aliases" in err.problem
+    assert report.templates == 1 and report.files == ["bomb.yaml", "ok.txt"]
+    assert report.exit_code(Severity.ERROR) == 2
+
+
+def test_aliases_within_the_budget_still_work(tmp_path: Path) -> None:
+    src = (
+        "x-samples: &s {order: A123}\n"
+        "templates:\n"
+        "  - name: a\n    text: 您好\n    samples: *s\n"
+        "  - name: b\n    text: 您好\n    samples: *s\n"
+    )
+    ts = load_template_file(_write(tmp_path / "a.yaml", src))
+    assert [t.scenarios[0].samples for t in ts] == [{"order": "A123"}, {"order": "A123"}]
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "x-a: &a [*a]\ntemplates: []\n",
+        "x-a: &a {k: *a}\ntemplates: []\n",
+        "templates: &t [{text: hi, samples: {x: *t}}]\n",
+    ],  # fmt: skip
+)
+def test_self_referencing_aliases_are_a_reported_error(tmp_path: Path, src: str) -> None:
+    f = _write(tmp_path / "self.yaml", src)
+    _write(tmp_path / "ok.txt", GOOD)
+    with pytest.raises(TemplateFileError, match="contains it"):
+        load_template_file(f)
+    report = lint_paths([tmp_path], base=tmp_path)
+    assert len(report.errors) == 1 and report.templates == 1
+    assert report.exit_code(Severity.ERROR) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "src"),
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000),
+        ("deep2.json", '{"templates": [{"text": "hi", "x-n": ' + "[" * 50 + "]" * 50 + "}]}"),
+        ("deep.yaml", "x-n: " + "[" * 200 + "]" * 200 + "\ntemplates: []\n"),
+        ("block.yaml", "".join("  " * i + "- \n" for i in range(60)) + "  " * 60 + "- x\n"),
+    ],
+)
+def test_deep_nesting_is_a_reported_limit_error(tmp_path: Path, name: str, src: str) -> None:
+    f = _write(tmp_path / name, src)
+    with pytest.raises(TemplateFileError) as info:
+        load_template_file(f)
+    assert "nest" in str(info.value)
+    _write(tmp_path / "ok.txt", GOOD)
+    report = lint_paths([tmp_path], base=tmp_path)
+    assert report.templates == 1 and len(report.errors) == 1
+
+
+def test_a_chain_of_aliases_cannot_nest_deeper_than_the_limit(tmp_path: Path) -> None:
+    src = "x-0: &a0 [x]\n" + "".join(f"x-{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 200))
+    f = _write(tmp_path / "chain.yaml", src + "templates: []\n")
+    with pytest.raises(TemplateLimitError, match="nested deeper"):
+        load_template_file(f)
+
+
+def test_size_limit(tmp_path: Path) -> None:
+    f = _write(tmp_path / "big.txt", GOOD * 100)
+    with pytest.raises(TemplateLimitError, match="larger than 100 bytes"):
+        load_template_file(f, limits=LoadLimits(max_bytes=100))
+    assert load_template_file(f)  # the default limit is far larger
+    report = lint_paths([f], base=tmp_path, limits=LoadLimits(max_bytes=100))
+    assert report.exit_code(Severity.ERROR) == 2
+
+
+def test_other_hostile_values_are_file_errors(tmp_path: Path) -> None:
+    cases = {
+        "long.json": '{"templates": [{"text": "hi"}], "x-n": ' + "1" * 5000 + "}",
+        "long.yaml": "x-n: " + "1" * 5000 + "\ntemplates: [{text: hi}]\n",
+        "merge.yaml": "x-d: &d {rating: 5}\ntemplates:\n  - <<: *d\n    text: 您好\n",
+        "key.yaml": "templates:\n  - ? [a, b]\n    : x\n    text: hi\n",
+        "date.yaml": "x-d: 2026-13-45\ntemplates: [{text: hi}]\n",
+    }
+    for name, src in cases.items():
+        _write(tmp_path / name, src)
+    report = lint_paths([tmp_path], base=tmp_path)
+    assert sorted(e.file for e in report.errors if e.file != "date.yaml") == sorted(
+        n for n in cases if n != "date.yaml"
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(TemplateFileError, match="regular file"):
+        load_template_file(fifo)
+    report = lint_paths([fifo], base=tmp_path)
+    assert report.exit_code(Severity.ERROR) == 2
+
+
+# -- symbolic links ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> tuple[Path, Path]:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    _write(outside / "secret.txt", SECRET + "\n")
+    (outside / "sub").mkdir()
+    _write(outside / "sub" / "x.txt", GOOD)
+    root = tmp_path / "repo"
+    (root / "templates").mkdir(parents=True)
+    _write(root / "templates" / "ok.txt", GOOD)
+    os.symlink(outside / "secret.txt", root / "templates" / "env.txt")
+    os.symlink(outside / "sub", root / "templates" / "shared")
+    os.symlink(root / "templates" / "ok.txt", root / "templates" / "alias.txt")  # inside
+    return root, outside
+
+
+def _all_outputs(report: object) -> str:
+    return "".join(f(report) for f in (format_text, format_json, format_sarif, format_github))  # type: ignore[operator]
+
+
+def test_links_out_of_the_roots_are_skipped_and_said_so(tree: tuple[Path, Path]) -> None:
+    root, outside = tree
+    report = lint_paths([root / "templates"], base=root)
+    assert report.files == ["templates/ok.txt"]  # alias.txt is the same file, linted once
+    assert sorted(s.path for s in report.skipped) == ["templates/env.txt", "templates/shared"]
+    out = _all_outputs(report)
+    assert "templates/env.txt" in out and "follow-links" in out
+    assert str(outside) not in out and "secret" not in out and SECRET not in out
+    assert report.exit_code(Severity.ERROR) == 0
+    assert json.loads(format_json(report))["skipped"][0]["file"] == "templates/env.txt"
+
+
+def test_follow_links_when_asked(tree: tuple[Path, Path]) -> None:
+    root, _ = tree
+    report = lint_paths([root / "templates"], base=root, follow_links=True)
+    assert not report.skipped
+    assert set(report.files) == {"templates/ok.txt", "templates/env.txt", "templates/shared/x.txt"}
+
+
+def test_a_link_cycle_ends(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    (root / "a").mkdir(parents=True)
+    _write(root / "a" / "t.txt", GOOD)
+    os.symlink(root, root / "a" / "loop")  # inside the root: followed, visited once
+    assert [p.name for p in discover_template_files([root])] == ["t.txt"]
+    report = lint_paths([root], base=tmp_path, follow_links=True)
+    assert report.files == ["r/a/t.txt"]
+
+
+def test_a_link_named_on_the_command_line_is_not_followed_out_of_base(
+    tree: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, outside = tree
+    monkeypatch.chdir(root)
+    report = lint_paths(["templates/env.txt", "templates/alias.txt"])
+    assert [s.path for s in report.skipped] == ["templates/env.txt"]
+    assert report.files == ["templates/alias.txt"]
+    code = main(["lint", "--no-config", "templates"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "templates/env.txt" in err and "not followed" in err
+    assert str(outside) not in out + err and SECRET not in out + err
+    code = main(["lint", "--no-config", "--follow-links", "--format", "json", "templates"])
+    out, _ = capsys.readouterr()
+    assert "templates/env.txt" in json.loads(out)["files"]
+
+
+# -- hypothesis: random alias graphs and nesting parse within bounds --------------------------
+
+LIMITS = LoadLimits(max_depth=8, max_nodes=3000)
+
+
+@st.composite
+def _alias_docs(draw: st.DrawFn) -> tuple[str, int, int, bool]:
+    """A YAML document of anchored lists that refer to earlier anchors (or to themselves),
+    with the size and depth its expansion has (``inf`` for a cycle)."""
+    n = draw(st.integers(1, 12))
+    size: list[int] = []
+    depth: list[int] = []
+    lines = []
+    cyclic = False
+    for i in range(n):
+        items = draw(
+            st.lists(
+                st.one_of(st.text("ab", min_size=1, max_size=5), st.integers(0, i)),
+                min_size=1,
+                max_size=8,
+            )
+        )
+        self_ref = i > 0 and draw(st.integers(0, 30)) == 0
+        parts, s, dep = [], 1, 1
+        for it in items:
+            if isinstance(it, str):
+                parts.append(it)
+                s += 1 + len(it)
+            elif it < i:
+                parts.append(f"*a{it}")
+                s += size[it]
+                dep = max(dep, 1 + depth[it])
+            else:
+                parts.append(it * "a" or "a")
+                s += 1 + max(it, 1)
+        if self_ref:
+            parts.append(f"*a{i}")
+            cyclic = True
+        lines.append(f"x-{i}: &a{i} [{', '.join(parts)}]")
+        size.append(s)
+        depth.append(dep)
+    text = "\n".join(lines) + "\ntemplates: []\n"
+    total = 1 + sum(len(f"x-{i}") + size[i] for i in range(n)) + len("templates") + 1
+    return text, total, 1 + max(depth), cyclic
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_alias_docs())
+def test_random_alias_graphs_load_within_bounds(doc: tuple[str, int, int, bool]) -> None:
+    text, size, depth, cyclic = doc
+    path = Path(os.environ.get("TMPDIR", "/tmp")) / f"csstandards-hyp-{os.getpid()}.yaml"
+    path.write_text(text, encoding="utf-8")
+    tracemalloc.start()
+    try:
+        try:
+            load_template_file(path, limits=LIMITS)
+            ok, err = True, None
+        except TemplateFileError as exc:
+            ok, err = False, exc
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        path.unlink()
+    assert peak < 16 * 1024 * 1024
+    if ok:
+        assert not cyclic and size <= LIMITS.max_nodes and depth <= LIMITS.max_depth
+    else:
+        assert cyclic or size > LIMITS.max_nodes or depth > LIMITS.max_depth, err
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.sampled_from(["json", "yaml"]), st.booleans())
+def test_random_nesting_is_refused_iff_over_the_depth_limit(
+    extra: int, kind: str, mapping: bool
+) -> None:
+    inner = '"hi"'
+    for _ in range(extra):
+        inner = f'{{"k": {inner}}}' if mapping else f"[{inner}]"
+    text = '{"templates": [{"text": "hi", "x-n": ' + inner + "}]}"
+    depth = 3 + extra  # root mapping, templates list, template mapping, then the nesting
+    path = Path(os.environ.get("TMPDIR", "/tmp")) / f"csstandards-hyp-{os.getpid()}.{kind}"
+    path.write_text(text, encoding="utf-8")
+    try:
+        try:
+            ts = load_template_file(path, limits=LIMITS)
+        except TemplateLimitError as exc:
+            assert depth > LIMITS.max_depth and exc.limit == "max_depth"
+        else:
+            assert depth <= LIMITS.max_depth and ts[0].text == "hi"
+    finally:
+        path.unlink()
