@@ -81,7 +81,7 @@ def test_aliases_within_the_budget_still_work(tmp_path: Path) -> None:
         "x-a: &a [*a]\ntemplates: []\n",
         "x-a: &a {k: *a}\ntemplates: []\n",
         "templates: &t [{text: hi, samples: {x: *t}}]\n",
-    ],  # fmt: skip
+    ],
 )
 def test_self_referencing_aliases_are_a_reported_error(tmp_path: Path, src: str) -> None:
     f = _write(tmp_path / "self.yaml", src)
