@@ -194,7 +194,10 @@ def _maker(kind: str) -> Callable[[datetime], Any]:
         "question": lambda t: QuestionAsked(at=t, text="您希望什么时候收到?"),
         "need": lambda t: NeedConfirmed(at=t, need="明天送到", important=False),
         "answer": lambda t: AnswerGiven(at=t, text="明天上午送达"),
-        "schedule": lambda t: FollowUpScheduled(at=t, due=t + timedelta(hours=1)),
+        # an hour later as an instant (wall arithmetic could land in the spring gap)
+        "schedule": lambda t: FollowUpScheduled(
+            at=t, due=(_utc(t) + timedelta(hours=1)).astimezone(t.tzinfo)
+        ),
         "done": lambda t: FollowUpDone(at=t, text="已回访"),
         "close": lambda t: Closed(at=t, reason=CloseReason.RESOLVED, text="再见"),
         "abandon": lambda t: Closed(at=t, reason=CloseReason.ABANDONED),

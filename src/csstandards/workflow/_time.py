@@ -42,6 +42,12 @@ def check_event_time(value: datetime, what: str) -> datetime:
     """``value`` if it is aware, representable as an instant and exists on its zone's clock."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{what} must be timezone-aware (带时区的时间)")
+    if type(value.tzinfo) is timezone:  # a fixed offset: every reading exists
+        try:
+            value.astimezone(_UTC)
+        except (OverflowError, ValueError) as exc:
+            raise TimeRangeError(what, value.isoformat(), str(exc)) from None
+        return value.replace(fold=0) if value.fold else value
     try:
         utc = value.astimezone(_UTC)
         back = utc.astimezone(value.tzinfo)
@@ -49,8 +55,6 @@ def check_event_time(value: datetime, what: str) -> datetime:
         raise TimeRangeError(what, value.isoformat(), str(exc)) from None
     if back.replace(tzinfo=None, fold=0) != value.replace(tzinfo=None, fold=0):
         raise NonexistentTimeError(what, value.replace(tzinfo=None).isoformat(), back.isoformat())
-    if type(value.tzinfo) is timezone and not value.fold:
-        return value
     # the log keeps what JSON can carry: the wall reading and its UTC offset, not a zone name;
     # a reloaded log then equals the one applied (PEP 495: a time in a repeated hour never
     # equals a time in another tzinfo, so a ZoneInfo time would not equal its own reload)
@@ -68,6 +72,11 @@ def _parse_iso(value: Any) -> Any:
     microseconds of an offset).  Anything else is left for pydantic to parse or explain."""
     if not isinstance(value, str):
         return value
+    if value.count(":") < 4:  # no seconds in the offset: the C parser reads it exactly
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return value  # let pydantic explain what is wrong with it
     m = _OFFSET.search(value)
     sep = max(value.find("T"), value.find(" "))
     if m is not None and sep > 0 and m.start() > sep:
