@@ -1144,10 +1144,11 @@ def lint_paths(
 
 def _display(p: Path, base: Path) -> str:
     # the path as found (links are not resolved: the output never names a link's target)
-    try:
-        return Path(os.path.abspath(p)).relative_to(os.path.abspath(base.resolve())).as_posix()
-    except ValueError:
-        return p.as_posix()
+    found = Path(os.path.abspath(p))
+    for b in (Path(os.path.abspath(base)), base.resolve()):
+        if found.is_relative_to(b):
+            return found.relative_to(b).as_posix()
+    return p.as_posix()
 
 
 # -- output ---------------------------------------------------------------------------------
