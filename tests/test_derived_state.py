@@ -196,3 +196,43 @@ def test_near_the_limits_only_the_librarys_own_errors(
             # OverflowError / ValueError would fail the test; the library's own errors may not
             with contextlib.suppress(CSStandardsError):
                 getattr(cal, name)(*args)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.one_of(
+        st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(3, 1, 1)),
+        st.datetimes(min_value=datetime(9997, 12, 1), max_value=datetime(9999, 12, 31, 23, 59)),
+    ),
+    _edge_offsets,
+    st.booleans(),
+)
+def test_sla_entry_points_near_the_limits_raise_only_the_librarys_errors(
+    wall: datetime, tz: timezone, strict: bool
+) -> None:
+    from csstandards.models import Rating
+    from csstandards.sla import EventKind, TicketEvent, compute_clocks, review_reply_deadline
+
+    t = wall.replace(tzinfo=tz)
+    events = [
+        TicketEvent(kind=EventKind.OPENED, at=t),
+        TicketEvent(kind=EventKind.AGENT_REPLY, at=t),
+    ]
+    with contextlib.suppress(CSStandardsError):
+        compute_clocks(events, now=t, strict=strict)
+    with contextlib.suppress(CSStandardsError):
+        compute_clocks(events, now=datetime(2026, 1, 1, tzinfo=CN), strict=strict)
+    with contextlib.suppress(CSStandardsError):
+        review_reply_deadline(t, rating=Rating.NEGATIVE)
+
+
+def test_sla_time_out_of_range_is_a_problem_when_lenient() -> None:
+    from csstandards.sla import EventKind, TicketEvent, compute_clocks
+
+    t = datetime(1, 1, 1, 12, tzinfo=timezone(timedelta(hours=14)))
+    with pytest.raises(TimeRangeError, match="event #0"):
+        compute_clocks([TicketEvent(kind=EventKind.OPENED, at=t)], now=datetime.now(CN))
+    clocks = compute_clocks(
+        [TicketEvent(kind=EventKind.OPENED, at=t)], now=datetime.now(CN), strict=False
+    )
+    assert "out of range" in clocks.problems[0].problem

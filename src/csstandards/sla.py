@@ -49,6 +49,7 @@ from .errors import (
     InputError,
     NaiveDatetimeError,
     PolicyError,
+    TimeRangeError,
 )
 from .models import Channel, FrozenModel, LabelledEnum, Priority, Rating, _label
 
@@ -92,6 +93,20 @@ def _aware(t: object, what: str) -> None:
         raise InputError(f"{what} must be a timezone-aware datetime, got {type(t).__name__}")
     if t.tzinfo is None or t.utcoffset() is None:
         raise NaiveDatetimeError(what, t)
+    if not _in_range(t):
+        raise TimeRangeError(what, t.isoformat(), _RANGE)
+
+
+_RANGE = "SLA times must fall in the years 2-9998 (UTC)"
+
+
+def _in_range(t: datetime) -> bool:
+    """Far enough from datetime's limits to be converted to any zone (±1 day) and back."""
+    try:
+        year = (t.replace(tzinfo=None) - t.utcoffset()).year  # type: ignore[operator]
+    except OverflowError:
+        return False
+    return 2 <= year <= 9998
 
 
 # --------------------------------------------------------------------------------------------
@@ -972,6 +987,11 @@ def compute_clocks(
             if strict:
                 raise NaiveDatetimeError(f"event #{i} ({ev.kind.value}) time", at)
             problem(i, ev, f"naive time {at!r} (no time zone)")
+            continue
+        if not _in_range(at):
+            if strict:
+                raise TimeRangeError(f"event #{i} ({ev.kind.value}) time", at.isoformat(), _RANGE)
+            problem(i, ev, f"time {at.isoformat()} out of range: {_RANGE}")
             continue
         if at > now:
             continue
