@@ -198,6 +198,8 @@ def test_near_the_limits_only_the_librarys_own_errors(
                 getattr(cal, name)(*args)
 
 
+# the default policy's peak windows estimate the holidays of such years (and says so)
+@pytest.mark.filterwarnings("ignore::csstandards.errors.EstimatedCalendarWarning")
 @settings(max_examples=60, deadline=None)
 @given(
     st.one_of(
