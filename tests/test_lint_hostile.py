@@ -75,6 +75,22 @@ def test_aliases_within_the_budget_still_work(tmp_path: Path) -> None:
     assert [t.scenarios[0].samples for t in ts] == [{"order": "A123"}, {"order": "A123"}]
 
 
+def test_the_alias_budget_counts_only_what_aliases_add(tmp_path: Path) -> None:
+    # a document far larger than max_nodes but without aliases is not over the budget
+    src = "templates:\n" + "".join(
+        f"  - name: t{i}\n    text: 您好，订单{i}已发货。\n" for i in range(50)
+    )
+    f = _write(tmp_path / "big.yaml", src)
+    assert len(load_template_file(f, limits=LoadLimits(max_nodes=10))) == 50
+    shared = "x-s: &s {order: A123, when: 明天}\n" + src.replace(
+        "    text:", "    samples: *s\n    text:"
+    )
+    g = _write(tmp_path / "shared.yaml", shared)
+    assert len(load_template_file(g, limits=LoadLimits(max_nodes=49 * 20))) == 50
+    with pytest.raises(TemplateLimitError, match="expand to more than 200"):
+        load_template_file(g, limits=LoadLimits(max_nodes=200))
+
+
 @pytest.mark.parametrize(
     "src",
     [
@@ -232,66 +248,68 @@ LIMITS = LoadLimits(max_depth=8, max_nodes=3000)
 @st.composite
 def _alias_docs(draw: st.DrawFn) -> tuple[str, int, int, bool]:
     """A YAML document of anchored lists that refer to earlier anchors (or to themselves),
-    with the size and depth its expansion has (``inf`` for a cycle)."""
+    with what its aliases add once expanded (values + characters), its expanded depth and
+    whether it is cyclic — computed here independently of the loader."""
     n = draw(st.integers(1, 12))
-    size: list[int] = []
+    size: list[int] = []  # expanded size of anchor i: 1 + its items' sizes
     depth: list[int] = []
     lines = []
+    extra = 0  # what the references add: each *aj stands for size[j] more
     cyclic = False
     for i in range(n):
         items = draw(
             st.lists(
-                st.one_of(st.text("ab", min_size=1, max_size=5), st.integers(0, i)),
+                st.one_of(st.text("ab", min_size=1, max_size=5), st.integers(0, max(i - 1, 0))),
                 min_size=1,
                 max_size=8,
             )
         )
-        self_ref = i > 0 and draw(st.integers(0, 30)) == 0
         parts, s, dep = [], 1, 1
         for it in items:
-            if isinstance(it, str):
-                parts.append(it)
-                s += 1 + len(it)
-            elif it < i:
+            if isinstance(it, str) or i == 0:
+                word = it if isinstance(it, str) else "b"
+                parts.append(word)
+                s += 1 + len(word)
+            else:
                 parts.append(f"*a{it}")
                 s += size[it]
+                extra += size[it]
                 dep = max(dep, 1 + depth[it])
-            else:
-                parts.append(it * "a" or "a")
-                s += 1 + max(it, 1)
-        if self_ref:
+        if i > 0 and draw(st.integers(0, 30)) == 0:
             parts.append(f"*a{i}")
             cyclic = True
         lines.append(f"x-{i}: &a{i} [{', '.join(parts)}]")
         size.append(s)
         depth.append(dep)
     text = "\n".join(lines) + "\ntemplates: []\n"
-    total = 1 + sum(len(f"x-{i}") + size[i] for i in range(n)) + len("templates") + 1
-    return text, total, 1 + max(depth), cyclic
+    return text, extra, 1 + max(depth), cyclic
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_alias_docs())
 def test_random_alias_graphs_load_within_bounds(doc: tuple[str, int, int, bool]) -> None:
-    text, size, depth, cyclic = doc
+    text, extra, depth, cyclic = doc
     path = Path(os.environ.get("TMPDIR", "/tmp")) / f"csstandards-hyp-{os.getpid()}.yaml"
     path.write_text(text, encoding="utf-8")
     tracemalloc.start()
     try:
         try:
             load_template_file(path, limits=LIMITS)
-            ok, err = True, None
+            err = None
         except TemplateFileError as exc:
-            ok, err = False, exc
+            err = exc
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
         path.unlink()
     assert peak < 16 * 1024 * 1024
-    if ok:
-        assert not cyclic and size <= LIMITS.max_nodes and depth <= LIMITS.max_depth
-    else:
-        assert cyclic or size > LIMITS.max_nodes or depth > LIMITS.max_depth, err
+    over = cyclic or extra > LIMITS.max_nodes or depth > LIMITS.max_depth
+    assert (err is not None) == over, (err, extra, depth, cyclic)
+    if err is not None and not cyclic:
+        assert isinstance(err, TemplateLimitError)
+        assert err.limit == ("max_depth" if depth > LIMITS.max_depth else "max_nodes") or (
+            extra > LIMITS.max_nodes and depth > LIMITS.max_depth
+        )
 
 
 @settings(max_examples=60, deadline=None)

@@ -502,11 +502,14 @@ def _load_yaml(text: str, file: str, limits: LoadLimits = DEFAULT_LIMITS) -> _No
     if root is None:
         return None
     loader = yaml.SafeLoader("")
-    # Aliases (*name) share one composed node; converting expands every reference, so the
-    # expansion is paid for out of a budget (a 1 KB "billion laughs" file would otherwise fill
-    # memory) and a collection that contains itself is refused (it would recurse forever).
+    # Aliases (*name) share one composed node. Each node is converted once and shared; what a
+    # reference *adds* to the document (its expanded size: values and characters) is paid for
+    # out of a budget, so a 1 KB "billion laughs" file is refused instead of filling memory in
+    # whatever walks the tree later.  A collection that contains itself is refused (it would
+    # recurse forever), and so is an alias that nests deeper than the depth limit.
     budget = [limits.max_nodes]
     open_nodes: set[int] = set()
+    done: dict[int, tuple[_Node, int, int]] = {}  # id → (converted, expanded size, height)
     bad_value = (yaml.YAMLError, ValueError, OverflowError, TypeError)
 
     def spend(n: int, node: Any) -> None:
@@ -516,14 +519,24 @@ def _load_yaml(text: str, file: str, limits: LoadLimits = DEFAULT_LIMITS) -> _No
                 file,
                 node.start_mark.line + 1,
                 "max_nodes",
-                f"more than {limits.max_nodes} values and characters once YAML aliases (*name) "
-                "are expanded (别名展开过多); write the shared parts out or use fewer aliases",
+                f"YAML aliases (*name) expand to more than {limits.max_nodes} further values and "
+                "characters (别名展开过多); write the shared parts out or use fewer aliases",
             )
 
-    def conv(node: Any, depth: int) -> _Node:
-        s, e = node.start_mark.index, node.end_mark.index
+    def conv(node: Any, depth: int) -> tuple[_Node, int, int]:
         line = node.start_mark.line + 1
-        spend(1, node)
+        hit = done.get(id(node))
+        if hit is not None:  # a second reference: the expansion it stands for is paid for
+            spend(hit[1], node)
+            if depth + hit[2] - 1 > limits.max_depth:
+                raise depth_error(file, line, limits)
+            return hit
+        out = convert(node, depth, line)
+        done[id(node)] = out
+        return out
+
+    def convert(node: Any, depth: int, line: int) -> tuple[_Node, int, int]:
+        s, e = node.start_mark.index, node.end_mark.index
         if node.id in ("mapping", "sequence"):
             if depth > limits.max_depth:
                 raise depth_error(file, line, limits)
@@ -535,9 +548,15 @@ def _load_yaml(text: str, file: str, limits: LoadLimits = DEFAULT_LIMITS) -> _No
                     "(循环引用的别名); template files cannot be recursive",
                 )
             open_nodes.add(id(node))
+            size, height = 1, 1
             try:
                 if node.id == "sequence":
-                    return _Node([conv(v, depth + 1) for v in node.value], s, e)
+                    items = []
+                    for v in node.value:
+                        n, vs, vh = conv(v, depth + 1)
+                        items.append(n)
+                        size, height = size + vs, max(height, vh + 1)
+                    return _Node(items, s, e), size, height
                 d: dict[str, _Node] = {}
                 for k, v in node.value:
                     kl = k.start_mark.line + 1
@@ -555,9 +574,10 @@ def _load_yaml(text: str, file: str, limits: LoadLimits = DEFAULT_LIMITS) -> _No
                         raise TemplateFileError(file, kl, f"mapping key {key!r} must be a string")
                     if key in d:
                         raise TemplateFileError(file, kl, f"duplicate key {key!r}")
-                    spend(len(key), k)
-                    d[key] = conv(v, depth + 1)
-                return _Node(d, s, e)
+                    n, vs, vh = conv(v, depth + 1)
+                    d[key] = n
+                    size, height = size + len(key) + vs, max(height, vh + 1)
+                return _Node(d, s, e), size, height
             finally:
                 open_nodes.discard(id(node))
         try:
@@ -565,8 +585,9 @@ def _load_yaml(text: str, file: str, limits: LoadLimits = DEFAULT_LIMITS) -> _No
         except bad_value as exc:
             raise TemplateFileError(file, line, f"invalid value: {exc}") from None
         offsets = None
+        size = 1
         if isinstance(val, str):
-            spend(len(val), node)
+            size += len(val)
             a = s
             if node.style in ("|", ">"):
                 nl = text.find("\n", s, e)
@@ -574,9 +595,9 @@ def _load_yaml(text: str, file: str, limits: LoadLimits = DEFAULT_LIMITS) -> _No
             elif node.style in ('"', "'"):
                 a = s + 1
             offsets = _align(val, text, a, e)
-        return _Node(val, s, e, offsets)
+        return _Node(val, s, e, offsets), size, 0
 
-    return conv(root, 1)
+    return conv(root, 1)[0]
 
 
 class _JsonParser:
