@@ -271,3 +271,68 @@ def test_any_fixed_offset_round_trips_exactly(offset_us: int, wall: datetime) ->
     assert back == c
     assert back.events[0].at.utcoffset() == tz.utcoffset(None)
     assert back.events[0].at.replace(tzinfo=None) == wall
+
+
+def _case_maker(kind: str, t: datetime) -> Any:
+    from csstandards.models import Priority
+    from csstandards.workflow import (
+        Acknowledged,
+        Analysed,
+        Assessed,
+        Assigned,
+        CaseAssessment,
+        CaseClosed,
+        CaseReopened,
+        ProgressUpdated,
+        Resolved,
+        ResultCommunicated,
+        WorkStarted,
+    )
+
+    earlier = (_utc(t) - timedelta(minutes=30)).astimezone(t.tzinfo)  # an instant before
+    return {
+        "record": lambda: Recorded(
+            at=t,
+            customer="王女士",
+            received_at=earlier,
+            description="杯子裂了",
+            demand="换新",
+            channel=Channel.ONLINE_CHAT,
+        ),
+        "assess": lambda: Assessed(
+            at=t, assessment=CaseAssessment(kind="complaint", priority=Priority.P2)
+        ),
+        "ack": lambda: Acknowledged(at=t, text="已收到"),
+        "assign": lambda: Assigned(at=t, department="质量部门"),
+        "start": lambda: WorkStarted(at=t),
+        "progress": lambda: ProgressUpdated(at=t, text="处理中"),
+        "resolve": lambda: Resolved(at=t, result="换新"),
+        "communicate": lambda: ResultCommunicated(at=t, text="感谢"),
+        "analyse": lambda: Analysed(at=t, root_cause="包装"),
+        "close": lambda: CaseClosed(at=t),
+        "reopen": lambda: CaseReopened(at=t),
+    }[kind]()
+
+
+CASE_KINDS = ["record", "assess", "ack", "assign", "start", "progress", "resolve",
+              "communicate", "analyse", "close", "reopen"]  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(CASE_KINDS), _instants()), min_size=1, max_size=25))
+def test_random_case_logs_in_dst_zones_reload_equal_to_state(
+    steps: list[tuple[str, datetime]],
+) -> None:
+    case = FeedbackCase(id="h")
+    for kind, t in steps:
+        last = case.state.last_at
+        try:
+            case = case.apply(_case_maker(kind, t))
+        except EventOrderError:
+            assert last is not None and _utc(t) < _utc(last)
+            continue
+        except WorkflowError:
+            continue
+        reloaded = FeedbackCase.from_json(case.to_json())
+        assert reloaded == case and reloaded.state == case.state
+        assert FeedbackCase.model_validate(case.model_dump()) == case
