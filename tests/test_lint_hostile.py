@@ -333,3 +333,22 @@ def test_random_nesting_is_refused_iff_over_the_depth_limit(
             assert depth <= LIMITS.max_depth and ts[0].text == "hi"
     finally:
         path.unlink()
+
+
+def test_link_loops_and_broken_links_do_not_crash(tmp_path: Path) -> None:
+    d = tmp_path / "d"
+    d.mkdir()
+    _write(d / "ok.txt", GOOD)
+    os.symlink("b.txt", d / "a.txt")
+    os.symlink("a.txt", d / "b.txt")  # a loop: resolving it raised RuntimeError
+    os.symlink("missing.txt", d / "gone.txt")
+    for follow in (False, True):
+        report = lint_paths([d], base=tmp_path, follow_links=follow)
+        assert report.files == ["d/ok.txt"] and not report.errors  # names nothing to lint
+    report = lint_paths([d / "a.txt", d / "gone.txt", d / "ok.txt"], base=tmp_path)
+    assert [e.file for e in report.errors] == [
+        (d / "a.txt").as_posix(),
+        (d / "gone.txt").as_posix(),
+    ]
+    assert all("broken symbolic link or link loop" in e.problem for e in report.errors)
+    assert report.files == ["d/ok.txt"] and report.exit_code(Severity.ERROR) == 2

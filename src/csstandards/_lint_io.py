@@ -63,6 +63,15 @@ class SkippedLink:
         return f"{self.path}: {self.reason}"
 
 
+def _resolve(path: Path) -> Path | None:
+    """``path`` with every link resolved, or ``None`` for a broken link or a link loop."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" before Python 3.13
+        return None
+    return real
+
+
 def _inside(path: Path, roots: Iterable[Path]) -> bool:
     return any(path == r or path.is_relative_to(r) for r in roots)
 
@@ -106,21 +115,19 @@ def discover(
     given = [Path(raw) for raw in paths]
     roots: list[Path] = []
     for p in given:
-        if not p.is_symlink() and p.is_dir():
-            roots.append(p.resolve())
+        real = None if p.is_symlink() or not p.is_dir() else _resolve(p)
+        if real is not None:
+            roots.append(real)
     for p in given:
-        if p.is_symlink():
-            real = p.resolve()
-            if not real.exists():
-                errors.append(TemplateFileError(p.as_posix(), None, "broken symbolic link"))
-                continue
-            if not follow_links and not _inside(real, [base_real]):
-                skipped.append(_skip(p, real.is_dir()))
-                continue
-        if not p.exists():
-            errors.append(TemplateFileError(p.as_posix(), None, "no such file or directory"))
+        link = p.is_symlink()
+        real = _resolve(p)
+        if real is None:
+            problem = "broken symbolic link or link loop" if link else "no such file or directory"
+            errors.append(TemplateFileError(p.as_posix(), None, problem))
             continue
-        real = p.resolve()
+        if link and not follow_links and not _inside(real, [base_real]):
+            skipped.append(_skip(p, real.is_dir()))
+            continue
         if real.is_file():
             add_file(p, real)
             continue
@@ -150,9 +157,9 @@ def discover(
                 found = Path(entry.path)
                 try:
                     if entry.is_symlink():
-                        target = found.resolve()
-                        if not target.exists():
-                            continue  # a broken link names nothing to lint
+                        target = _resolve(found)
+                        if target is None:
+                            continue  # a broken link (or a loop) names nothing to lint
                         is_dir = target.is_dir()
                         if not is_dir and found.suffix.lower() not in suffixes:
                             continue
@@ -164,9 +171,9 @@ def discover(
                         elif target.is_file():
                             found_files.append((found, target))
                     elif entry.is_dir(follow_symlinks=False):
-                        stack.append((found, found.resolve()))
+                        stack.append((found, _resolve(found) or found))
                     elif entry.is_file(follow_symlinks=False) and found.suffix.lower() in suffixes:
-                        found_files.append((found, found.resolve()))
+                        found_files.append((found, _resolve(found) or found))
                 except OSError as exc:
                     errors.append(TemplateFileError(found.as_posix(), None, f"cannot read: {exc}"))
         # a file reached both directly and through a link is reported by its own path
