@@ -352,3 +352,55 @@ def test_link_loops_and_broken_links_do_not_crash(tmp_path: Path) -> None:
     ]
     assert all("broken symbolic link or link loop" in e.problem for e in report.errors)
     assert report.files == ["d/ok.txt"] and report.exit_code(Severity.ERROR) == 2
+
+
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**30), 10**30), st.floats(), st.text(max_size=8)
+)
+_values = st.recursive(
+    _scalars,
+    lambda c: st.one_of(
+        st.lists(c, max_size=3), st.dictionaries(st.text(max_size=5), c, max_size=3)
+    ),
+    max_leaves=12,
+)
+_tpl_keys = st.sampled_from(
+    [
+        "name",
+        "text",
+        "rating",
+        "stars",
+        "scenario",
+        "scenarios",
+        "review",
+        "samples",
+        "brand_voice",
+        "suppress",
+        "csstandards",
+        "x-a",
+        "bogus",
+    ]
+)
+_libraries = st.one_of(
+    st.lists(st.dictionaries(_tpl_keys, _values, max_size=6), max_size=3),
+    st.fixed_dictionaries(
+        {"templates": st.lists(st.dictionaries(_tpl_keys, _values, max_size=6), max_size=3)},
+        optional={"samples": _values, "rating": _values, "brand_voice": _values},
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_libraries, st.sampled_from(["json", "yaml"]))
+def test_random_libraries_lint_without_escaping_errors(doc: object, kind: str) -> None:
+    """Whatever the structure and value types, a file is linted or is one reported error."""
+    text = json.dumps(doc, ensure_ascii=False)  # JSON is YAML too; NaN/inf are invalid JSON
+    path = Path(os.environ.get("TMPDIR", "/tmp")) / f"csstandards-hyp-{os.getpid()}.{kind}"
+    path.write_text(text, encoding="utf-8")
+    try:
+        report = lint_paths([path], base=path.parent)  # raises nothing but a bug
+    finally:
+        path.unlink()
+    # one error for an unreadable file, else at most one per template that could not be checked
+    assert len(report.errors) <= max(1, report.templates)
+    assert report.files == [path.name]
