@@ -25,7 +25,15 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, PlainSerializer
 from ..errors import NonexistentTimeError, TimeRangeError
 from ..models import FrozenModel
 
-__all__ = ["DueTime", "EventTime", "LogModel", "ReceivedTime", "check_event_time", "instant"]
+__all__ = [
+    "DueTime",
+    "EventTime",
+    "LogModel",
+    "ReceivedTime",
+    "check_event_time",
+    "earlier",
+    "instant",
+]
 
 _UTC = timezone.utc
 
@@ -38,8 +46,18 @@ def instant(t: datetime) -> datetime:
         raise TimeRangeError("time", t.isoformat(), str(exc)) from None
 
 
+def earlier(a: datetime, b: datetime) -> bool:
+    """Is instant ``a`` before instant ``b``?  Fixed offsets (what event times are kept as)
+    compare exactly as they are; other zones are compared in UTC."""
+    if type(a.tzinfo) is timezone and type(b.tzinfo) is timezone:
+        return a < b  # same offset: wall order is instant order; different: Python uses UTC
+    return instant(a) < instant(b)
+
+
 def check_event_time(value: datetime, what: str) -> datetime:
     """``value`` if it is aware, representable as an instant and exists on its zone's clock."""
+    if type(value.tzinfo) is timezone and 1 < value.year < 9999 and not value.fold:
+        return value  # the common case, decided without arithmetic
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{what} must be timezone-aware (带时区的时间)")
     if type(value.tzinfo) is timezone:  # a fixed offset: every reading exists
