@@ -336,3 +336,43 @@ def test_random_case_logs_in_dst_zones_reload_equal_to_state(
         reloaded = FeedbackCase.from_json(case.to_json())
         assert reloaded == case and reloaded.state == case.state
         assert FeedbackCase.model_validate(case.model_dump()) == case
+
+
+# -- the SLA and commitment models keep offsets with seconds too ------------------------------
+
+
+@pytest.mark.filterwarnings("ignore::csstandards.errors.EstimatedCalendarWarning")
+def test_sla_clocks_of_a_local_mean_time_ticket_round_trip() -> None:
+    from csstandards.sla import TicketClocks
+
+    sh = ZoneInfo("Asia/Shanghai")
+    t = datetime(1830, 3, 1, 10, tzinfo=sh)  # local mean time: +08:05:43
+    events = [
+        TicketEvent(kind=EventKind.OPENED, at=t),
+        TicketEvent(kind=EventKind.AGENT_REPLY, at=t + timedelta(minutes=5)),
+    ]
+    clocks = compute_clocks(events, now=t + timedelta(days=1))
+    text = clocks.model_dump_json()
+    assert "+08:05:43" in text
+    back = TicketClocks.model_validate_json(text)
+    assert back == clocks
+    assert [c.started_at.utcoffset() for c in back.clocks] == [
+        c.started_at.utcoffset() for c in clocks.clocks
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(-(24 * 3600 - 1) * 10**6, (24 * 3600 - 1) * 10**6),
+    st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)),
+)
+def test_ticket_events_and_records_round_trip_any_offset(offset_us: int, wall: datetime) -> None:
+    from csstandards.commitment import TicketRecord
+
+    t = wall.replace(tzinfo=timezone(timedelta(microseconds=offset_us)))
+    ev = TicketEvent(kind=EventKind.OPENED, at=t)
+    back = TicketEvent.model_validate_json(ev.model_dump_json())
+    assert back == ev and back.at.utcoffset() == t.utcoffset()
+    rec = TicketRecord(id="r", channel=Channel.PHONE, opened_at=t, first_response_at=t)
+    again = TicketRecord.model_validate_json(rec.model_dump_json())
+    assert again == rec and again.opened_at.utcoffset() == t.utcoffset()

@@ -36,6 +36,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from ._times import IsoDatetime
 from ._toml import load_toml, loads_toml
 from .calendar import (
     HolidaySchedule,
@@ -202,7 +203,7 @@ class TicketEvent(FrozenModel):
     """One entry of a ticket's event log.  ``at`` must be timezone-aware."""
 
     kind: EventKind
-    at: datetime
+    at: IsoDatetime
     stage: str | None = None
     note: str = ""
 
@@ -803,7 +804,7 @@ class ReviewReplyDeadline(FrozenModel):
     """When a review must be answered.  ``notice_required``: the extended peak target applies,
     so the reply must carry 近期咨询量较大,感谢您的耐心等待 (checked by the tone module)."""
 
-    due: datetime
+    due: IsoDatetime
     target: timedelta
     in_peak_window: bool
     notice_required: bool
@@ -865,7 +866,7 @@ def is_late(deadline: ReviewReplyDeadline, replied_at: datetime) -> bool:
 class PolicyVersion(FrozenModel):
     """A policy and the moment it came into force."""
 
-    effective_from: datetime
+    effective_from: IsoDatetime
     policy: SLAPolicy
 
 
@@ -873,8 +874,8 @@ class Cycle(FrozenModel):
     """One open→resolved stretch of a ticket; a reopen starts the next cycle."""
 
     number: int
-    started_at: datetime
-    ended_at: datetime | None = None
+    started_at: IsoDatetime
+    ended_at: IsoDatetime | None = None
     policy: str  # name@version in force when the cycle started
 
 
@@ -893,10 +894,10 @@ class Clock(FrozenModel):
     stage: str | None = None
     cycle: int
     status: ClockStatus
-    started_at: datetime
-    stopped_at: datetime | None = None
-    due: datetime | None = None  # None while paused and not yet breached
-    breached_at: datetime | None = None
+    started_at: IsoDatetime
+    stopped_at: IsoDatetime | None = None
+    due: IsoDatetime | None = None  # None while paused and not yet breached
+    breached_at: IsoDatetime | None = None
     target: timedelta
     elapsed: timedelta
     remaining: timedelta  # negative once breached
@@ -921,7 +922,7 @@ class TicketClocks(FrozenModel):
 
     ticket_id: str = ""
     context: TicketContext
-    now: datetime
+    now: IsoDatetime
     cycles: tuple[Cycle, ...] = ()
     clocks: tuple[Clock, ...] = ()
     problems: tuple[EventProblem, ...] = ()

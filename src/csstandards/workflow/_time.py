@@ -16,12 +16,13 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator
 
+from .._times import JSON_ISO
+from .._times import parse_iso as _parse_iso
 from ..errors import NonexistentTimeError, TimeRangeError
 from ..models import FrozenModel
 
@@ -81,43 +82,6 @@ def check_event_time(value: datetime, what: str) -> datetime:
     return value.replace(tzinfo=timezone(offset), fold=0)
 
 
-_OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{6}))?)?$")
-
-
-def _parse_iso(value: Any) -> Any:
-    """Read what :meth:`datetime.isoformat` writes, offsets with seconds and microseconds
-    included (pydantic refuses ``+05:30:07``; ``fromisoformat`` of Python 3.11 drops the
-    microseconds of an offset).  Anything else is left for pydantic to parse or explain."""
-    if not isinstance(value, str):
-        return value
-    if value.count(":") < 4:  # no seconds in the offset: the C parser reads it exactly
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return value  # let pydantic explain what is wrong with it
-    m = _OFFSET.search(value)
-    sep = max(value.find("T"), value.find(" "))
-    if m is not None and sep > 0 and m.start() > sep:
-        sign = -1 if m.group(1) == "-" else 1
-        h, mi, sec, us = (int(g) if g else 0 for g in m.group(2, 3, 4, 5))
-        offset = sign * timedelta(hours=h, minutes=mi, seconds=sec, microseconds=us)
-        if abs(offset) < timedelta(hours=24):
-            try:
-                naive = datetime.fromisoformat(value[: m.start()])
-            except ValueError:
-                return value
-            if naive.tzinfo is None:
-                return naive.replace(tzinfo=timezone(offset))
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return value  # let pydantic explain what is wrong with it
-
-
-def _serialise(value: datetime) -> str:
-    return value.isoformat()
-
-
 def _checker(what: str) -> Any:
     def validate(value: datetime) -> datetime:
         return check_event_time(value, what)
@@ -125,7 +89,7 @@ def _checker(what: str) -> Any:
     return validate
 
 
-_JSON = PlainSerializer(_serialise, return_type=str, when_used="json")
+_JSON = JSON_ISO
 
 EventTime = Annotated[
     datetime, BeforeValidator(_parse_iso), AfterValidator(_checker("'at'")), _JSON
