@@ -96,9 +96,11 @@ def discover(
 
     Directories are searched (iteratively) for files with ``suffixes``; hidden names (``.x``)
     are skipped.  A symbolic link found inside a directory is followed only when its target
-    lies inside that directory or another directory of ``paths`` (or ``follow_links``); a path named in ``paths`` that is itself a
-    link only when its target lies inside ``base`` (default: the working directory).  Each real
-    file and directory is visited once, so link cycles end.
+    lies inside that directory or another directory of ``paths`` (or ``follow_links``); a path
+    named in ``paths`` that is itself a link only when its target lies inside ``base``
+    (default: the working directory).  Each real file and directory is visited once, so link
+    cycles end; broken links and link loops inside directories name nothing and are passed
+    over, named ones are errors.
     """
     base_real = (base or Path.cwd()).resolve()
     files: list[tuple[Path, Path]] = []
