@@ -144,6 +144,13 @@ def test_size_limit(tmp_path: Path) -> None:
     assert report.exit_code(Severity.ERROR) == 2
 
 
+def test_template_count_limit(tmp_path: Path) -> None:
+    f = _write(tmp_path / "many.txt", "您好\n" + "---\n您好\n" * 30)
+    with pytest.raises(TemplateLimitError, match="31 templates in one file, more than 30"):
+        load_template_file(f, limits=LoadLimits(max_templates=30))
+    assert len(load_template_file(f, limits=LoadLimits(max_templates=31))) == 31
+
+
 def test_other_hostile_values_are_file_errors(tmp_path: Path) -> None:
     cases = {
         "long.json": '{"templates": [{"text": "hi"}], "x-n": ' + "1" * 5000 + "}",

@@ -44,7 +44,10 @@ class LoadLimits(FrozenModel):
     max_nodes: int = Field(
         default=200_000,
         ge=1,
-        description="values after YAML aliases are expanded, string characters included",
+        description="values and characters that YAML aliases add once expanded",
+    )
+    max_templates: int = Field(
+        default=10_000, ge=1, description="templates per file (each one is checked)"
     )
 
 

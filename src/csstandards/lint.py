@@ -903,12 +903,22 @@ def _check_suffix(suffix: str, name: str) -> None:
 def _parse_file(text: str, name: str, suffix: str, limits: LoadLimits) -> list[Template]:
     suffix = suffix.lower()
     if suffix == ".txt":
-        return _load_txt(text, name)
-    if suffix == ".md":
-        return _load_md(text, name)
-    if suffix == ".json":
-        return _templates_from_tree(_load_json(text, name, limits), text, name)
-    return _templates_from_tree(_load_yaml(text, name, limits), text, name)
+        out = _load_txt(text, name)
+    elif suffix == ".md":
+        out = _load_md(text, name)
+    elif suffix == ".json":
+        out = _templates_from_tree(_load_json(text, name, limits), text, name)
+    else:
+        out = _templates_from_tree(_load_yaml(text, name, limits), text, name)
+    if len(out) > limits.max_templates:
+        raise TemplateLimitError(
+            name,
+            None,
+            "max_templates",
+            f"{len(out)} templates in one file, more than {limits.max_templates} "
+            "(模板数量过多); split the library",
+        )
+    return out
 
 
 def discover_template_files(
