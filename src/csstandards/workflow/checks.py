@@ -241,6 +241,20 @@ class ConsultationContext:
             self._analyses[i] = a
         return a
 
+    def assessment(self, i: int) -> Any:
+        """The feedback classifier's assessment of customer message ``i`` (computed once and
+        shared: W113 and conversation QA ask the same question of the same text)."""
+        key = f"assessment:{i}"
+        got = self._memo.get(key)
+        if got is None:
+            from ..feedback import classify_feedback
+
+            got = classify_feedback(
+                self.analysis(i), channel=self.consultation.channel, standard=self.standard
+            )
+            self._memo[key] = got
+        return got
+
     def cycles(self) -> list[range]:
         """Index ranges of the contact cycles (a reopen starts a new one)."""
         starts = [0] + [i for i, e in enumerate(self.events) if isinstance(e, Reopened)]

@@ -1,0 +1,437 @@
+"""Check a whole conversation (整通会话质检): every turn, every stage, one scorecard.
+
+:func:`check_transcript` runs, on one :class:`~csstandards.qa.Transcript`:
+
+* on every staff turn (agent 客服 and bot 机器人) the reply rules whose metadata says they
+  apply to a chat turn (``applies_to = ("chat-turn",)``: blame-shifting, defensive,
+  dismissive, deflection, interrogation, jargon, vague and over-promises, missing reason,
+  privacy leak), each judged against the customer's last message;
+* on every customer turn the feedback classifier (emotion, urgency, kind, severity …), whose
+  result the context rules share (W111 emotion first, W112 urgent question first, W113 a
+  complaint treated as important);
+* on the consultation event log of the transcript every consultation rule (W1xx): first
+  response per channel, waits of over a minute, 5W1H before the answer, options, closing.
+
+Findings are reported per turn (turn index, role, spans into that turn's text, rule), per
+stage and for the conversation, and scored on a :class:`~csstandards.qa.Scorecard`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from ..errors import InputError
+from ..models import Actor, Channel, Finding, FrozenModel, Span
+from ..standard import Standard
+from ..text.analysis import Analysis, analyze
+from ..workflow.checks import ConsultationContext, KnowledgeBase
+from ..workflow.consultation import Consultation, ConsultStage
+from .scorecard import Scorecard, ScoredFinding, ScoreResult, load_scorecard
+from .transcript import Transcript, TurnAct
+
+__all__ = [
+    "CHAT_TURN",
+    "CustomerView",
+    "TranscriptReport",
+    "TurnFinding",
+    "TurnReport",
+    "chat_turn_rules",
+    "check_transcript",
+]
+
+#: the setting reply rules declare (``Rule.applies_to``) to be run on every staff turn
+CHAT_TURN = "chat-turn"
+_STAFF = (Actor.AGENT, Actor.BOT)
+
+
+class TurnFinding(FrozenModel):
+    """A finding with where it is: the turn (``None``: the whole conversation), the turn's
+    role, the consultation stage it concerns; its spans point into that turn's text."""
+
+    turn: int | None
+    role: Actor | None = None
+    stage: str = ""
+    finding: Finding
+
+
+class CustomerView(FrozenModel):
+    """What the feedback classifier read in one customer turn (客户消息分类)."""
+
+    kind: str
+    emotion: str
+    urgency: str
+    severity: str
+    priority: str
+    sentiment: float
+    hazards: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+class TurnReport(FrozenModel):
+    """One turn as QA sees it: its text, act, the findings on it, the customer's view."""
+
+    turn: int
+    role: Actor
+    text: str
+    at: datetime | None = None
+    agent: str = ""
+    act: TurnAct | None = None
+    findings: tuple[Finding, ...] = ()
+    customer: CustomerView | None = None
+
+
+class TranscriptReport(FrozenModel):
+    """The QA verdict on one conversation: score, items, findings per turn and per stage."""
+
+    id: str
+    channel: Channel
+    agent: str = ""
+    team: str = ""
+    stage: ConsultStage | None = None
+    turns: tuple[TurnReport, ...]
+    findings: tuple[TurnFinding, ...] = ()
+    result: ScoreResult
+    notes: tuple[str, ...] = ()
+
+    @property
+    def score(self) -> float:
+        return self.result.score
+
+    @property
+    def passed(self) -> bool:
+        return self.result.passed
+
+    @property
+    def fatal_items(self) -> tuple[str, ...]:
+        return self.result.fatal_items
+
+    @property
+    def conversation_findings(self) -> list[TurnFinding]:
+        """Findings about the whole conversation rather than one turn."""
+        return [f for f in self.findings if f.turn is None]
+
+    def by_turn(self) -> dict[int, list[Finding]]:
+        out: dict[int, list[Finding]] = {}
+        for f in self.findings:
+            if f.turn is not None:
+                out.setdefault(f.turn, []).append(f.finding)
+        return out
+
+    def by_stage(self) -> dict[str, list[TurnFinding]]:
+        """Findings grouped by the consultation stage they concern (受理/确认/解答/跟进;
+        ``""`` for reply-rule findings on a turn outside the log)."""
+        out: dict[str, list[TurnFinding]] = {}
+        for f in self.findings:
+            out.setdefault(f.stage, []).append(f)
+        return out
+
+    def by_rule(self, name: str) -> list[TurnFinding]:
+        return [
+            f
+            for f in self.findings
+            if name in (f.finding.rule_id, f.finding.code, f.finding.rule_id.split(".", 1)[-1])
+        ]
+
+    @property
+    def flagged_turns(self) -> tuple[int, ...]:
+        return tuple(sorted({f.turn for f in self.findings if f.turn is not None}))
+
+    def explain(self, lang: str = "zh") -> str:
+        zh = lang == "zh"
+        r = self.result
+        verdict = ("通过" if r.passed else "未通过") if zh else ("pass" if r.passed else "fail")
+        lines = [
+            f"{'会话' if zh else 'Conversation'} {self.id}: {r.score:g}/{r.base:g} ({verdict}, "
+            f"{'及格线' if zh else 'pass mark'} {r.pass_mark:g})"
+        ]
+        if r.fatal_items:
+            lines.append(("一票否决: " if zh else "fatal: ") + ", ".join(r.fatal_items))
+        for it in r.items:
+            if it.hit:
+                lines.append(f"- {it.section_name}/{it.name}: -{it.deduction:g}")
+        for f in self.findings:
+            where = f"#{f.turn}" if f.turn is not None else "—"
+            text = self.turns[f.turn].text if f.turn is not None else ""
+            ev = [f"“{s.of(text)}”" for s in f.finding.spans if 0 < len(s) <= 40]
+            msg = f.finding.message_zh if zh else f.finding.message_en
+            lines.append(f"  [{f.finding.code} {where}] {msg}" + (" " + ", ".join(ev) if ev else ""))
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return render_transcript_html(self)
+
+
+def render_transcript_html(rep: TranscriptReport, *, flagged_only: bool = False) -> str:
+    """The conversation as HTML: every turn with the flagged spans marked (text escaped)."""
+    esc = html.escape
+    r = rep.result
+    verdict = "通过 pass" if r.passed else "未通过 fail"
+    colour = "#2e7d32" if r.passed else "#c62828"
+    parts = [
+        '<div class="cs-qa-transcript" style="font-family:sans-serif;max-width:48em">',
+        f'<div><b>{esc(rep.id)}</b> · {esc(rep.channel.label_zh)} · {esc(rep.agent)} '
+        f'<span style="color:{colour}"><b>{r.score:g}</b>/{r.base:g} {verdict}</span>',
+    ]
+    if r.fatal_items:
+        parts.append(f' · 一票否决 fatal: {esc(", ".join(r.fatal_items))}')
+    parts.append("</div>")
+    by_turn = rep.by_turn()
+    for t in rep.turns:
+        fs = by_turn.get(t.turn, [])
+        if flagged_only and not fs:
+            continue
+        bg = "#fff3f3" if fs else ("#f5f9ff" if t.role in _STAFF else "#fafafa")
+        parts.append(
+            f'<div class="cs-qa-turn" style="margin:4px 0;padding:4px 8px;background:{bg}">'
+            f"<small>#{t.turn} {esc(t.role.label_zh)}{(' ' + esc(t.agent)) if t.agent else ''}"
+            f"</small><br>{highlight(t.text, [s for f in fs for s in f.spans])}"
+        )
+        for f in fs:
+            parts.append(
+                f'<br><small style="color:#c62828">{esc(f.code)} {esc(f.message_zh)} — '
+                f"{esc(f.message_en)}</small>"
+            )
+        parts.append("</div>")
+    conv = rep.conversation_findings
+    if conv:
+        parts.append("<div><small>")
+        parts.append("<br>".join(f"{esc(f.finding.code)} {esc(f.finding.message_zh)}" for f in conv))
+        parts.append("</small></div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def highlight(text: str, spans: Sequence[Span]) -> str:
+    """``text`` escaped, with the characters covered by ``spans`` inside ``<mark>``."""
+    marked = [False] * len(text)
+    for s in spans:
+        for k in range(max(0, s.start), min(len(text), s.end)):
+            marked[k] = True
+    out: list[str] = []
+    k = 0
+    while k < len(text):
+        j = k
+        while j < len(text) and marked[j] == marked[k]:
+            j += 1
+        chunk = html.escape(text[k:j])
+        out.append(f"<mark>{chunk}</mark>" if marked[k] else chunk)
+        k = j
+    return "".join(out)
+
+
+# -- the check ------------------------------------------------------------------------------
+def chat_turn_rules(standard: Standard | None = None) -> list[Any]:
+    """The reply rules run on every staff turn: those whose metadata applies to a chat turn,
+    enabled in ``standard``."""
+    from ..rules import get_registry
+
+    std = standard or Standard.default()
+    return [
+        r
+        for r in get_registry().applying_to(CHAT_TURN, "reply")
+        if std.rule_enabled(r.id, r.code)
+    ]
+
+
+def _customer_view(fa: Any) -> CustomerView:
+    hazards = tuple(
+        dict.fromkeys(
+            e.value for e in fa.evidence if e.field in ("hazard", "hazards") and e.value
+        )
+    )
+    extra = getattr(fa, "hazards", ())
+    if extra:
+        hazards = tuple(dict.fromkeys((*hazards, *(str(getattr(h, "value", h)) for h in extra))))
+    return CustomerView(
+        kind=fa.kind.value,
+        emotion=fa.emotion.value,
+        urgency=fa.urgency.value,
+        severity=fa.severity.value,
+        priority=fa.priority.value,
+        sentiment=fa.sentiment,
+        hazards=hazards,
+        topics=tuple(str(getattr(t, "value", t)) for t in fa.topics),
+    )
+
+
+def check_transcript(
+    transcript: Transcript,
+    *,
+    scorecard: Scorecard | str | None = None,
+    standard: Standard | None = None,
+    kb: KnowledgeBase | None = None,
+    now: datetime | None = None,
+) -> TranscriptReport:
+    """Check one conversation turn by turn and score it on ``scorecard`` (default: the
+    library's, :func:`~csstandards.qa.default_scorecard`).
+
+    ``standard`` gives thresholds, enabled rules and lexicon additions as for
+    :func:`~csstandards.check_reply`; ``kb`` checks factual claims (W107); ``now`` judges a
+    customer still waiting (default: the last turn).  A transcript whose log the consultation
+    workflow refuses raises :class:`~csstandards.errors.WorkflowError`.
+    """
+    from ..rules import get_registry
+    from ..rules.context import ReplyContext
+
+    if not isinstance(transcript, Transcript):
+        raise InputError(f"expected a Transcript, got {type(transcript).__name__}")
+    if standard is not None and not isinstance(standard, Standard):
+        raise InputError(f"standard must be a csstandards Standard, got {type(standard).__name__}")
+    std = standard or Standard.default()
+    sc = load_scorecard(scorecard)
+    reg = get_registry()
+    notes: list[str] = []
+    if not transcript.timed:
+        notes.append("some turns have no time: waits and response times are not measured")
+    events, turn_of = transcript.event_log(fill_times=True)
+    consultation = Consultation(
+        id=transcript.id, channel=transcript.channel, customer=transcript.customer
+    ).extend(events)
+    ctx = ConsultationContext(consultation=consultation, standard=std, kb=kb, now=now)
+    event_of = {t: i for i, t in enumerate(turn_of) if t >= 0}
+    msgs = transcript.messages
+    lexicon = std.lexicon()
+
+    analyses: dict[int, Analysis] = {}
+
+    def analysis(turn: int) -> Analysis:
+        a = analyses.get(turn)
+        if a is None:
+            ev = event_of.get(turn)
+            a = ctx.analysis(ev) if ev is not None else analyze(msgs[turn].text, lexicon)
+            analyses[turn] = a
+        return a
+
+    # customer turns: classified once, shared with the context rules (W113 reads ctx)
+    views: dict[int, CustomerView] = {}
+    assessments: dict[int, Any] = {}
+    for turn, m in enumerate(msgs):
+        if m.role is Actor.CUSTOMER and m.text.strip():
+            ev = event_of.get(turn)
+            if ev is None:  # pragma: no cover - every customer turn is in the log
+                continue
+            fa = ctx.assessment(ev)
+            assessments[turn] = fa
+            views[turn] = _customer_view(fa)
+
+    found: list[TurnFinding] = []
+    # consultation rules on the log
+    for r in reg.all("consultation"):
+        for f in r.run(ctx, std):
+            ev = f.data.get("event")
+            turn = turn_of[ev] if isinstance(ev, int) and 0 <= ev < len(turn_of) else None
+            if turn is not None and turn < 0:
+                turn = None
+            found.append(
+                TurnFinding(
+                    turn=turn,
+                    role=msgs[turn].role if turn is not None else None,
+                    stage=str(f.data.get("stage", "")),
+                    finding=f,
+                )
+            )
+    taken = {
+        (f.turn, f.finding.spans, f.finding.cue) for f in found if f.turn is not None
+    }  # a consultation rule that reuses a reply rule (W104 ← R107) reports it once
+    # reply rules on staff turns
+    rules = chat_turn_rules(std)
+    last_customer: int | None = None
+    for turn, m in enumerate(msgs):
+        if m.role is Actor.CUSTOMER:
+            last_customer = turn
+            continue
+        if m.role not in _STAFF or not m.text.strip():
+            continue
+        review = analysis(last_customer) if last_customer is not None else None
+        rctx = ReplyContext(
+            reply=analysis(turn),
+            review=review,
+            standard=std,
+            assessment=assessments.get(last_customer) if last_customer is not None else None,
+        )
+        ev = event_of.get(turn)
+        stage = _stage_at(consultation, ev)
+        for r in rules:
+            for f in r.run(rctx, std):
+                if (turn, f.spans, f.cue) in taken:
+                    continue
+                found.append(
+                    TurnFinding(
+                        turn=turn,
+                        role=m.role,
+                        stage=stage,
+                        finding=f.model_copy(update={"data": {**f.data, "turn": turn}}),
+                    )
+                )
+    # scorecard severity overrides, then the score
+    kept: list[TurnFinding] = []
+    for tf in found:
+        sev = sc.severity_for(tf.finding)
+        if sev is None:
+            continue
+        if sev is not tf.finding.severity:
+            tf = tf.model_copy(update={"finding": tf.finding.model_copy(update={"severity": sev})})
+        kept.append(tf)
+    kept.sort(key=lambda tf: (tf.turn if tf.turn is not None else len(msgs), tf.finding.code))
+    result = sc.score((ScoredFinding.of(tf.finding, tf.turn, tf.role) for tf in kept), reg)
+    per_turn: dict[int, list[Finding]] = {}
+    for tf in kept:
+        if tf.turn is not None:
+            per_turn.setdefault(tf.turn, []).append(tf.finding)
+    turns = tuple(
+        TurnReport(
+            turn=i,
+            role=m.role,
+            text=m.text,
+            at=m.at,
+            agent=m.agent,
+            act=_act_of(m, events[event_of[i]] if i in event_of else None),
+            findings=tuple(per_turn.get(i, ())),
+            customer=views.get(i),
+        )
+        for i, m in enumerate(msgs)
+    )
+    return TranscriptReport(
+        id=transcript.id,
+        channel=transcript.channel,
+        agent=transcript.agent_id,
+        team=transcript.team,
+        stage=consultation.stage if events else None,
+        turns=turns,
+        findings=tuple(kept),
+        result=result,
+        notes=tuple(notes),
+    )
+
+
+_STAGE_OF_KIND = {
+    "agent_message": ConsultStage.CONFIRM,
+    "question_asked": ConsultStage.CONFIRM,
+    "answer_given": ConsultStage.ANSWER,
+    "auto_reply": ConsultStage.ACCEPT,
+    "closed": ConsultStage.FOLLOW_UP,
+}
+
+
+def _stage_at(c: Consultation, ev: int | None) -> str:
+    """The stage a staff turn belongs to, by its event kind (受理/确认/解答/跟进)."""
+    if ev is None:
+        return ConsultStage.ACCEPT.value
+    kind = str(c.events[ev].kind)
+    got = _STAGE_OF_KIND.get(kind)
+    return got.value if got is not None else ""
+
+
+def _act_of(m: Any, ev: Any) -> TurnAct | None:
+    if m.act is not None or ev is None:
+        return m.act  # type: ignore[no-any-return]
+    kind = str(ev.kind)
+    return {
+        "question_asked": TurnAct.QUESTION,
+        "answer_given": TurnAct.ANSWER,
+        "agent_message": TurnAct.MESSAGE,
+        "closed": TurnAct.CLOSE,
+    }.get(kind)
