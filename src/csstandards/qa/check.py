@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import InputError
-from ..models import Actor, Channel, Finding, FrozenModel, Span
+from ..models import Actor, Channel, Finding, FrozenModel, Span, trusted_builder
 from ..standard import Standard
 from ..text.analysis import Analysis, analyze
 from ..workflow.checks import ConsultationContext, KnowledgeBase
@@ -42,6 +42,9 @@ __all__ = [
     "check_transcript",
 ]
 
+#: reply rules a consultation rule runs itself on every agent turn (W104 reports R107's
+#: findings with a softer rewrite, as :func:`~csstandards.workflow.check_consultation` does)
+REUSED_BY = {"reply.interrogative": "consult.interrogation"}
 #: the setting reply rules declare (``Rule.applies_to``) to be run on every staff turn
 CHAT_TURN = "chat-turn"
 _STAFF = (Actor.AGENT, Actor.BOT)
@@ -222,6 +225,11 @@ def highlight(text: str, spans: Sequence[Span]) -> str:
     return "".join(out)
 
 
+_turn_finding = trusted_builder(TurnFinding)
+_turn_report = trusted_builder(TurnReport)
+_customer_view_of = trusted_builder(CustomerView)
+
+
 # -- the check ------------------------------------------------------------------------------
 def chat_turn_rules(standard: Standard | None = None) -> list[Any]:
     """The reply rules run on every staff turn: those whose metadata applies to a chat turn,
@@ -245,7 +253,7 @@ def _customer_view(fa: Any) -> CustomerView:
     extra = getattr(fa, "hazards", ())
     if extra:
         hazards = tuple(dict.fromkeys((*hazards, *(str(getattr(h, "value", h)) for h in extra))))
-    return CustomerView(
+    return _customer_view_of(
         kind=fa.kind.value,
         emotion=fa.emotion.value,
         urgency=fa.urgency.value,
@@ -286,24 +294,28 @@ def check_transcript(
     notes: list[str] = []
     if not transcript.timed:
         notes.append("some turns have no time: waits and response times are not measured")
-    events, turn_of = transcript.event_log(fill_times=True)
+    msgs = transcript.messages
+    lexicon = std.lexicon()
+    # every turn is analysed once, with the full lexicon, and shared by the act inference,
+    # the consultation rules, the reply rules and the classifier
+    analyses = {
+        i: analyze(m.text, lexicon) for i, m in enumerate(msgs) if m.role is not Actor.SYSTEM
+    }
+    events, turn_of = transcript.event_log(fill_times=True, analyses=analyses)
     consultation = Consultation(
         id=transcript.id, channel=transcript.channel, customer=transcript.customer
     ).extend(events)
-    ctx = ConsultationContext(consultation=consultation, standard=std, kb=kb, now=now)
     event_of = {t: i for i, t in enumerate(turn_of) if t >= 0}
-    msgs = transcript.messages
-    lexicon = std.lexicon()
-
-    analyses: dict[int, Analysis] = {}
+    ctx = ConsultationContext(
+        consultation=consultation,
+        standard=std,
+        kb=kb,
+        now=now,
+        _analyses={e: analyses[t] for t, e in event_of.items()},
+    )
 
     def analysis(turn: int) -> Analysis:
-        a = analyses.get(turn)
-        if a is None:
-            ev = event_of.get(turn)
-            a = ctx.analysis(ev) if ev is not None else analyze(msgs[turn].text, lexicon)
-            analyses[turn] = a
-        return a
+        return analyses[turn]
 
     # customer turns: classified once, shared with the context rules (W113 reads ctx)
     views: dict[int, CustomerView] = {}
@@ -326,7 +338,7 @@ def check_transcript(
             if turn is not None and turn < 0:
                 turn = None
             found.append(
-                TurnFinding(
+                _turn_finding(
                     turn=turn,
                     role=msgs[turn].role if turn is not None else None,
                     stage=str(f.data.get("stage", "")),
@@ -336,8 +348,9 @@ def check_transcript(
     taken = {
         (f.turn, f.finding.spans, f.finding.cue) for f in found if f.turn is not None
     }  # a consultation rule that reuses a reply rule (W104 ← R107) reports it once
-    # reply rules on staff turns
+    # reply rules on staff turns (not those a consultation rule already runs on every turn)
     rules = chat_turn_rules(std)
+    reused = {rid for rid, by in REUSED_BY.items() if by in reg and std.rule_enabled(by)}
     last_customer: int | None = None
     for turn, m in enumerate(msgs):
         if m.role is Actor.CUSTOMER:
@@ -355,11 +368,13 @@ def check_transcript(
         ev = event_of.get(turn)
         stage = _stage_at(consultation, ev)
         for r in rules:
+            if r.id in reused:
+                continue
             for f in r.run(rctx, std):
                 if (turn, f.spans, f.cue) in taken:
                     continue
                 found.append(
-                    TurnFinding(
+                    _turn_finding(
                         turn=turn,
                         role=m.role,
                         stage=stage,
@@ -382,7 +397,7 @@ def check_transcript(
         if tf.turn is not None:
             per_turn.setdefault(tf.turn, []).append(tf.finding)
     turns = tuple(
-        TurnReport(
+        _turn_report(
             turn=i,
             role=m.role,
             text=m.text,

@@ -46,11 +46,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .._toml import loads_toml
 from ..errors import ConfigError, LexiconError
-from ..models import Actor, Finding, FrozenModel, Severity
+from ..models import Actor, Finding, FrozenModel, Severity, trusted_builder
 
 __all__ = [
     "DEFAULT_SCORECARD",
@@ -124,6 +124,7 @@ class Scorecard(FrozenModel):
     pass_mark: float = Field(default=80, ge=0)
     overrides: dict[str, Override] = Field(default_factory=dict)
     sections: tuple[ScorecardSection, ...] = Field(min_length=1)
+    _hash: str | None = PrivateAttr(default=None)
 
     @field_validator("overrides", mode="before")
     @classmethod
@@ -150,8 +151,10 @@ class Scorecard(FrozenModel):
     def hash(self) -> str:
         """A short SHA-256 of the scorecard's content (canonical JSON): equal hashes, equal
         scoring; any change of an item, weight, mark or override changes it."""
-        canon = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
+        if self._hash is None:
+            canon = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+            self._hash = hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
+        return self._hash
 
     def items(self) -> list[tuple[ScorecardSection, ScorecardItem]]:
         return [(s, it) for s in self.sections for it in s.items]
@@ -186,7 +189,8 @@ class Scorecard(FrozenModel):
         fatal: list[str] = []
         for s, it in self.items():
             key = f"{s.id}.{it.id}"
-            hits = [f for f in per_item[key] if f.severity.at_least(it.min_severity)]
+            floor = _RANK[it.min_severity]
+            hits = [f for f in per_item[key] if _RANK[f.severity] >= floor]
             deduction = 0.0
             if hits:
                 if it.weight is not None:
@@ -199,7 +203,7 @@ class Scorecard(FrozenModel):
                     fatal.append(key)
             total += deduction
             results.append(
-                ItemResult(
+                _item_result(
                     section=s.id,
                     item=it.id,
                     key=key,
@@ -265,7 +269,8 @@ class ScoredFinding(FrozenModel):
 
     @classmethod
     def of(cls, f: Finding, turn: int | None, role: Actor | None = None) -> ScoredFinding:
-        return cls(
+        """From a finding this library computed (trusted: not validated again)."""
+        return _scored(
             rule_id=f.rule_id,
             code=f.code,
             severity=f.severity,
@@ -312,6 +317,11 @@ class ScoreResult(FrozenModel):
             if key in (it.key, it.item):
                 return it
         raise KeyError(key)
+
+
+_RANK = {sev: sev.rank for sev in Severity}
+_scored = trusted_builder(ScoredFinding)
+_item_result = trusted_builder(ItemResult)
 
 
 def _resolve_group(group: str, registry: Any) -> list[str]:

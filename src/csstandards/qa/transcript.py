@@ -28,7 +28,7 @@ from pydantic import Field, field_validator, model_validator
 from ..errors import InputError
 from ..lexicon import Lexicon, load_file, phrase_lists
 from ..models import Actor, Channel, FrozenModel, LabelledEnum, _label
-from ..text.analysis import analyze
+from ..text.analysis import Analysis, analyze
 from ..workflow.consultation import (
     AgentMessage,
     AnswerGiven,
@@ -158,13 +158,16 @@ class Transcript(FrozenModel):
         return self if msgs == self.messages else self.model_copy(update={"messages": msgs})
 
     # -- event log --------------------------------------------------------------------------
-    def event_log(self, *, fill_times: bool = False) -> tuple[list[ConsultEvent], list[int]]:
+    def event_log(
+        self, *, fill_times: bool = False, analyses: Mapping[int, Analysis] | None = None
+    ) -> tuple[list[ConsultEvent], list[int]]:
         """The consultation events of this transcript and, for each, the turn it came from
         (``-1`` for the closing event the log adds when :attr:`closed`).
 
         System turns and staff turns before the customer's first message have no event in
         001's workflow and are left out.  ``fill_times`` gives turns without a time the time
-        of the turn before (no wait is then measured) instead of raising.
+        of the turn before (no wait is then measured) instead of raising.  ``analyses``
+        (turn → analysis with the full lexicon) are reused to infer the acts.
         """
         events: list[ConsultEvent] = []
         turns: list[int] = []
@@ -193,7 +196,7 @@ class Transcript(FrozenModel):
                     )
                 at = last_at or _NO_TIME
             last_at = at
-            ev = _event(m, at, answers)
+            ev = _event(m, at, answers, analyses.get(i) if analyses else None)
             if isinstance(ev, AnswerGiven):
                 answers += 1
             if isinstance(ev, Closed):
@@ -268,7 +271,7 @@ class Transcript(FrozenModel):
 _NO_TIME = datetime(2000, 1, 1, tzinfo=timezone(timedelta(hours=8)))
 
 
-def _event(m: Message, at: datetime, answers: int) -> ConsultEvent:
+def _event(m: Message, at: datetime, answers: int, a: Analysis | None = None) -> ConsultEvent:
     if m.role is Actor.CUSTOMER:
         return CustomerMessage(at=at, text=m.text, ref=m.id)
     act = m.act
@@ -277,7 +280,7 @@ def _event(m: Message, at: datetime, answers: int) -> ConsultEvent:
             return AutoReply(at=at, text=m.text, ref=m.id)
         actor = Actor.BOT
     else:
-        act = act or infer_act(m.text)
+        act = act or infer_act(a if a is not None else m.text)
         actor = Actor.AGENT
     if act is TurnAct.QUESTION:
         return QuestionAsked(at=at, text=m.text, actor=actor, agent=m.agent, ref=m.id)
@@ -305,7 +308,7 @@ def _question_ends() -> tuple[str, ...]:
     return phrase_lists()["qa_question_end"].phrases
 
 
-def infer_act(text: str) -> TurnAct:
+def infer_act(text: str | Analysis) -> TurnAct:
     """What an agent's turn does, from its text (cues in ``lexicon/qa.toml``).
 
     >>> infer_act("您好,请问有什么可以帮您?").value, infer_act("您希望什么时候收到呢?").value
@@ -313,7 +316,10 @@ def infer_act(text: str) -> TurnAct:
     >>> infer_act("已为您加急,明天送达。").value
     'answer'
     """
-    a = analyze(text, _act_lexicon())
+    if isinstance(text, Analysis) and "qa_holding" in text.lexicon.lists:
+        a = text  # an analysis the caller made anyway (with the full lexicon): reused
+    else:
+        a = analyze(text if isinstance(text, str) else text.original, _act_lexicon())
     norm = a.text
     keep = [True] * len(norm)
     for h in a.hits_of("qa_greeting"):
