@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import InputError
+from ..lexicon import Lexicon, phrase_lists
 from ..models import Actor, Channel, Finding, FrozenModel, Span, trusted_builder
 from ..standard import Standard
 from ..text.analysis import Analysis, analyze
@@ -230,6 +231,29 @@ _turn_report = trusted_builder(TurnReport)
 _customer_view_of = trusted_builder(CustomerView)
 
 
+#: the data files whose phrase lists the rules read on a staff turn: the reply rules'
+#: (``reply*``), the consultation rules' (``workflow``) and QA's own (``qa``); the
+#: classifier's lists are only needed on customer turns
+_STAFF_SOURCES = ("lexicon/reply", "lexicon/workflow", "lexicon/qa")
+_staff_cache: dict[int, tuple[Lexicon, Lexicon]] = {}
+
+
+def _staff_lexicon(standard: Standard) -> Lexicon:
+    """The phrase lists a staff turn is matched against (a scan of fewer lists is cheaper,
+    as :func:`~csstandards.check_reply` matches a reply against the reply lists only)."""
+    full = standard.lexicon()
+    hit = _staff_cache.get(id(full))
+    if hit is not None and hit[0] is full:
+        return hit[1]
+    names = {n for n, pl in phrase_lists().items() if pl.source.startswith(_STAFF_SOURCES)}
+    names |= set(standard.phrases)
+    lex = Lexicon({n: ps for n, ps in full.lists.items() if n in names})
+    if len(_staff_cache) > 32:
+        _staff_cache.clear()
+    _staff_cache[id(full)] = (full, lex)
+    return lex
+
+
 # -- the check ------------------------------------------------------------------------------
 def chat_turn_rules(standard: Standard | None = None) -> list[Any]:
     """The reply rules run on every staff turn: those whose metadata applies to a chat turn,
@@ -237,11 +261,21 @@ def chat_turn_rules(standard: Standard | None = None) -> list[Any]:
     from ..rules import get_registry
 
     std = standard or Standard.default()
-    return [
+    hit = _rules_cache.get(id(std))
+    if hit is not None and hit[0] is std:
+        return list(hit[1])
+    rules = [
         r
         for r in get_registry().applying_to(CHAT_TURN, "reply")
         if std.rule_enabled(r.id, r.code)
     ]
+    if len(_rules_cache) > 32:
+        _rules_cache.clear()
+    _rules_cache[id(std)] = (std, tuple(rules))
+    return rules
+
+
+_rules_cache: dict[int, tuple[Standard, tuple[Any, ...]]] = {}
 
 
 def _customer_view(fa: Any) -> CustomerView:
@@ -298,8 +332,11 @@ def check_transcript(
     lexicon = std.lexicon()
     # every turn is analysed once, with the full lexicon, and shared by the act inference,
     # the consultation rules, the reply rules and the classifier
+    staff_lexicon = _staff_lexicon(std)
     analyses = {
-        i: analyze(m.text, lexicon) for i, m in enumerate(msgs) if m.role is not Actor.SYSTEM
+        i: analyze(m.text, lexicon if m.role is Actor.CUSTOMER else staff_lexicon)
+        for i, m in enumerate(msgs)
+        if m.role is not Actor.SYSTEM
     }
     events, turn_of = transcript.event_log(fill_times=True, analyses=analyses)
     consultation = Consultation(

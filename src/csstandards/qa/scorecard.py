@@ -125,6 +125,7 @@ class Scorecard(FrozenModel):
     overrides: dict[str, Override] = Field(default_factory=dict)
     sections: tuple[ScorecardSection, ...] = Field(min_length=1)
     _hash: str | None = PrivateAttr(default=None)
+    _plan_cache: tuple[Any, dict[str, str]] | None = PrivateAttr(default=None)
 
     @field_validator("overrides", mode="before")
     @classmethod
@@ -216,11 +217,12 @@ class Scorecard(FrozenModel):
                 )
             )
         raw = max(0.0, self.base - total)
+        digest = self.hash
         score = 0.0 if fatal else raw
-        return ScoreResult(
+        return _score_result(
             scorecard=self.name,
             scorecard_version=self.version,
-            scorecard_hash=self.hash,
+            scorecard_hash=digest,
             rules_version=rules_version(),
             base=self.base,
             score=round(score, 4),
@@ -321,6 +323,7 @@ class ScoreResult(FrozenModel):
 
 _RANK = {sev: sev.rank for sev in Severity}
 _scored = trusted_builder(ScoredFinding)
+_score_result = trusted_builder(ScoreResult)
 _item_result = trusted_builder(ItemResult)
 
 
@@ -336,9 +339,13 @@ def _resolve_group(group: str, registry: Any) -> list[str]:
 def _plan(sc: Scorecard, registry: Any) -> dict[str, str]:
     if registry is None:
         registry = _registry()
+    mine = sc._plan_cache
+    if mine is not None and mine[0] is registry:
+        return mine[1]
     cache_key = (sc.hash, id(registry))
     hit = _PLANS.get(cache_key)
     if hit is not None:
+        sc._plan_cache = (registry, hit)
         return hit
     explicit: dict[str, str] = {}
     groups: list[tuple[str, str]] = []
@@ -376,6 +383,7 @@ def _plan(sc: Scorecard, registry: Any) -> dict[str, str]:
     if len(_PLANS) > 64:
         _PLANS.clear()
     _PLANS[cache_key] = plan
+    sc._plan_cache = (registry, plan)
     return plan
 
 

@@ -38,6 +38,7 @@ from ..workflow.consultation import (
     Consultation,
     ConsultEvent,
     CustomerMessage,
+    NeedConfirmed,
     QuestionAsked,
 )
 
@@ -174,6 +175,7 @@ class Transcript(FrozenModel):
         seen_customer = False
         answers = 0
         closed_by_turn = False
+        important = False
         last_at: datetime | None = None
         for i, m in enumerate(self.messages):
             if m.role is Actor.SYSTEM:
@@ -196,7 +198,12 @@ class Transcript(FrozenModel):
                     )
                 at = last_at or _NO_TIME
             last_at = at
-            ev = _event(m, at, answers, analyses.get(i) if analyses else None)
+            a = analyses.get(i) if analyses else None
+            if m.role is Actor.AGENT and not important and promises_follow_up(a or m.text):
+                important = True
+                events.append(NeedConfirmed(at=at, need=m.text, important=True, ref=m.id))
+                turns.append(i)
+            ev = _event(m, at, answers, a, important)
             if isinstance(ev, AnswerGiven):
                 answers += 1
             if isinstance(ev, Closed):
@@ -204,7 +211,7 @@ class Transcript(FrozenModel):
             events.append(ev)
             turns.append(i)
         if self.closed and not closed_by_turn and events:
-            reason = CloseReason.RESOLVED if answers else CloseReason.ABANDONED
+            reason = _close_reason(answers, important)
             events.append(Closed(at=events[-1].at, actor=Actor.SYSTEM, reason=reason))
             turns.append(-1)
         return events, turns
@@ -271,7 +278,17 @@ class Transcript(FrozenModel):
 _NO_TIME = datetime(2000, 1, 1, tzinfo=timezone(timedelta(hours=8)))
 
 
-def _event(m: Message, at: datetime, answers: int, a: Analysis | None = None) -> ConsultEvent:
+def _close_reason(answers: int, important: bool) -> CloseReason:
+    """Resolved after an answer; handed over (转跟进) when a follow-up was promised; else the
+    customer left."""
+    if important:
+        return CloseReason.TRANSFERRED
+    return CloseReason.RESOLVED if answers else CloseReason.ABANDONED
+
+
+def _event(
+    m: Message, at: datetime, answers: int, a: Analysis | None = None, important: bool = False
+) -> ConsultEvent:
     if m.role is Actor.CUSTOMER:
         return CustomerMessage(at=at, text=m.text, ref=m.id)
     act = m.act
@@ -287,7 +304,7 @@ def _event(m: Message, at: datetime, answers: int, a: Analysis | None = None) ->
     if act is TurnAct.ANSWER:
         return AnswerGiven(at=at, text=m.text, actor=actor, agent=m.agent, ref=m.id)
     if act is TurnAct.CLOSE:
-        reason = CloseReason.RESOLVED if answers else CloseReason.ABANDONED
+        reason = _close_reason(answers, important)
         return Closed(at=at, text=m.text, actor=actor, reason=reason, ref=m.id)
     return AgentMessage(at=at, text=m.text, actor=actor, agent=m.agent, ref=m.id)
 
@@ -300,7 +317,17 @@ _PUNCT = re.compile(r"[\s,，、。.!！?？~～:：;；…\-—()（）\"“”
 @lru_cache(maxsize=1)
 def _act_lexicon() -> Lexicon:
     lists = phrase_lists()
-    return Lexicon({n: lists[n].phrases for n in ("qa_holding", "qa_greeting")})
+    names = ("qa_holding", "qa_greeting", "qa_follow_up_promise")
+    return Lexicon({n: lists[n].phrases for n in names})
+
+
+def promises_follow_up(text: str | Analysis) -> bool:
+    """Whether an agent's turn promises to come back (回电、回访、告知进展, 001 §2.4)."""
+    if isinstance(text, Analysis) and "qa_follow_up_promise" in text.lexicon.lists:
+        return text.has("qa_follow_up_promise")
+    return analyze(text if isinstance(text, str) else text.original, _act_lexicon()).has(
+        "qa_follow_up_promise"
+    )
 
 
 @lru_cache(maxsize=1)

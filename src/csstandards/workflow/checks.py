@@ -249,9 +249,11 @@ class ConsultationContext:
         if got is None:
             from ..feedback import classify_feedback
 
-            got = classify_feedback(
-                self.analysis(i), channel=self.consultation.channel, standard=self.standard
-            )
+            a = self.analysis(i)
+            # the text itself when the analysis used the standard's lexicon: the classifier
+            # then scans it with its own combined matcher (cheaper than reading the hits)
+            arg = a.original if a.lexicon is self.standard.lexicon() else a
+            got = classify_feedback(arg, channel=self.consultation.channel, standard=self.standard)
             self._memo[key] = got
         return got
 
