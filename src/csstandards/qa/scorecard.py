@@ -46,7 +46,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from .._toml import loads_toml
 from ..errors import ConfigError, LexiconError
@@ -124,8 +124,6 @@ class Scorecard(FrozenModel):
     pass_mark: float = Field(default=80, ge=0)
     overrides: dict[str, Override] = Field(default_factory=dict)
     sections: tuple[ScorecardSection, ...] = Field(min_length=1)
-    _hash: str | None = PrivateAttr(default=None)
-    _plan_cache: tuple[Any, dict[str, str]] | None = PrivateAttr(default=None)
 
     @field_validator("overrides", mode="before")
     @classmethod
@@ -152,10 +150,15 @@ class Scorecard(FrozenModel):
     def hash(self) -> str:
         """A short SHA-256 of the scorecard's content (canonical JSON): equal hashes, equal
         scoring; any change of an item, weight, mark or override changes it."""
-        if self._hash is None:
-            canon = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-            self._hash = hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
-        return self._hash
+        hit = _HASHES.get(id(self))
+        if hit is not None and hit[0] is self:
+            return hit[1]
+        canon = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        digest = hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
+        if len(_HASHES) > 256:
+            _HASHES.clear()
+        _HASHES[id(self)] = (self, digest)
+        return digest
 
     def items(self) -> list[tuple[ScorecardSection, ScorecardItem]]:
         return [(s, it) for s in self.sections for it in s.items]
@@ -339,13 +342,9 @@ def _resolve_group(group: str, registry: Any) -> list[str]:
 def _plan(sc: Scorecard, registry: Any) -> dict[str, str]:
     if registry is None:
         registry = _registry()
-    mine = sc._plan_cache
-    if mine is not None and mine[0] is registry:
-        return mine[1]
     cache_key = (sc.hash, id(registry))
     hit = _PLANS.get(cache_key)
     if hit is not None:
-        sc._plan_cache = (registry, hit)
         return hit
     explicit: dict[str, str] = {}
     groups: list[tuple[str, str]] = []
@@ -383,11 +382,12 @@ def _plan(sc: Scorecard, registry: Any) -> dict[str, str]:
     if len(_PLANS) > 64:
         _PLANS.clear()
     _PLANS[cache_key] = plan
-    sc._plan_cache = (registry, plan)
     return plan
 
 
 _PLANS: dict[tuple[str, int], dict[str, str]] = {}
+#: hashes by scorecard object (kept alive with it, so ids stay unique): frozen, computed once
+_HASHES: dict[int, tuple[Scorecard, str]] = {}
 
 
 def _registry() -> Any:

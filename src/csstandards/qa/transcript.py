@@ -11,8 +11,9 @@ consultation rules judge, and back::
 
 An agent turn's *act* (:class:`TurnAct`: message, question 提问, answer 解答, close 结束语)
 decides its event kind; exports rarely say it, so :meth:`Transcript.resolved` infers it from
-the text with the cues of ``lexicon/qa.toml`` (a turn that only greets or holds the line is a
-message, one whose last sentence asks is a question, any other gives an answer).
+the text with the cues of ``lexicon/qa.toml`` (a turn that only greets, holds the line or closes with an
+invitation is a message, one whose last sentence asks is a question, any other gives an
+answer).
 """
 
 from __future__ import annotations
@@ -317,7 +318,7 @@ _PUNCT = re.compile(r"[\s,，、。.!！?？~～:：;；…\-—()（）\"“”
 @lru_cache(maxsize=1)
 def _act_lexicon() -> Lexicon:
     lists = phrase_lists()
-    names = ("qa_holding", "qa_greeting", "qa_follow_up_promise")
+    names = ("qa_holding", "qa_greeting", "qa_follow_up_promise", "wf_closing_invitation")
     return Lexicon({n: lists[n].phrases for n in names})
 
 
@@ -340,8 +341,8 @@ def infer_act(text: str | Analysis) -> TurnAct:
 
     >>> infer_act("您好,请问有什么可以帮您?").value, infer_act("您希望什么时候收到呢?").value
     ('message', 'question')
-    >>> infer_act("已为您加急,明天送达。").value
-    'answer'
+    >>> infer_act("已为您加急,明天送达。").value, infer_act("不客气,如有其他问题,随时联系我们。").value
+    ('answer', 'message')
     """
     if isinstance(text, Analysis) and "qa_holding" in text.lexicon.lists:
         a = text  # an analysis the caller made anyway (with the full lexicon): reused
@@ -354,6 +355,8 @@ def infer_act(text: str | Analysis) -> TurnAct:
     rest = _PUNCT.sub("", "".join(ch for ch, k in zip(norm, keep, strict=True) if k))
     if not rest:
         return TurnAct.MESSAGE
+    if a.has("wf_closing_invitation") and len(rest) <= 24:
+        return TurnAct.MESSAGE  # a closing line (结束语) that invites more questions
     sentences = [s for s in _SENTENCE_END.split(norm) if _PUNCT.sub("", s)]
     last = sentences[-1].rstrip() if sentences else ""
     if last.endswith(("?", "?")) or last.rstrip("~～").endswith(_question_ends()):
