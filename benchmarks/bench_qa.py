@@ -13,6 +13,7 @@ busy machine.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import time
 from datetime import datetime, timedelta, timezone
@@ -30,7 +31,7 @@ def _pairs() -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         msgs = json.loads(line)["messages"]
-        for a, b in zip(msgs, msgs[1:], strict=False):
+        for a, b in itertools.pairwise(msgs):
             if a["role"] == "customer" and b["role"] == "agent":
                 out.append((a["text"], b["text"]))
     return out

@@ -128,7 +128,8 @@ def test_5w1h_options_and_closing() -> None:
     for code in ("W106", "W109"):
         assert rep.by_rule(code), code
     unconfirmed = Transcript(
-        id="u", messages=(msg("customer", 0, "你们快递太慢了"), msg("agent", 5, "我们会催一下快递。"))
+        id="u",
+        messages=(msg("customer", 0, "你们快递太慢了"), msg("agent", 5, "我们会催一下快递。")),
     )
     assert check_transcript(unconfirmed).by_rule("W103")
     asked = Transcript(

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from csstandards.errors import InputError
 from csstandards.models import Actor, Channel
@@ -90,7 +91,7 @@ def test_channels_from_values_labels_and_aliases() -> None:
 def test_transcript_is_frozen_and_round_trips_json() -> None:
     t = Transcript(id="c1", agent="A1", messages=(msg("customer", 0, "在吗"),))
     assert Transcript.from_json(t.to_json()) == t
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         t.id = "x"  # type: ignore[misc]
 
 
@@ -281,7 +282,7 @@ def test_jsonl_reader(tmp_path) -> None:  # type: ignore[no-untyped-def]
 FLAT = (
     "conversation_id,turn,role,text,time,agent,channel\n"
     "c1,1,客户,在吗?快递到哪了,2026-03-02 10:00:00,,在线咨询\n"
-    "c1,2,客服,\"您好,我帮您查一下\",2026-03-02 10:00:05,A1,在线咨询\n"
+    'c1,2,客服,"您好,我帮您查一下",2026-03-02 10:00:05,A1,在线咨询\n'
     "c2,2,客服,运费是10元。,2026-03-02 11:00:09,A2,电话\n"
     "c2,1,用户,运费多少?,2026-03-02 11:00:00,,电话\n"
     "c3,1,访客,在吗,2026-03-02 12:00:00,,\n"

@@ -96,7 +96,9 @@ def _demo_qa(workers: int) -> list[dict[str, Any]]:
     sec = QASection.from_rows(rows)
     rate = f"{100 * sec.passed / sec.n:.1f}%" if sec.n else "–"
     mean = f"{sec.mean:.1f}" if sec.mean is not None else "–"
-    print(f"\nConversation QA 会话质检 — {path.name}, scorecard {sec.scorecard} {sec.scorecard_hash}")
+    print(
+        f"\nConversation QA 会话质检 — {path.name}, scorecard {sec.scorecard} {sec.scorecard_hash}"
+    )
     print(f"  {sec.n} conversations checked, {sec.failed} failed; mean {mean}; passed {rate}")
     if sec.by_agent:
         worst, best = sec.by_agent[0], sec.by_agent[-1]

@@ -1,7 +1,7 @@
 """``csstandards qa``: score whole conversations on a scorecard, and calibrate (会话质检).
 
-    csstandards qa transcripts.jsonl --scorecard qa.toml -o results.jsonl [--report qa.html]
-    csstandards qa agree results.jsonl human.csv [--scorecard qa.toml]
+csstandards qa transcripts.jsonl --scorecard qa.toml -o results.jsonl [--report qa.html]
+csstandards qa agree results.jsonl human.csv [--scorecard qa.toml]
 """
 
 from __future__ import annotations

@@ -317,9 +317,7 @@ def agreement(
         auto_score = float(r.get("score") or 0.0)
         auto_pass.append(bool(r.get("passed")))
         human_pass.append(not human_fatal and hs >= sc.pass_mark)
-        differing = tuple(
-            k for k in keys if k in hh and (k in (r.get("items") or {})) != hh[k]
-        )
+        differing = tuple(k for k in keys if k in hh and (k in (r.get("items") or {})) != hh[k])
         diffs.append(
             Disagreement(
                 id=i,

@@ -161,7 +161,9 @@ class TranscriptReport(FrozenModel):
             text = self.turns[f.turn].text if f.turn is not None else ""
             ev = [f"“{s.of(text)}”" for s in f.finding.spans if 0 < len(s) <= 40]
             msg = f.finding.message_zh if zh else f.finding.message_en
-            lines.append(f"  [{f.finding.code} {where}] {msg}" + (" " + ", ".join(ev) if ev else ""))
+            lines.append(
+                f"  [{f.finding.code} {where}] {msg}" + (" " + ", ".join(ev) if ev else "")
+            )
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -176,11 +178,11 @@ def render_transcript_html(rep: TranscriptReport, *, flagged_only: bool = False)
     colour = "#2e7d32" if r.passed else "#c62828"
     parts = [
         '<div class="cs-qa-transcript" style="font-family:sans-serif;max-width:48em">',
-        f'<div><b>{esc(rep.id)}</b> · {esc(rep.channel.label_zh)} · {esc(rep.agent)} '
+        f"<div><b>{esc(rep.id)}</b> · {esc(rep.channel.label_zh)} · {esc(rep.agent)} "
         f'<span style="color:{colour}"><b>{r.score:g}</b>/{r.base:g} {verdict}</span>',
     ]
     if r.fatal_items:
-        parts.append(f' · 一票否决 fatal: {esc(", ".join(r.fatal_items))}')
+        parts.append(f" · 一票否决 fatal: {esc(', '.join(r.fatal_items))}")
     parts.append("</div>")
     by_turn = rep.by_turn()
     for t in rep.turns:
@@ -202,7 +204,9 @@ def render_transcript_html(rep: TranscriptReport, *, flagged_only: bool = False)
     conv = rep.conversation_findings
     if conv:
         parts.append("<div><small>")
-        parts.append("<br>".join(f"{esc(f.finding.code)} {esc(f.finding.message_zh)}" for f in conv))
+        parts.append(
+            "<br>".join(f"{esc(f.finding.code)} {esc(f.finding.message_zh)}" for f in conv)
+        )
         parts.append("</small></div>")
     parts.append("</div>")
     return "".join(parts)
@@ -265,9 +269,7 @@ def chat_turn_rules(standard: Standard | None = None) -> list[Any]:
     if hit is not None and hit[0] is std:
         return list(hit[1])
     rules = [
-        r
-        for r in get_registry().applying_to(CHAT_TURN, "reply")
-        if std.rule_enabled(r.id, r.code)
+        r for r in get_registry().applying_to(CHAT_TURN, "reply") if std.rule_enabled(r.id, r.code)
     ]
     if len(_rules_cache) > 32:
         _rules_cache.clear()
@@ -280,9 +282,7 @@ _rules_cache: dict[int, tuple[Standard, tuple[Any, ...]]] = {}
 
 def _customer_view(fa: Any) -> CustomerView:
     hazards = tuple(
-        dict.fromkeys(
-            e.value for e in fa.evidence if e.field in ("hazard", "hazards") and e.value
-        )
+        dict.fromkeys(e.value for e in fa.evidence if e.field in ("hazard", "hazards") and e.value)
     )
     extra = getattr(fa, "hazards", ())
     if extra:
@@ -371,13 +371,13 @@ def check_transcript(
     for r in reg.all("consultation"):
         for f in r.run(ctx, std):
             ev = f.data.get("event")
-            turn = turn_of[ev] if isinstance(ev, int) and 0 <= ev < len(turn_of) else None
-            if turn is not None and turn < 0:
-                turn = None
+            at: int | None = None
+            if isinstance(ev, int) and 0 <= ev < len(turn_of) and turn_of[ev] >= 0:
+                at = turn_of[ev]
             found.append(
                 _turn_finding(
-                    turn=turn,
-                    role=msgs[turn].role if turn is not None else None,
+                    turn=at,
+                    role=msgs[at].role if at is not None else None,
                     stage=str(f.data.get("stage", "")),
                     finding=f,
                 )

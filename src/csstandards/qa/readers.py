@@ -129,7 +129,9 @@ def _message(m: Any, where: str, tz: str, roles: Mapping[str, str] | None) -> Me
             act = TurnAct(str(act_v).strip().lower())
         except ValueError:
             raise RecordError(
-                None, f"{where}.act", f"unknown act {act_v!r}; use one of {[a.value for a in TurnAct]}"
+                None,
+                f"{where}.act",
+                f"unknown act {act_v!r}; use one of {[a.value for a in TurnAct]}",
             ) from None
     return Message(
         role=role,

@@ -107,7 +107,9 @@ class _QAJob:
             return self.failed(rec, err)
         except Exception as exc:  # a bug must not stop a month of chats: count it
             reason = f"unexpected {type(exc).__name__}: {exc}"
-            return self.failed(rec, {"row": rec.row, "line": rec.line, "field": None, "reason": reason})
+            return self.failed(
+                rec, {"row": rec.row, "line": rec.line, "field": None, "reason": reason}
+            )
         row = result_row(rep, keep_text=self.keep_text)
         row.update(row=rec.row, line=rec.line)
         return {c: row.get(c) for c in QA_COLUMNS}
@@ -259,7 +261,9 @@ class QAResult(Iterator[dict[str, Any]]):
                 self._own = True
             else:
                 self._errors_fh = self._errors_target
-        self._errors_fh.write(json.dumps({"source": self._source, **err}, ensure_ascii=False) + "\n")
+        self._errors_fh.write(
+            json.dumps({"source": self._source, **err}, ensure_ascii=False) + "\n"
+        )
 
     def _finish(self) -> None:
         if self._end is None:

@@ -68,7 +68,9 @@ class QASection:
     worst: list[Mapping[str, Any]] = field(default_factory=list)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Mapping[str, Any]], *, top: int = 10, worst: int = 5) -> QASection:
+    def from_rows(
+        cls, rows: Iterable[Mapping[str, Any]], *, top: int = 10, worst: int = 5
+    ) -> QASection:
         ok: list[Mapping[str, Any]] = []
         failed = 0
         for r in rows:
@@ -259,7 +261,11 @@ def _conversation_html(r: Mapping[str, Any]) -> str:
         f"<b>{escape(str(r.get('id')))}</b> · {escape(str(r.get('channel') or ''))} · "
         f"{escape(str(r.get('agent') or '—'))} · {escape(str(r.get('team') or '—'))} · "
         f"score <b>{float(r.get('score') or 0):g}</b>"
-        + (" · 一票否决 " + escape(", ".join(r.get("fatal_items") or ())) if r.get("fatal_items") else "")
+        + (
+            " · 一票否决 " + escape(", ".join(r.get("fatal_items") or ()))
+            if r.get("fatal_items")
+            else ""
+        )
     )
     turns = []
     for t in r.get("turns") or ():
