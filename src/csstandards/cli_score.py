@@ -9,6 +9,7 @@ from typing import Any
 
 from .batch import score_replies
 from .batch.cli_support import add_input_options, input_options, print_failures
+from .cli_calendar import add_config_option, project_config
 from .errors import InputError
 
 
@@ -35,11 +36,17 @@ def register(sub: Any) -> None:
         "--fail-under", type=float, metavar="SCORE", help="exit 1 if any reply scores below SCORE"
     )
     add_input_options(p)
+    add_config_option(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    res = score_replies(args.input, classify=not args.no_classify, **input_options(args))
+    res = score_replies(
+        args.input,
+        classify=not args.no_classify,
+        standard=project_config(args).standard,
+        **input_options(args),
+    )
     out = args.output
     low = 0
     rows = print_failures(res, args.input)
