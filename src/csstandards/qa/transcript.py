@@ -276,7 +276,9 @@ class Transcript(FrozenModel):
         return cls.model_validate_json(text)
 
 
-_NO_TIME = datetime(2000, 1, 1, tzinfo=timezone(timedelta(hours=8)))
+#: the clock of a transcript without times: an ordinary working day inside the calendar data,
+#: so no estimated-calendar warning is raised for a time that means nothing
+_NO_TIME = datetime(2026, 3, 2, 10, 0, tzinfo=timezone(timedelta(hours=8)))
 
 
 def _close_reason(answers: int, important: bool) -> CloseReason:
