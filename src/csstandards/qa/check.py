@@ -339,9 +339,14 @@ def check_transcript(
         if m.role is not Actor.SYSTEM
     }
     events, turn_of = transcript.event_log(fill_times=True, analyses=analyses)
+    # the whole log at once, replayed once (each event is legal or WorkflowError says why)
     consultation = Consultation(
-        id=transcript.id, channel=transcript.channel, customer=transcript.customer
-    ).extend(events)
+        id=transcript.id,
+        channel=transcript.channel,
+        customer=transcript.customer,
+        events=tuple(events),
+    )
+    consultation.state  # noqa: B018 - replays the log: an illegal event raises here
     event_of = {t: i for i, t in enumerate(turn_of) if t >= 0}
     ctx = ConsultationContext(
         consultation=consultation,
