@@ -203,3 +203,23 @@ def test_frames() -> None:
     assert per_agent.min() < per_agent.max()
     again = rows_to_frames(score_transcripts(SAMPLE))
     assert list(again.conversations["score"]) == list(conv["score"])
+
+
+def test_flat_csv_input_with_a_role_mapping(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    src = tmp_path / "turns.csv"
+    src.write_text(
+        "会话ID,序号,角色,内容,时间,客服工号,渠道,班组\n"
+        "S1,1,用户,在吗?快递到哪了,2026-11-02 10:00:00,,微信,一组\n"
+        'S1,2,小蜜,"已收到您的问题,马上为您解答。",2026-11-02 10:00:02,,微信,一组\n'
+        'S1,3,坐席,"物流属于第三方,我们无法控制。",2026-11-02 10:00:09,A7,微信,一组\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.jsonl"
+    assert main(["qa", str(src), "-o", str(out)]) == 1  # 小蜜 is not a known role
+    assert json.loads(out.read_text(encoding="utf-8"))["error"]["field"] == "role"
+    assert main(["qa", str(src), "-o", str(out), "--role", "小蜜=bot"]) == 0
+    row = json.loads(out.read_text(encoding="utf-8"))
+    assert (row["id"], row["channel"], row["agent"], row["team"]) == ("S1", "im", "A7", "一组")
+    assert "reply.blame-shifting" in row["rule_ids"]
+    assert [t["role"] for t in row["turns"]] == ["customer", "bot", "agent"]
+    assert main(["qa", str(src), "--role", "小蜜"]) == 2
