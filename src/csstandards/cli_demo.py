@@ -20,7 +20,8 @@ def register(sub: Any) -> None:
         description=(
             "Run the analyst pipeline on the bundled sample data set (600 review/reply rows "
             "across ratings, channels, agents, templates, holidays and 双11): score every reply, "
-            "classify every review, aggregate, and optionally write the HTML report."
+            "classify every review, aggregate, score the 120 sample chat transcripts on the "
+            "default QA scorecard (会话质检), and optionally write the HTML report."
         ),
     )
     p.add_argument("-o", "--report", metavar="HTML", help="also write the HTML report here")

@@ -19,7 +19,7 @@ from .errors import InputError
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "qa",
-        help="score chat/call transcripts on a QA scorecard; 'qa agree' compares with reviewers",
+        help="score chat/call transcripts on a QA scorecard (会话质检); 'qa agree' calibrates",
         description=(
             "Check every conversation of INPUT (JSONL, one conversation per line with its "
             "messages, or a flat CSV/TSV/Parquet of turns: conversation id, turn, role, text, "
