@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"Recurring after closure 闭环后复发: {len(agg.recurring)} (same customer, same topic within 30 days)"
         )
-    qa_rows = _demo_qa(args.workers)
+    qa_rows = _demo_qa(args.workers, project_config(args).standard)
     if args.report:
         from .report import Report
         from .report.qa import QASection
@@ -88,13 +88,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo_qa(workers: int) -> list[dict[str, Any]]:
+def _demo_qa(workers: int, standard: Any = None) -> list[dict[str, Any]]:
     """Conversation QA on the bundled sample transcripts (会话质检), summarised."""
     from .qa import score_transcripts
     from .report.qa import QASection
 
     path = sample_path().with_name("transcripts.jsonl")
-    res = score_transcripts(path, workers=workers)
+    res = score_transcripts(path, workers=workers, standard=standard)
     rows = res.to_list()
     sec = QASection.from_rows(rows)
     rate = f"{100 * sec.passed / sec.n:.1f}%" if sec.n else "–"

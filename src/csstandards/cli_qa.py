@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .batch import DEFAULT_TZ
+from .cli_calendar import add_config_option, project_config
 from .errors import InputError
 
 
@@ -55,6 +56,7 @@ def register(sub: Any) -> None:
     p.add_argument("--fail-under", type=float, metavar="SCORE", help="exit 1 if any scores below")
     p.add_argument("--worst", type=int, default=10, help="agree: how many disagreements to list")
     p.add_argument("--json", action="store_true", help="agree: print the report as JSON")
+    add_config_option(p)
     p.set_defaults(func=run)
 
 
@@ -85,6 +87,7 @@ def _score(args: argparse.Namespace, source: str) -> int:
     res = score_transcripts(
         source,
         scorecard=args.scorecard,
+        standard=project_config(args).standard,
         workers=args.workers,
         errors=args.errors,
         format=args.input_format,
