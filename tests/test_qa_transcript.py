@@ -333,3 +333,28 @@ def test_parquet_and_dataframe_readers(tmp_path) -> None:  # type: ignore[no-unt
     assert from_parquet == from_frame
     assert from_frame[0] is not None and from_frame[0].messages[1].agent == "A1"
     assert from_frame[2] is None
+
+
+def test_an_unreadable_row_inside_a_flat_conversation_fails_that_conversation(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    p = tmp_path / "turns.csv"
+    p.write_text(
+        "conversation_id,role,text,time\n"
+        "a,客户,在吗,2026-03-02 10:00:00\n"
+        "a,客服,您好,稍等,2026-03-02 10:00:05\n"  # one field too many
+        "a,客服,查到了,2026-03-02 10:00:09\n"
+        "b,客户,在吗,2026-03-02 11:00:00\n"
+        "b,客服,x,y,z\n"  # the last row of b: not attributed to b
+        "c,客户,在吗,2026-03-02 12:00:00\n",
+        encoding="utf-8",
+    )
+    recs = list(read_transcripts(p))
+    assert [(r.row, r.id, r.transcript is not None) for r in recs] == [
+        (2, "a", False),
+        (4, "b", True),
+        (5, None, False),
+        (6, "c", True),
+    ]
+    assert (
+        recs[0].error is not None
+        and "conversation 'a' could not be read" in recs[0].error["reason"]
+    )

@@ -224,19 +224,32 @@ def read_transcripts(
     group: list[RawRecord] = []
     group_id: Any = None
     done: set[str] = set()
+    limbo: list[RawRecord] = []  # unreadable rows met inside a flat conversation
+
+    def unreadable(raw: RawRecord) -> TranscriptRecord:
+        return TranscriptRecord(
+            raw.row, raw.line, None, _error(raw.row, raw.line, None, raw.problem or "")
+        )
+
+    def flush() -> Iterator[TranscriptRecord]:
+        nonlocal group, limbo
+        if group:
+            yield _flat(group, tz, roles)
+            done.add(_str(group_id))
+            group = []
+        for raw in limbo:
+            yield unreadable(raw)
+        limbo = []
+
     for raw in iter_records(source, format=format, encoding=encoding):
         if raw.data is None:
-            if group:
-                yield _flat(group, tz, roles)
-                group = []
-            yield TranscriptRecord(
-                raw.row, raw.line, None, _error(raw.row, raw.line, None, raw.problem or "")
-            )
+            if group:  # belongs to the open conversation if the next row continues it
+                limbo.append(raw)
+            else:
+                yield unreadable(raw)
             continue
         if _is_nested(raw.data):
-            if group:
-                yield _flat(group, tz, roles)
-                group = []
+            yield from flush()
             try:
                 t = _nested(raw, tz, roles)
             except RecordError as exc:
@@ -253,10 +266,11 @@ def read_transcripts(
             continue
         ident = _pick(raw.data, FLAT_COLUMNS["conversation"])
         key = _str(ident)
+        if group and key == group_id and limbo:
+            group.extend(limbo)  # a conversation with an unreadable turn is not scored
+            limbo = []
         if group and key != group_id:
-            yield _flat(group, tz, roles)
-            done.add(_str(group_id))
-            group = []
+            yield from flush()
         if not group and key in done:
             yield TranscriptRecord(
                 raw.row,
@@ -274,8 +288,7 @@ def read_transcripts(
             continue
         group_id = key
         group.append(raw)
-    if group:
-        yield _flat(group, tz, roles)
+    yield from flush()
 
 
 def _flat(group: list[RawRecord], tz: str, roles: Mapping[str, str] | None) -> TranscriptRecord:
@@ -284,7 +297,20 @@ def _flat(group: list[RawRecord], tz: str, roles: Mapping[str, str] | None) -> T
     ident = _pick(first.data, FLAT_COLUMNS["conversation"])
     msgs: list[tuple[float, int, Message]] = []
     for k, raw in enumerate(group):
-        assert raw.data is not None
+        if raw.data is None:
+            return TranscriptRecord(
+                raw.row,
+                raw.line,
+                None,
+                _error(
+                    raw.row,
+                    raw.line,
+                    None,
+                    f"a row of conversation {_str(ident)!r} could not be read ({raw.problem}); "
+                    "the conversation is not scored without it",
+                ),
+                _str(ident) or None,
+            )
         try:
             m = _message(raw.data, "row", tz, roles)
             turn_v = _pick(raw.data, FLAT_COLUMNS["turn"])
