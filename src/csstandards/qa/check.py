@@ -27,7 +27,7 @@ from ..errors import InputError
 from ..lexicon import Lexicon, phrase_lists
 from ..models import Actor, Channel, Finding, FrozenModel, Span, trusted_builder
 from ..standard import Standard
-from ..text.analysis import Analysis, analyze
+from ..text.analysis import analyze
 from ..workflow.checks import ConsultationContext, KnowledgeBase
 from ..workflow.consultation import Consultation, ConsultStage
 from .scorecard import Scorecard, ScoredFinding, ScoreResult, load_scorecard
@@ -330,8 +330,9 @@ def check_transcript(
         notes.append("some turns have no time: waits and response times are not measured")
     msgs = transcript.messages
     lexicon = std.lexicon()
-    # every turn is analysed once, with the full lexicon, and shared by the act inference,
-    # the consultation rules, the reply rules and the classifier
+    # every turn is analysed once (customer turns with the full lexicon, staff turns with the
+    # lists their rules read) and shared by the act inference, the consultation rules, the
+    # reply rules and the classifier
     staff_lexicon = _staff_lexicon(std)
     analyses = {
         i: analyze(m.text, lexicon if m.role is Actor.CUSTOMER else staff_lexicon)
@@ -355,9 +356,6 @@ def check_transcript(
         now=now,
         _analyses={e: analyses[t] for t, e in event_of.items()},
     )
-
-    def analysis(turn: int) -> Analysis:
-        return analyses[turn]
 
     # customer turns: classified once, shared with the context rules (W113 reads ctx)
     views: dict[int, CustomerView] = {}
@@ -400,9 +398,9 @@ def check_transcript(
             continue
         if m.role not in _STAFF or not m.text.strip():
             continue
-        review = analysis(last_customer) if last_customer is not None else None
+        review = analyses[last_customer] if last_customer is not None else None
         rctx = ReplyContext(
-            reply=analysis(turn),
+            reply=analyses[turn],
             review=review,
             standard=std,
             assessment=assessments.get(last_customer) if last_customer is not None else None,
