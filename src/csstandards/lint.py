@@ -923,6 +923,7 @@ def lint_template(template: Template, config: ProjectConfig | None = None) -> li
     cfg = config or ProjectConfig()
     names = get_registry().names
     merged: dict[tuple[str, tuple[Span, ...], str], tuple[Finding, list[str]]] = {}
+    by_config: dict[tuple[str, tuple[Span, ...], str], tuple[Finding, list[str], Suppression]] = {}
     low: list[tuple[str, float]] = []
     for sc in template.scenarios:
         res = check_template(
@@ -941,6 +942,17 @@ def lint_template(template: Template, config: ProjectConfig | None = None) -> li
                 merged[key][1].append(sc.name)
             else:
                 merged[key] = (f, [sc.name])
+        for sf in getattr(res.report, "suppressed", ()):  # the configuration's suppress table
+            f = sf.finding
+            if res.substitution is not None and res.substitution.filled:
+                spans = tuple(res.substitution.to_template(x) for x in f.spans)
+                f = f.model_copy(update={"spans": spans})
+            key = (f.rule_id, f.spans, f.message_zh)
+            if key in by_config:
+                by_config[key][1].append(sc.name)
+            else:
+                reason = f"{sf.reason} ({sf.setting})"
+                by_config[key] = (f, [sc.name], Suppression(rules=(f.code,), reason=reason))
     out: list[LintFinding] = []
     used: set[int] = set()
 
@@ -964,6 +976,8 @@ def lint_template(template: Template, config: ProjectConfig | None = None) -> li
                 used.add(i)
                 break
         out.append(locate(f, scen, sup))
+    for f, scen, cfg_sup in by_config.values():
+        out.append(locate(f, scen, cfg_sup))
     for i, s in enumerate(template.suppressions):
         meta: list[Finding] = []
         if not s.reason and cfg.lint_rule_enabled("lint.suppression-without-reason"):
@@ -1111,12 +1125,15 @@ def format_text(report: LintReport, *, lang: str = "both") -> str:
         )
         msg = f.message_zh if lang in ("zh", "both") else f.message_en
         head = f"{lf.file}:{lf.line}:{lf.col}: {f.code} {f.severity.value} [{f.rule_id}] {msg}"
-        lines = [head, f"    template 模板: {lf.template.name}{scen}"]
+        label = {"zh": ("模板", "依据"), "en": ("template", "clause")}.get(
+            lang, ("template 模板", "clause 依据")
+        )  # --lang en: every label in English
+        lines = [head, f"    {label[0]}: {lf.template.name}{scen}"]
         if lang == "both" and f.message_en:
             lines.append(f"    {f.message_en}")
         lines.extend(_excerpt(report, lf))
         if f.clause:
-            lines.append(f"    clause 依据: {f.clause}")
+            lines.append(f"    {label[1]}: {f.clause}")
         if f.suggestion_zh and lang in ("zh", "both"):
             lines.append(f"    建议: {f.suggestion_zh}")
         if f.suggestion_en and lang in ("en", "both"):
