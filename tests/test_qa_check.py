@@ -211,7 +211,7 @@ def test_repr_html_escapes_text_and_marks_spans() -> None:
     html = check_transcript(t)._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "&lt;b&gt;" in html and "&lt;x&gt;" in html
-    assert "<mark>我们无法控制</mark>" in html
+    assert "title='R103'>我们无法控制</mark>" in html
 
 
 # -- the property -----------------------------------------------------------------------------

@@ -84,7 +84,7 @@ def test_qa_command_streams_rows_and_reports_a_bad_conversation(tmp_path, capsys
     stderr = capsys.readouterr().err
     assert "row 4" in stderr and "7 conversations read, 6 checked, 1 failed" in stderr
     page = html.read_text(encoding="utf-8")
-    assert "会话质检" in page and "<mark>" in page
+    assert "会话质检" in page and "<mark class='cs-mark'" in page
 
 
 def test_workers_give_the_same_rows_in_order(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -179,7 +179,7 @@ def test_report_escapes_transcript_text() -> None:
         "error": None,
     }
     html = QASection.from_rows([row]).body_html()
-    assert "<b>hi" not in html and "<mark>&lt;b&gt;</mark>hi&lt;/b&gt;" in html
+    assert "<b>hi" not in html and "title='R1'>&lt;b&gt;</mark>hi&lt;/b&gt;" in html
     assert "A&lt;1&gt;" in html
 
 

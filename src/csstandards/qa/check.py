@@ -18,14 +18,12 @@ stage and for the conversation, and scored on a :class:`~csstandards.qa.Scorecar
 
 from __future__ import annotations
 
-import html
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from ..errors import InputError
 from ..lexicon import Lexicon, phrase_lists
-from ..models import Actor, Channel, Finding, FrozenModel, Span, trusted_builder
+from ..models import Actor, Channel, Finding, FrozenModel, trusted_builder
 from ..standard import Standard
 from ..text.analysis import analyze
 from ..workflow.checks import ConsultationContext, KnowledgeBase
@@ -167,67 +165,10 @@ class TranscriptReport(FrozenModel):
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        return render_transcript_html(self)
+        """Jupyter: the verdict and every turn, the flagged words marked, user text escaped."""
+        from ..report.qa import transcript_html
 
-
-def render_transcript_html(rep: TranscriptReport, *, flagged_only: bool = False) -> str:
-    """The conversation as HTML: every turn with the flagged spans marked (text escaped)."""
-    esc = html.escape
-    r = rep.result
-    verdict = "通过 pass" if r.passed else "未通过 fail"
-    colour = "#2e7d32" if r.passed else "#c62828"
-    parts = [
-        '<div class="cs-qa-transcript" style="font-family:sans-serif;max-width:48em">',
-        f"<div><b>{esc(rep.id)}</b> · {esc(rep.channel.label_zh)} · {esc(rep.agent)} "
-        f'<span style="color:{colour}"><b>{r.score:g}</b>/{r.base:g} {verdict}</span>',
-    ]
-    if r.fatal_items:
-        parts.append(f" · 一票否决 fatal: {esc(', '.join(r.fatal_items))}")
-    parts.append("</div>")
-    by_turn = rep.by_turn()
-    for t in rep.turns:
-        fs = by_turn.get(t.turn, [])
-        if flagged_only and not fs:
-            continue
-        bg = "#fff3f3" if fs else ("#f5f9ff" if t.role in _STAFF else "#fafafa")
-        parts.append(
-            f'<div class="cs-qa-turn" style="margin:4px 0;padding:4px 8px;background:{bg}">'
-            f"<small>#{t.turn} {esc(t.role.label_zh)}{(' ' + esc(t.agent)) if t.agent else ''}"
-            f"</small><br>{highlight(t.text, [s for f in fs for s in f.spans])}"
-        )
-        for f in fs:
-            parts.append(
-                f'<br><small style="color:#c62828">{esc(f.code)} {esc(f.message_zh)} — '
-                f"{esc(f.message_en)}</small>"
-            )
-        parts.append("</div>")
-    conv = rep.conversation_findings
-    if conv:
-        parts.append("<div><small>")
-        parts.append(
-            "<br>".join(f"{esc(f.finding.code)} {esc(f.finding.message_zh)}" for f in conv)
-        )
-        parts.append("</small></div>")
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def highlight(text: str, spans: Sequence[Span]) -> str:
-    """``text`` escaped, with the characters covered by ``spans`` inside ``<mark>``."""
-    marked = [False] * len(text)
-    for s in spans:
-        for k in range(max(0, s.start), min(len(text), s.end)):
-            marked[k] = True
-    out: list[str] = []
-    k = 0
-    while k < len(text):
-        j = k
-        while j < len(text) and marked[j] == marked[k]:
-            j += 1
-        chunk = html.escape(text[k:j])
-        out.append(f"<mark>{chunk}</mark>" if marked[k] else chunk)
-        k = j
-    return "".join(out)
+        return transcript_html(self)
 
 
 _turn_finding = trusted_builder(TurnFinding)

@@ -21,8 +21,9 @@ from html import escape
 from typing import Any
 
 from ..errors import InputError
+from .render import OBJECT_CSS, highlight
 
-__all__ = ["GroupStats", "QASection", "qa_section"]
+__all__ = ["GroupStats", "QASection", "qa_section", "transcript_html"]
 
 
 @dataclass(frozen=True)
@@ -228,24 +229,6 @@ def _group_table(stats: list[GroupStats], label: str) -> str:
     )
 
 
-def _highlight(text: str, spans: Iterable[Any]) -> str:
-    marked = [False] * len(text)
-    for sp in spans:
-        start, end = int(sp[0]), int(sp[1])
-        for k in range(max(0, start), min(len(text), end)):
-            marked[k] = True
-    out: list[str] = []
-    k = 0
-    while k < len(text):
-        j = k
-        while j < len(text) and marked[j] == marked[k]:
-            j += 1
-        chunk = escape(text[k:j])
-        out.append(f"<mark>{chunk}</mark>" if marked[k] else chunk)
-        k = j
-    return "".join(out)
-
-
 _ROLE_ZH = {"customer": "客户", "agent": "客服", "bot": "机器人", "system": "系统"}
 
 
@@ -271,6 +254,7 @@ def _conversation_html(r: Mapping[str, Any]) -> str:
     for t in r.get("turns") or ():
         fs = by_turn.get(int(t["turn"]), [])
         spans = [sp for f in fs for sp in f.get("spans") or ()]
+        titles = [str(f.get("code", "")) for f in fs for _ in f.get("spans") or ()]
         cls = "qa-turn qa-flag" if fs else "qa-turn"
         notes = "".join(
             f"<div class='qa-note'>{escape(f.get('code', ''))} {escape(f.get('message_zh', ''))}</div>"
@@ -279,7 +263,7 @@ def _conversation_html(r: Mapping[str, Any]) -> str:
         turns.append(
             f"<div class='{cls}'><span class='muted'>#{int(t['turn'])} "
             f"{escape(_ROLE_ZH.get(str(t.get('role')), str(t.get('role'))))}</span> "
-            f"{_highlight(str(t.get('text') or ''), spans)}{notes}</div>"
+            f"{highlight(str(t.get('text') or ''), spans, titles=titles)}{notes}</div>"
         )
     if general:
         turns.append(
@@ -294,3 +278,62 @@ def _conversation_html(r: Mapping[str, Any]) -> str:
 
 def _none() -> str:
     return "<p class='muted'>none 无</p>"
+
+
+def transcript_html(rep: Any) -> str:
+    """One checked conversation (a :class:`~csstandards.qa.TranscriptReport`) as HTML: the
+    verdict, every turn with the flagged spans marked (titles name the rules), the findings
+    about the whole conversation.  All user text is escaped."""
+    r = rep.result
+    verdict = (
+        "<span class='pass'>通过 pass</span>"
+        if r.passed
+        else "<span class='fail'>未通过 fail</span>"
+    )
+    head = (
+        f"<div><b>{escape(rep.id)}</b> · {escape(rep.channel.label_zh)}"
+        f"{' · ' + escape(rep.agent) if rep.agent else ''}"
+        f"{' · ' + escape(rep.team) if rep.team else ''} · "
+        f"<b>{r.score:g}</b>/{r.base:g} {verdict} "
+        f"<span class='muted'>(及格线 pass mark {r.pass_mark:g}; {escape(r.scorecard)} "
+        f"{escape(r.scorecard_hash)})</span>"
+        + (f" · 一票否决 fatal: {escape(', '.join(r.fatal_items))}" if r.fatal_items else "")
+        + "</div>"
+    )
+    by_turn = rep.by_turn()
+    rows = []
+    for t in rep.turns:
+        fs = by_turn.get(t.turn, [])
+        spans = [sp for f in fs for sp in f.spans]
+        titles = [f.code for f in fs for _ in f.spans]
+        notes = "".join(
+            f"<div class='sev-{escape(f.severity.value)}'>{escape(f.code)} "
+            f"{escape(f.message_zh)} — {escape(f.message_en)}</div>"
+            for f in fs
+        )
+        who = escape(t.role.label_zh) + (f" {escape(t.agent)}" if t.agent else "")
+        rows.append(
+            f"<tr><td class='muted'>#{t.turn} {who}</td>"
+            f"<td>{highlight(t.text, spans, titles=titles)}{notes}</td></tr>"
+        )
+    conv = "".join(
+        f"<div class='sev-{escape(f.finding.severity.value)}'>{escape(f.finding.code)} "
+        f"{escape(f.finding.message_zh)} — {escape(f.finding.message_en)}</div>"
+        for f in rep.conversation_findings
+    )
+    items = "".join(
+        f"<tr><td>{escape(it.section_name)}</td><td>{escape(it.name)}</td>"
+        f"<td>-{it.deduction:g}{' (一票否决)' if it.fatal else ''}</td></tr>"
+        for it in r.items
+        if it.hit
+    )
+    return (
+        f"<div class='cs-obj'><style>{OBJECT_CSS}</style>{head}"
+        f"<table>{''.join(rows)}</table>{conv}"
+        + (
+            f"<table><tr><th>section</th><th>item 质检项</th><th>points</th></tr>{items}</table>"
+            if items
+            else ""
+        )
+        + "</div>"
+    )
