@@ -35,6 +35,12 @@ def register(sub: Any) -> None:
     p.add_argument("--statistics", action="store_true",
                    help="print the number of findings per rule instead of the findings")  # fmt: skip
     p.add_argument("--lang", choices=["zh", "en", "both"], default="both", help="text output")
+    p.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="follow symbolic links that lead outside the given paths (default: skip and "
+        "report them, without naming their targets)",
+    )
     add_config_options(p, lint=True)
     p.set_defaults(func=run)
 
@@ -61,9 +67,11 @@ def run(args: argparse.Namespace) -> int:
     from .lint import FORMATTERS, format_text, lint_paths
 
     cfg = load_cli_config(args)
-    report = lint_paths(args.paths, cfg)
+    report = lint_paths(args.paths, cfg, follow_links=args.follow_links)
     for err in report.errors:
         print(f"csstandards: error: {err}", file=sys.stderr)
+    for sk in report.skipped:
+        print(f"csstandards: warning: {sk}", file=sys.stderr)
     if args.statistics:
         out = statistics(report, lang=args.lang)
     elif args.format == "text":
