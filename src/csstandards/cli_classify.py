@@ -7,8 +7,14 @@ import sys
 from typing import Any
 
 from .batch import classify_records
-from .batch.cli_support import add_input_options, input_options, print_failures
-from .cli_score import _write
+from .batch.cli_support import (
+    add_input_options,
+    input_options,
+    print_failures,
+    terminate_quietly,
+    write_output,
+)
+from .errors import InputError
 
 
 def register(sub: Any) -> None:
@@ -33,8 +39,15 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    out = args.output
+    if not (out == "-" or out.lower().endswith((".jsonl", ".ndjson", ".json", ".csv"))):
+        raise InputError(f"{out}: output must end in .jsonl or .csv (or be '-' for stdout)")
     res = classify_records(args.input, **input_options(args))
-    _write(print_failures(res, args.input), args.output, res.columns)
+    with terminate_quietly(out):
+        try:
+            write_output(res, print_failures(res, args.input), out)
+        finally:
+            res.close()
     s = res.summary
     print(s.describe(), file=sys.stderr)
     return 1 if s.failed else 0

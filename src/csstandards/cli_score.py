@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from .batch import score_replies
-from .batch.cli_support import add_input_options, input_options, print_failures
+from .batch.cli_support import (
+    add_input_options,
+    input_options,
+    print_failures,
+    terminate_quietly,
+    write_output,
+)
 from .errors import InputError
 
 
@@ -39,8 +44,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    res = score_replies(args.input, classify=not args.no_classify, **input_options(args))
     out = args.output
+    if not (out == "-" or out.lower().endswith((".jsonl", ".ndjson", ".json", ".csv"))):
+        raise InputError(f"{out}: output must end in .jsonl or .csv (or be '-' for stdout)")
+    res = score_replies(args.input, classify=not args.no_classify, **input_options(args))
     low = 0
     rows = print_failures(res, args.input)
 
@@ -55,38 +62,13 @@ def run(args: argparse.Namespace) -> int:
                 low += 1
             yield r
 
-    _write(counted(), out, res.columns)
+    with terminate_quietly(out):
+        try:
+            write_output(res, counted(), out)
+        finally:
+            res.close()
     s = res.summary
     print(s.describe(), file=sys.stderr)
     if args.fail_under is not None and low:
         print(f"{low} replies scored below {args.fail_under}", file=sys.stderr)
     return 1 if (s.failed or low) else 0
-
-
-def _write(rows: Any, out: str, columns: tuple[str, ...]) -> None:
-    if out == "-" or out.lower().endswith((".jsonl", ".ndjson", ".json")):
-        fh = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
-        try:
-            for r in rows:
-                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        finally:
-            if fh is not sys.stdout:
-                fh.close()
-        return
-    if out.lower().endswith(".csv"):
-        import csv
-
-        with open(out, "w", encoding="utf-8", newline="") as fh2:
-            w = csv.writer(fh2)
-            w.writerow(columns)
-            for r in rows:
-                w.writerow(
-                    [
-                        json.dumps(r[c], ensure_ascii=False)
-                        if isinstance(r[c], (list, dict))
-                        else ("" if r[c] is None else r[c])
-                        for c in columns
-                    ]
-                )
-        return
-    raise InputError(f"{out}: output must end in .jsonl or .csv (or be '-' for stdout)")
