@@ -255,7 +255,23 @@ def _ident(row: int, fieldname: str, v: Any) -> str | None:
     out = _text(v)
     if out is None and v is not None:
         raise RecordError(row, fieldname, f"{fieldname} is {_kind_of(v)}, not text or a number")
+    if out is not None and not _encodable(out):
+        raise RecordError(row, fieldname, f"{fieldname} holds a lone surrogate: {out!r}")
     return out
+
+
+def _encodable(s: str) -> bool:
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _safe_text(v: Any) -> str | None:
+    """``_text`` for an error row: nothing that could stop the row from being written."""
+    out = _text(v)
+    return out if out is not None and _encodable(out) else None
 
 
 def _kind_of(v: Any) -> str:
@@ -637,8 +653,8 @@ def _failed(job: _Job, raw: RawRecord, fieldname: str | None, problem: str) -> d
         lk = job.lookup()
         for name in _IDENTS:
             if name in out:
-                out[name] = _text(_get(raw.data, lk[name]))
-        out["channel"] = _channel(_get(raw.data, lk["channel"]))
+                out[name] = _safe_text(_get(raw.data, lk[name]))
+        out["channel"] = _safe_text(_channel(_get(raw.data, lk["channel"])))
     out["error"] = {"row": raw.row, "line": raw.line, "field": fieldname, "reason": problem}
     return out
 
@@ -807,8 +823,8 @@ class BatchResult(Iterator[dict[str, Any]]):
         raw = RawRecord(row.get("row") or 0, row.get("line"), None)
         out = _failed(self.job, raw, fieldname, reason)
         for name in (*_IDENTS, "channel"):
-            if name in out and isinstance(row.get(name), str):
-                out[name] = row[name]
+            if name in out:
+                out[name] = _safe_text(row.get(name))
         if row.get("error") is None:
             self._failed += 1
         self._failures[fieldname or "record"] += 1

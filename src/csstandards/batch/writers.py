@@ -62,7 +62,8 @@ def _serialised(
         except Exception as exc:
             if result is None:
                 raise
-            yield encode(result.demote(row, f"cannot be written: {type(exc).__name__}: {exc}"))
+            failed = result.demote(row, f"cannot be written: {type(exc).__name__}: {exc!r}")
+            yield encode(failed)
 
 
 def _json_line(row: dict[str, Any]) -> str:
