@@ -59,7 +59,7 @@ def test_score_csv_with_chinese_columns(tmp_path: Path, capsys: pytest.CaptureFi
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 2
     assert "reply.blame-shifting" in rows[0]["rule_ids"]
-    assert rows[0]["rating"] == "negative" and rows[0]["response_hours"] == 1.5
+    assert rows[0]["star_rating"] == "negative" and rows[0]["response_hours"] == 1.5
     assert rows[0]["score"] < rows[1]["score"]
     assert rows[1]["reviewed_at"] == "2026-11-22T10:30:00+08:00"
     assert "2 rows in, 2 scored, 0 failed" in capsys.readouterr().err
@@ -109,7 +109,7 @@ def test_classify_command(tmp_path: Path) -> None:
     out = tmp_path / "o.jsonl"
     assert main(["classify", str(src), "-o", str(out)]) == 0
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
-    assert rows[0]["kind"] in ("complaint", "grievance") and rows[0]["rating"] == "negative"
+    assert rows[0]["kind"] in ("complaint", "grievance") and rows[0]["text_rating"] == "negative"
     assert rows[0]["topics"] and rows[0]["priority"] in ("P1", "P2", "P3", "P4")
     assert rows[1]["kind"] == "praise"
 

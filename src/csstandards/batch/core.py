@@ -60,7 +60,8 @@ REPLY_COLUMNS: tuple[str, ...] = (
     "template_id",
     "customer",
     "product",
-    "rating",
+    "star_rating",
+    "text_rating",
     "stars",
     "reviewed_at",
     "replied_at",
@@ -104,7 +105,8 @@ CLASSIFY_COLUMNS: tuple[str, ...] = (
     "closed_at",
     "tz",
     "kind",
-    "rating",
+    "text_rating",
+    "star_rating",
     "sentiment",
     "emotion",
     "urgency",
@@ -526,10 +528,16 @@ def _finish_reply(job: _Job, p: _Prepared, report: Any, budget: RowBudget) -> di
         budget.stage = "review"
         assessment = _classify_review(job, p)
         budget.stage = None
+    # One meaning per column: star_rating from the rating column or the stars, text_rating
+    # from the classifier's reading of the review; the SLA target uses the first that exists.
+    out["star_rating"] = _value(p.rating)
+    text_rating = getattr(assessment, "rating", None) if assessment is not None else None
+    if text_rating is None and p.review is not None and job.classify:
+        text_rating = getattr(getattr(report, "assessment", None), "rating", None)
+    out["text_rating"] = _value(text_rating)
     rating = p.rating
     if rating is None:
-        rating = getattr(report, "rating", None)
-    out["rating"] = _value(rating)
+        rating = text_rating if text_rating is not None else getattr(report, "rating", None)
     out["score"] = float(report.score)
     for name in ("speed", "warmth", "depth"):
         out[name] = _sub_score(report, name)
@@ -611,8 +619,10 @@ def _classify(job: _Job, raw: RawRecord, budget: RowBudget) -> dict[str, Any]:
     a = job.resolved_classifier()(text, stars=stars, channel=ch, standard=job.standard)
     budget.stage = None
     out.update(_assessment_fields(a))
-    for name in ("rating", "emotion", "urgency", "severity", "scope"):
+    for name in ("emotion", "urgency", "severity", "scope"):
         out[name] = _value(getattr(a, name, None))
+    out["text_rating"] = _value(getattr(a, "rating", None))
+    out["star_rating"] = None if stars is None else Rating.from_stars(stars).value
     sent = getattr(a, "sentiment", None)
     out["sentiment"] = float(sent) if isinstance(sent, (int, float)) else _sub_score(a, "sentiment")
     out["key_issues"] = [
@@ -893,7 +903,7 @@ class BatchResult(Iterator[dict[str, Any]]):
         """All rows as a pandas DataFrame with the typed columns of :mod:`csstandards.batch.frames`."""
         from .frames import rows_to_frame
 
-        return rows_to_frame(self, self.job.kind)
+        return rows_to_frame(self, self.job.kind, tz=self.job.tz)
 
 
 def _with_progress(
