@@ -14,6 +14,7 @@ from .batch.cli_support import (
     terminate_quietly,
     write_output,
 )
+from .batch.findings import FindingsSink
 from .errors import InputError
 
 
@@ -35,6 +36,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--no-classify", action="store_true", help="do not classify the review (faster; no topics)"
+    )
+    p.add_argument(
+        "--findings",
+        metavar="FILE.parquet",
+        help="also write the findings table (one row per finding: row, id, rule_id, code, "
+        "severity, dimension, start, end, cue, message …) as Parquet",
     )
     p.add_argument(
         "--fail-under", type=float, metavar="SCORE", help="exit 1 if any reply scores below SCORE"
@@ -62,11 +69,17 @@ def run(args: argparse.Namespace) -> int:
                 low += 1
             yield r
 
+    sink = FindingsSink(args.findings) if args.findings else None
+    stream = counted() if sink is None else sink.feed(counted())
+    complete = False
     with terminate_quietly(out):
         try:
-            write_output(res, counted(), out)
+            write_output(res, stream, out)
+            complete = True
         finally:
             res.close()
+            if sink is not None:
+                sink.close(complete)
     s = res.summary
     print(s.describe(), file=sys.stderr)
     if args.fail_under is not None and low:

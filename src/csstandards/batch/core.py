@@ -30,7 +30,7 @@ from ..errors import CSStandardsError, InputError, RecordError
 from ..models import Channel, FrozenModel, Rating
 from .budget import RowBudget
 from .columns import ColumnMap, parse_column_spec
-from .readers import RawRecord, iter_records
+from .readers import RawRecord, ReadMeter, iter_records
 from .timeparse import DEFAULT_TZ, hours_between, parse_timestamp, resolve_zone
 from .writers import write_csv, write_jsonl
 
@@ -689,10 +689,13 @@ def _worker_init(job: _Job) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _worker_chunk(chunk: list[tuple[int, int | None, Any, str | None]]) -> list[dict[str, Any]]:
+def _worker_chunk(chunk: list[tuple[int, int | None, Any, str | None]]) -> list[tuple[Any, ...]]:
+    """Score a chunk in a worker; rows go back as tuples in column order (no key per row)."""
     job = _WORKER_JOB
     assert job is not None
-    return _run_chunk_local(job, [RawRecord(*t) for t in chunk])
+    cols = REPLY_COLUMNS if job.kind == "reply" else CLASSIFY_COLUMNS
+    rows = _run_chunk_local(job, [RawRecord(*t) for t in chunk])
+    return [tuple([r.get(c) for c in cols]) for r in rows]
 
 
 def _chunks(records: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord]]:
@@ -739,11 +742,12 @@ def _collect(job: _Job, result: Any, chunk: list[RawRecord]) -> list[dict[str, A
     """A chunk's rows from its worker; if the chunk itself failed (its records or rows could
     not be pickled, the worker broke), every row of it is reported instead of ending the job."""
     try:
-        rows: list[dict[str, Any]] = result.get()
+        packed: list[tuple[Any, ...]] = result.get()
     except Exception as exc:
         reason = f"the worker process could not score this chunk: {type(exc).__name__}: {exc}"
         return [_failed(job, r, None, reason) for r in chunk]
-    return rows
+    cols = REPLY_COLUMNS if job.kind == "reply" else CLASSIFY_COLUMNS
+    return [dict(zip(cols, t, strict=True)) for t in packed]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -768,8 +772,9 @@ class BatchResult(Iterator[dict[str, Any]]):
         chunk_size: int,
         prefetch: int,
         errors: str | os.PathLike[str] | IO[str] | None,
-        progress: bool,
+        progress: bool | IO[str],
         total: int | None = None,
+        meter: Any = None,
     ) -> None:
         self.job = job
         self.columns = REPLY_COLUMNS if job.kind == "reply" else CLASSIFY_COLUMNS
@@ -788,8 +793,10 @@ class BatchResult(Iterator[dict[str, Any]]):
             rows: Iterator[dict[str, Any]] = _parallel(job, chunks, workers, prefetch)
         else:
             rows = (row for chunk in chunks for row in _run_chunk_local(job, chunk))
-        if progress:
-            rows = _with_progress(rows, total, "scoring" if job.kind == "reply" else "classifying")
+        self._bar: _Progress | None = None
+        desc = "scoring" if job.kind == "reply" else "classifying"
+        # the bar starts with the first row: by then a Parquet reader knows its row count
+        self._bar_args = (progress, total, meter, desc) if progress not in (False, None) else None
         self._rows = rows
 
     def __iter__(self) -> BatchResult:
@@ -823,6 +830,10 @@ class BatchResult(Iterator[dict[str, Any]]):
             self._failed += 1
             self._failures[err["field"] or "record"] += 1
             self._write_error(err)
+        if self._bar_args is not None:
+            self._bar, self._bar_args = _progress(*self._bar_args), None
+        if self._bar is not None:
+            self._bar.tick(self._read)
         return row
 
     def demote(
@@ -856,6 +867,11 @@ class BatchResult(Iterator[dict[str, Any]]):
     def _finish(self) -> None:
         if self._end is None:
             self._end = time.perf_counter()
+        if self._bar_args is not None:  # no row at all: the bar still says so
+            self._bar, self._bar_args = _progress(*self._bar_args), None
+        if self._bar is not None:
+            bar, self._bar = self._bar, None
+            bar.close(self.summary)
         if self._errors_fh is not None and self._own_errors_fh:
             self._errors_fh.close()
             self._errors_fh = None
@@ -906,25 +922,62 @@ class BatchResult(Iterator[dict[str, Any]]):
         return rows_to_frame(self, self.job.kind, tz=self.job.tz)
 
 
-def _with_progress(
-    rows: Iterator[dict[str, Any]], total: int | None, desc: str
-) -> Iterator[dict[str, Any]]:
+class _Progress:
+    """A ``tqdm.auto`` bar (a notebook widget in Jupyter): total, rate and ETA when the size
+    of the input is known — rows, or bytes of a CSV/JSONL file — and a final summary line."""
+
+    def __init__(self, total: int | None, meter: Any, desc: str, file: IO[str] | None) -> None:
+        from tqdm.auto import tqdm
+
+        self.meter = meter
+        if total is None and meter is not None:
+            total = meter.rows  # a Parquet file's row count
+        self.by_bytes = total is None and meter is not None and meter.size is not None
+        self.bar = tqdm(
+            total=meter.size if self.by_bytes else total,
+            desc=desc,
+            unit="B" if self.by_bytes else "row",
+            unit_scale=self.by_bytes,
+            unit_divisor=1024 if self.by_bytes else 1000,
+            mininterval=0.5,
+            leave=True,
+            file=file,
+            dynamic_ncols=file is None,
+        )
+        self.seen = 0
+
+    def tick(self, n_rows: int) -> None:
+        if n_rows - self.seen < 256:
+            return
+        if self.by_bytes:
+            self.bar.update(self.meter.bytes_read - self.bar.n)
+            self.bar.set_postfix_str(f"{n_rows:,} rows", refresh=False)
+        else:
+            self.bar.update(n_rows - self.seen)
+        self.seen = n_rows
+
+    def close(self, summary: BatchSummary) -> None:
+        if self.by_bytes:
+            self.bar.update(max(0, self.meter.bytes_read - self.bar.n))
+        else:
+            self.bar.update(summary.read - self.seen)
+        verb = "scored" if summary.kind == "reply" else "classified"
+        self.bar.set_postfix_str(
+            f"{summary.read:,} rows in, {summary.scored:,} {verb}, {summary.failed:,} failed",
+            refresh=False,
+        )
+        self.bar.close()
+
+
+def _progress(
+    progress: bool | IO[str], total: int | None, meter: Any, desc: str
+) -> _Progress | None:
+    if progress is False or progress is None:
+        return None
     try:
-        from tqdm import tqdm
+        return _Progress(total, meter, desc, None if progress is True else progress)
     except ImportError:  # the progress extra is optional: degrade to no bar
-        yield from rows
-        return
-    bar = tqdm(total=total, desc=desc, unit="row", mininterval=0.5, leave=False)
-    try:
-        n = 0
-        for row in rows:
-            n += 1
-            if n % 256 == 0:
-                bar.update(256)
-            yield row
-        bar.update(n % 256)
-    finally:
-        bar.close()
+        return None
 
 
 def _make(
@@ -942,7 +995,7 @@ def _make(
     chunk_size: int,
     prefetch: int,
     errors: str | os.PathLike[str] | IO[str] | None,
-    progress: bool,
+    progress: bool | IO[str],
     format: str | None,
     total: int | None,
     encoding: str = "utf-8-sig",
@@ -981,7 +1034,8 @@ def _make(
         name = f"<{type(source).__name__}>"
     if total is None and hasattr(source, "__len__") and not isinstance(source, (str, bytes)):
         total = len(source)
-    records = iter_records(source, format=format, encoding=encoding)
+    meter = ReadMeter()
+    records = iter_records(source, format=format, encoding=encoding, meter=meter)
     return BatchResult(
         job,
         records,
@@ -992,6 +1046,7 @@ def _make(
         errors=errors,
         progress=progress,
         total=total,
+        meter=meter,
     )
 
 
@@ -1005,7 +1060,7 @@ def score_replies(
     chunk_size: int = 500,
     prefetch: int = 4,
     errors: str | os.PathLike[str] | IO[str] | None = None,
-    progress: bool = False,
+    progress: bool | IO[str] = False,
     classify: bool = True,
     keep_text: bool = True,
     format: str | None = None,
@@ -1063,7 +1118,7 @@ def classify_records(
     chunk_size: int = 500,
     prefetch: int = 4,
     errors: str | os.PathLike[str] | IO[str] | None = None,
-    progress: bool = False,
+    progress: bool | IO[str] = False,
     keep_text: bool = True,
     format: str | None = None,
     classifier: Checker | None = None,

@@ -38,6 +38,7 @@ from .core import (
     classify_records,
     score_replies,
 )
+from .findings import FINDINGS_COLUMNS, finding_records
 from .timeparse import DEFAULT_TZ, resolve_zone
 
 __all__ = [
@@ -71,23 +72,6 @@ _BOOL = {"passed", "sla_met", "stars_disagree"}
 _TIME = {"reviewed_at", "replied_at", "closed_at", "sla_due", "created_at"}
 _LISTS = {"topics", "rule_ids", "key_issues"}
 _TEXT = ("review", "reply", "text")  # copies of input columns: left out when those are kept
-
-#: Columns of the findings table (one row per finding).
-FINDINGS_COLUMNS: tuple[str, ...] = (
-    "row",
-    "id",
-    "rule_id",
-    "code",
-    "severity",
-    "dimension",
-    "start",
-    "end",
-    "cue",
-    "excerpt",
-    "message",
-    "message_en",
-    "clause",
-)
 
 
 class ScoredFrames(NamedTuple):
@@ -270,30 +254,6 @@ def _batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
 
 
 # ---- findings table ---------------------------------------------------------------------------
-
-
-def finding_records(row: Mapping[str, Any], label: Any) -> Iterator[dict[str, Any]]:
-    """The findings of one output row as findings-table records (``row`` = ``label``)."""
-    from ..tone import rule_dimension
-
-    for f in row.get("findings") or ():
-        spans = f.get("spans") or ()
-        start, end = (spans[0][0], spans[0][1]) if spans else (None, None)
-        yield {
-            "row": label,
-            "id": row.get("id"),
-            "rule_id": f.get("rule_id"),
-            "code": f.get("code"),
-            "severity": f.get("severity"),
-            "dimension": rule_dimension(str(f.get("rule_id"))),
-            "start": start,
-            "end": end,
-            "cue": f.get("cue"),
-            "excerpt": f.get("excerpt"),
-            "message": f.get("message_zh"),
-            "message_en": f.get("message_en"),
-            "clause": f.get("clause"),
-        }
 
 
 def _findings_part(recs: list[dict[str, Any]], row_values: list[Any] | None = None) -> Any:

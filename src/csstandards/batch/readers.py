@@ -20,9 +20,19 @@ from typing import Any
 
 from ..errors import InputError
 
-__all__ = ["RawRecord", "detect_format", "iter_records"]
+__all__ = ["RawRecord", "ReadMeter", "detect_format", "iter_records"]
 
 FORMATS = ("csv", "jsonl", "parquet", "tsv")
+
+
+class ReadMeter:
+    """How far a reader has got: ``size`` (bytes of a text file, else ``None``), ``bytes_read``
+    and ``rows`` (the total of a Parquet file), for progress bars."""
+
+    def __init__(self) -> None:
+        self.size: int | None = None
+        self.bytes_read = 0
+        self.rows: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,7 +62,11 @@ def detect_format(path: str | os.PathLike[str]) -> str:
 
 
 def iter_records(
-    source: Any, *, format: str | None = None, encoding: str = "utf-8-sig"
+    source: Any,
+    *,
+    format: str | None = None,
+    encoding: str = "utf-8-sig",
+    meter: ReadMeter | None = None,
 ) -> Iterator[RawRecord]:
     """Records from a path, an open text file, a pandas DataFrame or an iterable of mappings.
 
@@ -70,7 +84,7 @@ def iter_records(
             raise InputError(f"{path}: no such file (找不到输入文件)")
         fmt = format or detect_format(path)
         if fmt == "parquet":
-            yield from _iter_parquet(path)
+            yield from _iter_parquet(path, meter=meter)
             return
         try:
             codec = codecs.lookup(encoding)
@@ -85,8 +99,11 @@ def iter_records(
                     f"{path}: not valid {encoding} ({exc.reason}); the file cannot be read"
                 ) from exc
             return
+        if meter is not None:
+            meter.size = path.stat().st_size
         with open(path, "rb") as bfh:
-            yield from _iter_text(_DecodedLines(bfh, encoding, str(path)), fmt, str(path))
+            lines = _DecodedLines(bfh, encoding, str(path), meter)
+            yield from _iter_text(lines, fmt, str(path))
         return
     if isinstance(source, io.TextIOBase):
         yield from _iter_text(source, format or "jsonl", getattr(source, "name", "<stream>"))
@@ -123,8 +140,9 @@ class _DecodedLines:
     lossy decoding, so the reader reports it as one failed row and goes on.
     """
 
-    def __init__(self, fh: Any, encoding: str, name: str) -> None:
+    def __init__(self, fh: Any, encoding: str, name: str, meter: ReadMeter | None = None) -> None:
         self._fh = fh
+        self._meter = meter
         self._encoding = encoding
         self._name = name
         self.bad: dict[int, str] = {}
@@ -133,10 +151,13 @@ class _DecodedLines:
 
     def __iter__(self) -> Iterator[str]:
         enc = self._encoding
+        meter = self._meter
         for raw in self._fh:
             self.lineno += 1
             start = self.offset
             self.offset += len(raw)
+            if meter is not None:
+                meter.bytes_read = self.offset
             try:
                 yield raw.decode(enc)
             except UnicodeDecodeError as exc:
@@ -243,7 +264,9 @@ def _iter_text(fh: Any, fmt: str, name: str) -> Iterator[RawRecord]:
     raise InputError(f"{name}: unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def _iter_parquet(path: Path, batch_size: int = 8192) -> Iterator[RawRecord]:
+def _iter_parquet(
+    path: Path, batch_size: int = 8192, meter: ReadMeter | None = None
+) -> Iterator[RawRecord]:
     try:
         import pyarrow.parquet as pq
     except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -254,6 +277,8 @@ def _iter_parquet(path: Path, batch_size: int = 8192) -> Iterator[RawRecord]:
         pf = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises its own types
         raise InputError(f"{path}: not a readable Parquet file: {exc}") from exc
+    if meter is not None:
+        meter.rows = pf.metadata.num_rows
     row = 0
     batches = pf.iter_batches(batch_size=batch_size)
     while True:
