@@ -99,9 +99,9 @@ FEEDBACK_DTYPES = {
 
 
 def _name(dtype: Any) -> str:
-    if isinstance(dtype, pd.ArrowDtype) and pa.types.is_list(dtype.pyarrow_dtype):
-        if pa.types.is_struct(dtype.pyarrow_dtype.value_type):
-            return "findings"
+    arrow = dtype.pyarrow_dtype if isinstance(dtype, pd.ArrowDtype) else None
+    if arrow is not None and pa.types.is_list(arrow) and pa.types.is_struct(arrow.value_type):
+        return "findings"
     if isinstance(dtype, pd.StringDtype):
         return f"string[{dtype.storage}]"
     return str(dtype)
