@@ -173,9 +173,20 @@ def test_findings_table_equals_the_per_row_reports() -> None:
     rows, table = res
     assert "findings" not in rows.columns
     assert list(table.columns) == [
-        "row", "id", "rule_id", "code", "severity", "dimension", "start", "end", "cue",
-        "excerpt", "message", "message_en", "clause",
-    ]  # fmt: skip
+        "row",
+        "id",
+        "rule_id",
+        "code",
+        "severity",
+        "dimension",
+        "start",
+        "end",
+        "cue",
+        "excerpt",
+        "message",
+        "message_en",
+        "clause",
+    ]
     assert str(table["severity"].dtype) == "category" and table["row"].dtype == "Int64"
     assert len(table) == int(rows["n_findings"].sum()) > 40
     compared = 0
@@ -196,15 +207,27 @@ def test_findings_table_equals_the_per_row_reports() -> None:
         )
         mine = table[table["row"] == label]
         expected = [
-            (f.rule_id, f.code, f.severity.value, f.spans[0].start if f.spans else None, f.cue,
-             f.message_zh)
+            (
+                f.rule_id,
+                f.code,
+                f.severity.value,
+                f.spans[0].start if f.spans else None,
+                f.cue,
+                f.message_zh,
+            )
             for f in report.findings
-        ]  # fmt: skip
+        ]
         got = [
-            (r.rule_id, r.code, r.severity, None if pd.isna(r.start) else r.start,
-             None if pd.isna(r.cue) else r.cue, r.message)
+            (
+                r.rule_id,
+                r.code,
+                r.severity,
+                None if pd.isna(r.start) else r.start,
+                None if pd.isna(r.cue) else r.cue,
+                r.message,
+            )
             for r in mine.itertuples()
-        ]  # fmt: skip
+        ]
         assert got == expected, label
         compared += len(got)
     assert compared == len(table)

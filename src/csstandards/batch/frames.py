@@ -217,9 +217,12 @@ class _Typer:
 
 
 def frame_meta(
-    kind: Kind = "reply", *, frame_mode: bool = True, findings: FindingsMode = "column",
+    kind: Kind = "reply",
+    *,
+    frame_mode: bool = True,
+    findings: FindingsMode = "column",
     tz: str = DEFAULT_TZ,
-) -> Any:  # fmt: skip
+) -> Any:
     """An empty DataFrame with the scored columns and their dtypes (Dask's ``meta``)."""
     cols = _columns(kind, frame_mode)
     if findings != "column":
@@ -299,9 +302,11 @@ def findings_table(rows: Iterable[Mapping[str, Any]], labels: Iterable[Any] | No
 def _empty_findings(pd: Any) -> Any:
     s = pd.StringDtype("pyarrow")
     return pd.DataFrame(
-        {c: pd.array([], dtype="Int64" if c in ("row", "start", "end") else s)
-         for c in FINDINGS_COLUMNS}
-    )  # fmt: skip
+        {
+            c: pd.array([], dtype="Int64" if c in ("row", "start", "end") else s)
+            for c in FINDINGS_COLUMNS
+        }
+    )
 
 
 # ---- DataFrame adapters -----------------------------------------------------------------------
@@ -394,8 +399,11 @@ def _run_frame(
                 if err is not None:
                     r["error"] = {**err, "row": label, "line": None}
             if findings == "table":
-                recs = [f for r, lab in zip(chunk, chunk_labels, strict=True)
-                        for f in finding_records(r, lab)]  # fmt: skip
+                recs = [
+                    f
+                    for r, lab in zip(chunk, chunk_labels, strict=True)
+                    for f in finding_records(r, lab)
+                ]
                 if recs:
                     fparts.append(_findings_part(recs))
             parts.append(typer.frame(chunk))
@@ -462,9 +470,15 @@ def score_dataframe(
         )
 
     return _run_frame(
-        "reply", df, make, columns=columns, tz=tz, keep=keep, findings=findings,
+        "reply",
+        df,
+        make,
+        columns=columns,
+        tz=tz,
+        keep=keep,
+        findings=findings,
         chunk_rows=chunk_rows,
-    )  # fmt: skip
+    )
 
 
 def classify_dataframe(
@@ -499,9 +513,15 @@ def classify_dataframe(
         )
 
     return _run_frame(
-        "feedback", df, make, columns=columns, tz=tz, keep=keep, findings="none",
+        "feedback",
+        df,
+        make,
+        columns=columns,
+        tz=tz,
+        keep=keep,
+        findings="none",
         chunk_rows=chunk_rows,
-    )  # fmt: skip
+    )
 
 
 # ---- Dask -------------------------------------------------------------------------------------
