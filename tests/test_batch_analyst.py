@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pd = pytest.importorskip("pandas")
 pa = pytest.importorskip("pyarrow")
@@ -309,3 +311,63 @@ def test_dask_meta_keeps_input_columns_and_refuses_a_findings_table() -> None:
     pd.testing.assert_frame_equal(got, score_dataframe(ddf.compute()))
     with pytest.raises(InputError, match="findings table"):
         score_dask(ddf, findings="table")
+
+
+def test_times_a_frame_cannot_hold_are_row_errors_not_a_crash() -> None:
+    df = pd.DataFrame(
+        {
+            "reply": ["谢谢", "好的", "行", "好"],
+            "reviewed_at": [
+                "1830-01-01 10:00",
+                "2026-01-01 10:00",
+                "2300-05-05 10:00",
+                "1600-01-01",
+            ],
+            "stars": [5, 5, 5, 5],
+        }
+    )
+    out = score_dataframe(df)
+    assert out["error_field"].tolist()[2:] == ["reviewed_at", "reviewed_at"]
+    assert "1678–2261" in out.loc[2, "error"] and pd.isna(out.loc[2, "score"])
+    # before 1901 Asia/Shanghai is local mean time, an offset with seconds (+08:05:43)
+    assert out.loc[0, "reviewed_at"].utcoffset().total_seconds() == 8 * 3600 + 5 * 60 + 43
+    res = score_replies(df.to_dict("records"))
+    frame = res.to_dataframe()
+    assert frame["error"].notna().sum() == 2
+    assert (res.summary.read, res.summary.scored, res.summary.failed) == (4, 2, 2)
+
+
+_CELL = st.one_of(
+    st.none(),
+    st.text(max_size=8),
+    st.integers(-5, 10),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["2026-03-10 10:00 +25:00", "1500-01-01", "2026-03-10 10:00", "2999-01-01"]),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {c: _CELL for c in ("reply", "review", "stars", "reviewed_at", "replied_at", "agent")}
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_any_frame_gives_one_typed_row_per_input_row(recs: list[dict[str, Any]]) -> None:
+    df = pd.DataFrame(recs, dtype=object)
+    out = score_dataframe(df, classify=False, checker=_fake_check)
+    assert len(out) == len(df) and list(out.index) == list(df.index)
+    assert int(out["score"].notna().sum() + out["error"].notna().sum()) == len(df)
+    assert {c: _name(t) for c, t in out[list(REPLY_DTYPES)[:-4]].dtypes.items()} == {
+        c: t for c, t in list(REPLY_DTYPES.items())[:-4]
+    }
+
+
+def _fake_check(reply: str, **_: Any) -> Any:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(score=50.0, findings=(), passed=True, speed=1.0, warmth=1.0, depth=1.0)

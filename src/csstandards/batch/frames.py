@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, timezone
 from typing import Any, Literal, NamedTuple
 
 from ..errors import InputError
@@ -179,8 +180,10 @@ class _Typer:
         if col in _BOOL:
             return pd.array(values, dtype="boolean")
         if col in _TIME:
-            s = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
-            return s.dt.tz_convert(self.time_dtype.tz).astype(self.time_dtype).array
+            # fromisoformat keeps offsets with seconds (LMT before 1900: +08:05:43)
+            utc = [None if v is None else _utc_naive(v) for v in values]
+            s = pd.Series(pd.to_datetime(pd.Series(utc, dtype=object)), dtype="datetime64[ns]")
+            return s.dt.tz_localize("UTC").dt.tz_convert(self.time_dtype.tz).array
         if col in _LISTS:
             return pd.arrays.ArrowExtensionArray(pa.array(values, type=pa.list_(pa.string())))
         if col == "findings":
@@ -231,6 +234,18 @@ def frame_meta(
     return typer.finish(typer.frame([]))
 
 
+def _plain_demote(row: dict[str, Any], reason: str, fieldname: str | None = None) -> Any:
+    keep = ("row", "line", "id", "agent", "channel", "tz")
+    out: dict[str, Any] = {k: row.get(k) for k in keep}
+    out["error"] = {
+        "row": row.get("row"),
+        "line": row.get("line"),
+        "field": fieldname,
+        "reason": reason,
+    }
+    return out
+
+
 def rows_to_frame(
     rows: Iterable[Mapping[str, Any]],
     kind: Kind = "reply",
@@ -243,11 +258,38 @@ def rows_to_frame(
     pd = _pd()
     frame_mode = index is not None
     typer = _Typer(kind, tz, _columns(kind, frame_mode))
-    parts = [typer.frame(list(chunk)) for chunk in _batched(rows, chunk_rows)]
+    demote = getattr(rows, "demote", None) or _plain_demote
+    parts = [typer.frame(_fit_times(chunk, demote)) for chunk in _batched(rows, chunk_rows)]
     df = pd.concat(parts, ignore_index=True) if parts else typer.frame([])
     if index is not None:
         df.index = index
     return typer.finish(df)
+
+
+def _utc_naive(v: Any) -> datetime:
+    dt = v if isinstance(v, datetime) else datetime.fromisoformat(str(v))
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+    return dt
+
+
+_NS_YEARS = range(1678, 2262)  # what datetime64[ns] can hold (1677-09-21 … 2262-04-11)
+
+
+def _fit_times(rows: list[dict[str, Any]], demote: Any) -> list[dict[str, Any]]:
+    """Rows whose times a ``datetime64[ns]`` column cannot hold become error rows (the row
+    contract holds in frames too: one row from 1830 must not sink the conversion)."""
+    out = rows
+    for i, r in enumerate(rows):
+        for c in _TIME:
+            v = r.get(c)
+            if isinstance(v, str) and not (v[:4].isdigit() and int(v[:4]) in _NS_YEARS):
+                reason = f"{c} {v!r} is outside the years a DataFrame time can hold (1678–2261)"
+                if out is rows:
+                    out = list(rows)
+                out[i] = demote(r, reason, c)
+                break
+    return out
 
 
 def _batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
@@ -393,6 +435,7 @@ def _run_frame(
     res = make(_as_frame_records(df), len(df))
     try:
         for chunk in _batched(res, chunk_rows):
+            chunk = _fit_times(chunk, res.demote)
             chunk_labels = [_plain(x) for x in itertools.islice(labels, len(chunk))]
             for r, label in zip(chunk, chunk_labels, strict=True):
                 err = r.get("error")
