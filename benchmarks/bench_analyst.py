@@ -225,6 +225,15 @@ def main() -> None:
         if c.startswith("dask") and r.get("worker_peak_above_start_mb") is not None:
             line += f"; worker peak RSS +{r['worker_peak_above_start_mb']:,.0f} MB"
         print(line + f" (load {r['load']:.1f})")
+    if "stream-1" in res:
+        engine = res["stream-1"]["peak_above_input_mb"]  # the checker's caches, nothing kept
+        for c in ("frame", "frame-table"):
+            if c in res:
+                extra = (res[c]["peak_above_input_mb"] - engine) * 2**20 / res[c]["rows"]
+                print(
+                    f"{c}: peak RSS above the input beyond what the streaming run grew "
+                    f"({engine:,.0f} MB: the checker's caches filling): {extra:,.0f} B/row"
+                )
     if "stream-1" in res and "stream-2" in res:
         ratio = res["stream-2"]["rows_per_s"] / res["stream-1"]["rows_per_s"]
         print(f"streaming batch, 2 workers / 1 worker: {ratio:.2f}x (target ≥ 1.6x)")

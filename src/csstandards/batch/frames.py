@@ -191,8 +191,8 @@ class _Typer:
         # text and (until the whole frame is assembled) the enumerations
         return pd.array(values, dtype=self.str_dtype)
 
-    def frame(self, rows: list[dict[str, Any]], index: Any = None) -> Any:
-        pd = self.pd
+    def arrays(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        """One chunk of rows as one array per column."""
         data: dict[str, list[Any]] = {c: [] for c in self.cols}
         for r in rows:
             err = r.get("error")
@@ -203,9 +203,40 @@ class _Typer:
                     data[c].append(None if err is None else err.get("field"))
                 else:
                     data[c].append(r.get(c))
-        arrays = {c: self.array(c, data[c]) for c in self.cols}
-        del data
-        return pd.DataFrame(arrays, columns=list(self.cols), index=index)
+        return {c: self.array(c, data.pop(c)) for c in self.cols}
+
+    def frame(self, rows: list[dict[str, Any]], index: Any = None) -> Any:
+        return self.build([self.arrays(rows)], index)
+
+    def build(self, parts: list[dict[str, Any]], index: Any = None) -> Any:
+        """The typed frame from chunks of arrays, column by column: Arrow-backed columns are
+        joined without a copy (a chunked array), the small numeric ones concatenated;
+        categories last."""
+        pd, pa = self.pd, self.pa
+        if not parts:
+            parts = [self.arrays([])]
+        columns: dict[str, Any] = {}
+        for c in self.cols:
+            pieces = [p.pop(c) for p in parts]
+            first = pieces[0]
+            if hasattr(first, "__arrow_array__") and isinstance(
+                first.dtype, (pd.ArrowDtype, pd.StringDtype)
+            ):
+                chunks = [ch for a in pieces for ch in a.__arrow_array__().chunks]
+                # joined as a chunked array, without a copy (combining the chunks measured
+                # ~10 MB more peak RSS per 10,000 rows: the allocator keeps the freed pieces)
+                joined = pa.chunked_array(chunks, type=first.__arrow_array__().type)
+                if isinstance(first.dtype, pd.StringDtype):
+                    columns[c] = pd.arrays.ArrowStringArray(joined)
+                else:
+                    columns[c] = pd.arrays.ArrowExtensionArray(joined)
+            elif len(pieces) == 1:
+                columns[c] = first
+            else:
+                columns[c] = type(first)._concat_same_type(pieces)
+            del pieces
+        df = pd.DataFrame(columns, columns=list(self.cols), index=index)
+        return self.finish(df)
 
     def finish(self, df: Any) -> Any:
         """Categories for the enumerated columns, fixed ones first, then any others seen."""
@@ -231,7 +262,7 @@ def frame_meta(
     if findings != "column":
         cols = tuple(c for c in cols if c != "findings")
     typer = _Typer(kind, tz, cols)
-    return typer.finish(typer.frame([]))
+    return typer.frame([])
 
 
 def _plain_demote(row: dict[str, Any], reason: str, fieldname: str | None = None) -> Any:
@@ -252,18 +283,14 @@ def rows_to_frame(
     *,
     index: Any = None,
     tz: str = DEFAULT_TZ,
-    chunk_rows: int = 10_000,
+    chunk_rows: int = 500,
 ) -> Any:
     """Output rows (dicts) as a typed DataFrame, converted ``chunk_rows`` at a time."""
-    pd = _pd()
     frame_mode = index is not None
     typer = _Typer(kind, tz, _columns(kind, frame_mode))
     demote = getattr(rows, "demote", None) or _plain_demote
-    parts = [typer.frame(_fit_times(chunk, demote)) for chunk in _batched(rows, chunk_rows)]
-    df = pd.concat(parts, ignore_index=True) if parts else typer.frame([])
-    if index is not None:
-        df.index = index
-    return typer.finish(df)
+    parts = [typer.arrays(_fit_times(chunk, demote)) for chunk in _batched(rows, chunk_rows)]
+    return typer.build(parts, index)
 
 
 def _utc_naive(v: Any) -> datetime:
@@ -449,14 +476,12 @@ def _run_frame(
                 ]
                 if recs:
                     fparts.append(_findings_part(recs))
-            parts.append(typer.frame(chunk))
+            parts.append(typer.arrays(chunk))
             del chunk
     finally:
         res.close()
-    scored = pd.concat(parts, ignore_index=True) if parts else typer.frame([])
+    scored = _assemble(df, kept, typer.build(parts, df.index), cmap, kind)
     del parts
-    scored.index = df.index
-    scored = _assemble(df, kept, typer.finish(scored), cmap, kind)
     if findings != "table":
         return scored
     table = pd.concat(fparts, ignore_index=True) if fparts else _empty_findings(pd)
@@ -480,7 +505,7 @@ def score_dataframe(
     keep: Sequence[Any] | bool | None = None,
     findings: FindingsMode = "column",
     workers: int = 1,
-    chunk_rows: int = 10_000,
+    chunk_rows: int = 500,
     row_timeout: float | None = DEFAULT_ROW_TIMEOUT,
     progress: bool = False,
     checker: Any = None,
@@ -533,7 +558,7 @@ def classify_dataframe(
     keep_text: bool = True,
     keep: Sequence[Any] | bool | None = None,
     workers: int = 1,
-    chunk_rows: int = 10_000,
+    chunk_rows: int = 500,
     row_timeout: float | None = DEFAULT_ROW_TIMEOUT,
     progress: bool = False,
     classifier: Any = None,
