@@ -58,6 +58,7 @@ REPLY_DTYPES = {
     "sla_met": "boolean",
     "sla_due": SH,
     "sla_target_hours": "Float64",
+    "sla_estimated": "boolean",
     "peak_window": STR,
     "rule_ids": LIST,
     "findings": "findings",
@@ -313,6 +314,7 @@ def test_dask_meta_keeps_input_columns_and_refuses_a_findings_table() -> None:
         score_dask(ddf, findings="table")
 
 
+@pytest.mark.filterwarnings("ignore::csstandards.errors.EstimatedCalendarWarning")
 def test_times_a_frame_cannot_hold_are_row_errors_not_a_crash() -> None:
     df = pd.DataFrame(
         {

@@ -360,8 +360,8 @@ def test_sigterm_leaves_a_partial_file_and_quiet_workers(tmp_path: Path) -> None
     assert proc.poll() is None, "the run ended before it could be interrupted"
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 143
-    assert "Traceback" not in err and "SIGTERM" in err and ".partial" in err
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err and "SIGTERM" in err and ".partial" in err, err
     assert not out.exists()
     text = partial.read_text(encoding="utf-8")
     assert text.endswith("\n")

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import threading
+import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -43,7 +44,12 @@ from pydantic import Field, PrivateAttr, ValidationError, field_validator, model
 
 from ._intervals import merge_intervals
 from ._toml import load_toml, loads_toml
-from .errors import CalendarDataMissing, InputError, NaiveDatetimeError
+from .errors import (
+    CalendarDataMissing,
+    EstimatedCalendarWarning,
+    InputError,
+    NaiveDatetimeError,
+)
 from .models import FrozenModel, LabelledEnum, _label
 
 __all__ = [
@@ -235,6 +241,17 @@ class HolidaySchedule(FrozenModel):
         return cls.from_mapping(load_toml(path), source_file=str(path))
 
     @classmethod
+    def from_notice(cls, text: str, year: int | None = None) -> HolidaySchedule:
+        """Parse a State Council notice (国务院办公厅关于YYYY年部分节假日安排的通知) as published.
+
+        See :func:`csstandards.holiday_notice.parse_notice`; raises
+        :class:`~csstandards.errors.CalendarNoticeError` quoting an item it cannot read.
+        """
+        from .holiday_notice import parse_notice
+
+        return parse_notice(text, year).schedule()
+
+    @classmethod
     def from_toml_text(cls, text: str, *, source_file: str = "<string>") -> HolidaySchedule:
         return cls.from_mapping(loads_toml(text, source=source_file), source_file=source_file)
 
@@ -400,6 +417,12 @@ def estimated_cn_schedule(year: int) -> HolidaySchedule:
         source="estimate: statutory days only, no 调休 (no official notice loaded)",
         estimated=True,
     )
+
+
+def warn_estimated(year: int, what: str = "CN public holidays") -> None:
+    """Issue :class:`~csstandards.errors.EstimatedCalendarWarning` for ``year`` (a result is
+    about to be computed on an estimated year; the result itself says ``estimated=True``)."""
+    warnings.warn(EstimatedCalendarWarning(year, what), stacklevel=3)
 
 
 # --------------------------------------------------------------------------------------------
@@ -595,6 +618,8 @@ class WorkCalendar(FrozenModel):
             return None
         for s in reversed(self.schedules):
             if s.covers(year):
+                if s.estimated:
+                    warn_estimated(year)
                 return s
         if self.public_holidays == "none":
             return None
@@ -602,7 +627,9 @@ class WorkCalendar(FrozenModel):
             return cn_schedule(year)
         except CalendarDataMissing:
             if self.on_missing == "estimate":
-                return estimated_cn_schedule(year)
+                est = estimated_cn_schedule(year)  # CalendarDataMissing past the lunar table
+                warn_estimated(year)
+                return est
             raise
 
     def _next_year_for_dec31(self, d: date) -> HolidaySchedule | None:

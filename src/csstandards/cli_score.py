@@ -15,6 +15,7 @@ from .batch.cli_support import (
     write_output,
 )
 from .batch.findings import FindingsSink
+from .cli_calendar import add_config_option, project_config
 from .errors import InputError
 
 
@@ -47,6 +48,7 @@ def register(sub: Any) -> None:
         "--fail-under", type=float, metavar="SCORE", help="exit 1 if any reply scores below SCORE"
     )
     add_input_options(p)
+    add_config_option(p)
     p.set_defaults(func=run)
 
 
@@ -54,7 +56,12 @@ def run(args: argparse.Namespace) -> int:
     out = args.output
     if not (out == "-" or out.lower().endswith((".jsonl", ".ndjson", ".json", ".csv"))):
         raise InputError(f"{out}: output must end in .jsonl or .csv (or be '-' for stdout)")
-    res = score_replies(args.input, classify=not args.no_classify, **input_options(args))
+    res = score_replies(
+        args.input,
+        classify=not args.no_classify,
+        standard=project_config(args).standard,
+        **input_options(args),
+    )
     low = 0
     rows = print_failures(res, args.input)
 

@@ -9,6 +9,8 @@
     min_score = 70                # optional: minimum tone score for templates
     enable = ["R103", "R112"]     # optional allow-list of rules (ids, codes or short names)
     disable = ["reply.over-promise"]
+    holidays = ["cn_2027.toml"]   # holiday schedules (节假日安排) beyond the shipped data,
+                                  # written by `csstandards calendar import`; relative to this file
 
     [tool.csstandards.severity]   # severity overrides
     "reply.over-promise" = "error"
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, ValidationError
 
@@ -32,6 +34,9 @@ from ._toml import load_toml
 from .errors import ConfigError, CSStandardsError
 from .models import FrozenModel, Severity
 from .standard import RuleSettings, Standard
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .calendar import HolidaySchedule
 
 __all__ = [
     "CONFIG_FILE",
@@ -64,6 +69,7 @@ _KNOWN_KEYS = {
     "disable",
     "severity",
     "phrases",
+    "holidays",
 }
 
 
@@ -154,7 +160,13 @@ def config_from_mapping(
     """
     if not isinstance(data, Mapping):
         raise ConfigError(source, prefix.rstrip("."), "must be a table")
-    extra_fields = set(Standard.model_fields) - {"name", "rules", "phrases", "brand_voice"}
+    extra_fields = set(Standard.model_fields) - {
+        "name",
+        "rules",
+        "phrases",
+        "brand_voice",
+        "holidays",
+    }
     for key in data:
         if key not in _KNOWN_KEYS and key not in extra_fields:
             raise ConfigError(
@@ -202,6 +214,8 @@ def config_from_mapping(
         for lname, items in table.items():
             phrases[lname] = _str_list(items, source, f"{prefix}phrases.{lname}")
         std_kwargs["phrases"] = phrases
+    if "holidays" in data:
+        std_kwargs["holidays"] = _holidays(data["holidays"], source, f"{prefix}holidays", root)
     for key in extra_fields & set(data):
         std_kwargs[key] = data[key]
     try:
@@ -230,6 +244,27 @@ def config_from_mapping(
     kwargs["lint_disabled"] = frozenset(n for n in disable or () if _is_lint(n, known))
     kwargs["lint_severity"] = {k: v for k, v in severity.items() if _is_lint(k, known)}
     return ProjectConfig(**kwargs)
+
+
+def _holidays(value: Any, source: str, key: str, root: str | None) -> tuple[HolidaySchedule, ...]:
+    """Load the schedule files listed under ``holidays`` (paths relative to the config file)."""
+    from .calendar import HolidaySchedule
+
+    base = Path(root) if root else Path.cwd()
+    out = []
+    for name in _str_list(value, source, key):
+        path = Path(name)
+        if not path.is_absolute():
+            path = base / path
+        if not path.is_file():
+            raise ConfigError(
+                source, key, f"holiday schedule {name!r} not found (looked at {path})"
+            )
+        try:
+            out.append(HolidaySchedule.from_toml(path))
+        except CSStandardsError as exc:
+            raise ConfigError(source, key, f"holiday schedule {name!r}: {exc}") from None
+    return tuple(out)
 
 
 def load_config(path: str | Path) -> ProjectConfig:

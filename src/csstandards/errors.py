@@ -14,7 +14,9 @@ from collections.abc import Iterable
 __all__ = [
     "CSStandardsError",
     "CalendarDataMissing",
+    "CalendarNoticeError",
     "ConfigError",
+    "EstimatedCalendarWarning",
     "EventOrderError",
     "InputError",
     "LexiconError",
@@ -97,6 +99,41 @@ class CalendarDataMissing(CSStandardsError):
             "load the State Council notice for that year with "
             "HolidaySchedule.from_toml(path) / WorkCalendar.with_schedule(...), or opt in to an "
             "estimate with on_missing='estimate' (results are then marked estimated)"
+        )
+
+
+class CalendarNoticeError(InputError):
+    """A State Council holiday notice (国务院办公厅关于…部分节假日安排的通知) cannot be read.
+
+    ``item`` is the text of the numbered item (一、二、…) that failed, or ``""`` when the notice
+    as a whole is wrong (no year, no items); ``problem`` says what did not fit.
+    """
+
+    def __init__(self, problem: str, item: str = "", year: int | None = None) -> None:
+        self.problem = problem
+        self.item = item
+        self.year = year
+        notice = f"the {year} holiday notice" if year else "the holiday notice"
+        where = f" in item «{item}»" if item else ""
+        super().__init__(
+            f"cannot read {notice} (节假日安排通知){where}: {problem}; if the State Council "
+            "changed its wording, write the schedule TOML by hand (see docs/sla.md)"
+        )
+
+
+class EstimatedCalendarWarning(UserWarning):
+    """A result was computed on a year whose public holidays are only estimated (no official
+    notice loaded: statutory days, no 调休).  Turn it into an error in a test suite with
+    ``-W error::csstandards.errors.EstimatedCalendarWarning`` or
+    ``warnings.simplefilter("error", EstimatedCalendarWarning)``."""
+
+    def __init__(self, year: int, what: str = "CN public holidays") -> None:
+        self.year = year
+        self.what = what
+        super().__init__(
+            f"{what} for {year} are an estimate (估算, no 调休): no official notice is loaded; "
+            f"import the {year} notice with `csstandards calendar import` and list the file in "
+            "[tool.csstandards] holidays"
         )
 
 

@@ -26,6 +26,7 @@ See docs/sla.md for the precise definition of every metric.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -42,6 +43,7 @@ from .calendar import (
     _to_us,
     cn_schedule,
     estimated_cn_schedule,
+    warn_estimated,
 )
 from .errors import (
     CalendarDataMissing,
@@ -389,6 +391,11 @@ class SLAPolicy(FrozenModel):
     peak_windows: tuple[PeakWindow, ...] = ()
     warnings: tuple[WarningThreshold, ...] = DEFAULT_WARNINGS
     seconds_per_ring: float = Field(default=5.0, gt=0)
+    holidays: tuple[HolidaySchedule, ...] = Field(
+        default=(),
+        description="official schedules (节假日安排) added with with_holidays(); they win over "
+        "the shipped data and over estimates, for peak windows and CN calendars alike",
+    )
 
     @field_validator("metrics")
     @classmethod
@@ -402,6 +409,42 @@ class SLAPolicy(FrozenModel):
     @property
     def label(self) -> str:
         return f"{self.name}@{self.version}"
+
+    def with_holidays(self, *schedules: HolidaySchedule) -> SLAPolicy:
+        """A copy that uses these holiday schedules (e.g. a new year's notice, loaded with
+        ``HolidaySchedule.from_notice`` or from the ``holidays`` setting) for its peak windows
+        and for every calendar that follows the mainland-China holidays (``public_holidays =
+        "cn"``).  24×7 calendars keep counting clock hours.  No schedules: ``self``."""
+        if not schedules:
+            return self
+        done: dict[int, WorkCalendar] = {}
+
+        def cal(c: WorkCalendar) -> WorkCalendar:
+            if c.public_holidays != "cn":
+                return c
+            if id(c) not in done:
+                done[id(c)] = c.with_schedule(*schedules)
+            return done[id(c)]
+
+        def tgt(t: Target) -> Target:
+            return t if t.calendar is None else t.model_copy(update={"calendar": cal(t.calendar)})
+
+        metrics = tuple(
+            m.model_copy(
+                update={
+                    "rules": tuple(r.model_copy(update={"target": tgt(r.target)}) for r in m.rules),
+                    "default": tgt(m.default),
+                }
+            )
+            for m in self.metrics
+        )
+        return self.model_copy(
+            update={
+                "calendar": cal(self.calendar),
+                "metrics": metrics,
+                "holidays": (*self.holidays, *schedules),
+            }
+        )
 
     def metric_policy(self, metric: Metric) -> MetricPolicy | None:
         for m in self.metrics:
@@ -417,7 +460,7 @@ class SLAPolicy(FrozenModel):
             if w.contains(d):
                 return w.name, False
             if w.public_holidays:
-                name, e = _cn_holiday(d, self.calendar.schedules)
+                name, e = _cn_holiday(d, (*self.holidays, *self.calendar.schedules))
                 est = est or e
                 if name:
                     return f"{w.name}: {name}", e
@@ -490,14 +533,18 @@ class SLAPolicy(FrozenModel):
 def _cn_holiday(d: date, schedules: Sequence[HolidaySchedule]) -> tuple[str, bool]:
     for s in reversed(schedules):
         if s.covers(d.year):
+            if s.estimated:
+                warn_estimated(d.year, "CN public holidays (peak windows)")
             return s.holidays.get(d, ""), s.estimated
     try:
         return cn_schedule(d.year).holidays.get(d, ""), False
     except CalendarDataMissing:
+        warn_estimated(d.year, "CN public holidays (peak windows)")
         try:
-            return estimated_cn_schedule(d.year).holidays.get(d, ""), True
+            est = estimated_cn_schedule(d.year)
         except CalendarDataMissing:
-            return "", True
+            return "", True  # beyond even an estimate: no holiday peak, flagged estimated
+        return est.holidays.get(d, ""), True
 
 
 # ---- policy files ---------------------------------------------------------------------------
@@ -700,13 +747,36 @@ def _default_policy(seconds_per_ring: float | None, email_working_days: float | 
 
 
 def default_policy(
-    *, seconds_per_ring: float | None = None, email_working_days: float | None = None
+    *,
+    seconds_per_ring: float | None = None,
+    email_working_days: float | None = None,
+    holidays: Sequence[HolidaySchedule] = (),
 ) -> SLAPolicy:
     """The profile taken from the standards (``lexicon/sla_default.toml``; docs/sla.md).
 
-    ``seconds_per_ring`` (default 5) and ``email_working_days`` (default 1) are its parameters.
+    ``seconds_per_ring`` (default 5) and ``email_working_days`` (default 1) are its parameters;
+    ``holidays`` adds official schedules beyond the shipped data (``Standard.holidays``, the
+    ``holidays`` setting), see :meth:`SLAPolicy.with_holidays`.
     """
-    return _default_policy(seconds_per_ring, email_working_days)
+    base = _default_policy(seconds_per_ring, email_working_days)
+    if not holidays:
+        return base
+    key = (id(base), tuple(id(h) for h in holidays))
+    with _with_lock:
+        hit = _with_cache.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], holidays, strict=True)):
+            return hit[1]
+    pol = base.with_holidays(*holidays)
+    with _with_lock:
+        if len(_with_cache) > 32:
+            _with_cache.clear()
+        _with_cache[key] = (tuple(holidays), pol)
+    return pol
+
+
+_with_lock = threading.Lock()
+# (policy id, schedule ids) -> (the schedules, kept alive so the ids stay theirs; the policy)
+_with_cache: dict[tuple[int, tuple[int, ...]], tuple[tuple[HolidaySchedule, ...], SLAPolicy]] = {}
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
+from .calendar import HolidaySchedule
 from .errors import ConfigError
 from .feedback.models import FeedbackSettings
 from .lexicon import Lexicon
@@ -106,6 +107,12 @@ class Standard(FrozenModel):
     brand_voice: str | None = None
     reply: ReplySettings = ReplySettings()
     feedback: FeedbackSettings = FeedbackSettings()
+    holidays: tuple[HolidaySchedule, ...] = Field(
+        default=(),
+        description="extra official holiday schedules (节假日安排), e.g. next year's notice "
+        "imported with `csstandards calendar import`; the SLA code applies them with "
+        'SLAPolicy.with_holidays (config key: holidays = ["cn_2027.toml"])',
+    )
 
     @field_validator("phrases", mode="before")
     @classmethod

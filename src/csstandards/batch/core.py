@@ -80,6 +80,7 @@ REPLY_COLUMNS: tuple[str, ...] = (
     "sla_met",
     "sla_due",
     "sla_target_hours",
+    "sla_estimated",
     "peak_window",
     "rule_ids",
     "findings",
@@ -171,6 +172,7 @@ class _Job:
     _many: Checker | None = field(default=None, repr=False)
     _default_classifier: bool | None = field(default=None, repr=False)
     _lookup: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
+    _policy: Any = field(default=None, repr=False)
 
     def zone(self) -> tzinfo:
         if self._zone is None:
@@ -187,6 +189,18 @@ class _Job:
             # resolved at run time: the tone module is an optional peer of batch
             self.checker = _peer("csstandards.tone", "check_reply")
         return self.checker
+
+    def sla_policy(self) -> Any:
+        """The SLA policy of the review-reply column: ``standard.sla`` or the default, with the
+        standard's extra holiday schedules (``holidays`` setting) applied; built once."""
+        if self._policy is None:
+            from .. import sla
+
+            policy = getattr(self.standard, "sla", None)
+            if not isinstance(policy, sla.SLAPolicy):
+                policy = sla.default_policy()
+            self._policy = policy.with_holidays(*getattr(self.standard, "holidays", ()))
+        return self._policy
 
     def resolved_classifier(self) -> Checker:
         if self.classifier is None:
@@ -433,15 +447,13 @@ def _sla(
     """Due time and hit/miss of the review-reply target (000 §2.1) from :mod:`csstandards.sla`."""
     from .. import sla
 
-    policy = getattr(job.standard, "sla", None)
     try:
-        d = sla.review_reply_deadline(
-            reviewed_at, rating=rating, policy=policy if isinstance(policy, sla.SLAPolicy) else None
-        )
+        d = sla.review_reply_deadline(reviewed_at, rating=rating, policy=job.sla_policy())
     except CSStandardsError:
         return  # no target for this review: compliance does not count it
     out["sla_due"] = d.due.isoformat()
     out["sla_target_hours"] = d.target / timedelta(hours=1)
+    out["sla_estimated"] = d.estimated  # the holidays of that year are only estimated
     out["peak_window"] = d.peak_window or None
     if replied_at is not None:
         out["sla_met"] = not sla.is_late(d, replied_at)

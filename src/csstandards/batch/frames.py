@@ -69,10 +69,9 @@ _FLOAT = {
     "sla_target_hours",
 }
 _INT = {"n_findings", "n_errors", "n_warnings", "n_info", "line", "row"}
-_BOOL = {"passed", "sla_met", "stars_disagree"}
+_BOOL = {"passed", "sla_met", "sla_estimated", "stars_disagree"}
 _TIME = {"reviewed_at", "replied_at", "closed_at", "sla_due", "created_at"}
 _LISTS = {"topics", "rule_ids", "key_issues"}
-_TEXT = ("review", "reply", "text")  # copies of input columns: left out when those are kept
 
 
 class ScoredFrames(NamedTuple):

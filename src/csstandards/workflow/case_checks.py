@@ -230,9 +230,10 @@ class CaseContext:
 
             got = _no_clocks(self.now)
         if got is None:
-            from .sla_bridge import case_clocks
+            from .sla_bridge import case_clocks, case_sla_policy
 
-            got = case_clocks(self.case, now=self.now, policy=self.sla_policy)
+            pol = (self.sla_policy or case_sla_policy()).with_holidays(*self.standard.holidays)
+            got = case_clocks(self.case, now=self.now, policy=pol)
             self._memo["clocks"] = got
         assert isinstance(got, TicketClocks)
         return got
