@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -141,7 +142,14 @@ class _Terminated(SystemExit):
     """SIGTERM in a batch command: unwinds (workers stopped, partial file kept) and exits 143."""
 
 
+_OWNER_PID: int | None = None
+
+
 def _on_sigterm(signum: int, frame: Any) -> None:
+    if os.getpid() != _OWNER_PID:
+        # a worker forked with this handler, terminated before its initializer reset it
+        # (the pool replaces workers even while it is being stopped): leave without a word
+        os._exit(EXIT_TERMINATED)
     raise _Terminated(EXIT_TERMINATED)
 
 
@@ -150,9 +158,11 @@ def terminate_quietly(output: str | None = None) -> Iterator[None]:
     """SIGTERM ends the command like Ctrl-C would: ``finally`` blocks run, the pool's workers
     are terminated (they exit without a traceback), the output stays ``OUT.partial`` and the
     command exits 143 with one line saying so."""
+    global _OWNER_PID
     previous = None
     in_main = threading.current_thread() is threading.main_thread()
     if in_main:
+        _OWNER_PID = os.getpid()
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         yield
