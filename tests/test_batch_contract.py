@@ -415,6 +415,21 @@ def test_rows_in_equal_scored_plus_failed_for_any_mix(records: list[Any]) -> Non
     assert [r["row"] for r in rows] == list(range(1, len(records) + 1))
 
 
+def _as_feedback(rec: Any) -> Any:
+    if isinstance(rec, dict) and "reply" in rec:
+        rec = {("text" if k == "reply" else k): v for k, v in rec.items()}
+    return rec
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_GOOD, _BAD, st.integers(), st.none()), min_size=1, max_size=25))
+def test_classify_keeps_the_count_for_any_mix(records: list[Any]) -> None:
+    res = classify_records([_as_feedback(r) for r in records], classifier=fake_classify)
+    rows = res.to_list()
+    _check_counts(res.summary, rows)
+    assert [r["row"] for r in rows] == list(range(1, len(records) + 1))
+
+
 _LINE = st.one_of(
     _GOOD.map(lambda d: json.dumps(d, ensure_ascii=False).encode()),
     _BAD.map(lambda d: json.dumps(d, default=repr).encode()),
