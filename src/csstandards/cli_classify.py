@@ -14,7 +14,8 @@ from .batch.cli_support import (
     terminate_quietly,
     write_output,
 )
-from .errors import InputError
+from .cli_score import add_output_format, output_format
+from .config_cli import add_config_options, load_cli_config
 
 
 def register(sub: Any) -> None:
@@ -34,18 +35,20 @@ def register(sub: Any) -> None:
     p.add_argument(
         "-o", "--output", default="-", help="output file, .jsonl or .csv (default: stdout JSONL)"
     )
+    add_output_format(p)
     add_input_options(p)
+    add_config_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     out = args.output
-    if not (out == "-" or out.lower().endswith((".jsonl", ".ndjson", ".json", ".csv"))):
-        raise InputError(f"{out}: output must end in .jsonl or .csv (or be '-' for stdout)")
-    res = classify_records(args.input, **input_options(args))
+    fmt = output_format(out, args.format)
+    std = load_cli_config(args).standard
+    res = classify_records(args.input, standard=std, **input_options(args))
     with terminate_quietly(out):
         try:
-            write_output(res, print_failures(res, args.input), out)
+            write_output(res, print_failures(res, args.input), out, fmt)
         finally:
             res.close()
     s = res.summary

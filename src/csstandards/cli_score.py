@@ -15,7 +15,7 @@ from .batch.cli_support import (
     write_output,
 )
 from .batch.findings import FindingsSink
-from .cli_calendar import add_config_option, project_config
+from .config_cli import add_config_options, load_cli_config
 from .errors import InputError
 
 
@@ -47,19 +47,42 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--fail-under", type=float, metavar="SCORE", help="exit 1 if any reply scores below SCORE"
     )
+    add_output_format(p)
     add_input_options(p)
-    add_config_option(p)
+    add_config_options(p)
     p.set_defaults(func=run)
+
+
+def add_output_format(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--format",
+        choices=["jsonl", "csv"],
+        help="output format (default: from the --output file name; stdout is JSONL)",
+    )
+
+
+def output_format(out: str, fmt: str | None) -> str:
+    """``fmt`` (``--format``), else what the file name says (stdout: JSONL); checked before
+    any row is read."""
+    if fmt is not None:
+        return fmt
+    low = out.lower()
+    if out == "-" or low.endswith((".jsonl", ".ndjson", ".json")):
+        return "jsonl"
+    if low.endswith(".csv"):
+        return "csv"
+    raise InputError(
+        f"{out}: output must end in .jsonl or .csv, or give --format (or '-' for stdout)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     out = args.output
-    if not (out == "-" or out.lower().endswith((".jsonl", ".ndjson", ".json", ".csv"))):
-        raise InputError(f"{out}: output must end in .jsonl or .csv (or be '-' for stdout)")
+    fmt = output_format(out, args.format)
     res = score_replies(
         args.input,
         classify=not args.no_classify,
-        standard=project_config(args).standard,
+        standard=load_cli_config(args).standard,
         **input_options(args),
     )
     low = 0
@@ -81,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     complete = False
     with terminate_quietly(out):
         try:
-            write_output(res, stream, out)
+            write_output(res, stream, out, fmt)
             complete = True
         finally:
             res.close()

@@ -21,11 +21,14 @@ __all__ = [
     "InputError",
     "LexiconError",
     "NaiveDatetimeError",
+    "NonexistentTimeError",
     "PolicyError",
     "RecordError",
     "RowTimeoutError",
     "RuleNotFound",
     "TemplateFileError",
+    "TemplateLimitError",
+    "TimeRangeError",
     "WorkflowError",
 ]
 
@@ -47,6 +50,35 @@ class NaiveDatetimeError(InputError):
         super().__init__(
             f"{what} must be a timezone-aware datetime (带时区的时间), got naive {value!r}; "
             "attach a zone, e.g. dt.replace(tzinfo=ZoneInfo('Asia/Shanghai'))"
+        )
+
+
+class NonexistentTimeError(InputError):
+    """A local wall time that its zone skips (the spring-forward gap of daylight saving time,
+    夏令时跳过的时间): it names no instant, so the library refuses it rather than guess one."""
+
+    def __init__(self, what: str, value: object, suggestion: str = "") -> None:
+        self.what = what
+        self.value = value
+        hint = f"; the same clock reading after the change is {suggestion}" if suggestion else ""
+        super().__init__(
+            f"{what} {value} does not exist in its time zone (the clocks skip it at a "
+            f"daylight-saving change, 夏令时跳过的时间){hint}; give the time with an explicit "
+            "UTC offset or a wall time that exists"
+        )
+
+
+class TimeRangeError(InputError):
+    """A time lies too close to the limits of :class:`datetime.datetime` (years 1 and 9999) for
+    the library to compute with it (超出可计算的时间范围)."""
+
+    def __init__(self, what: str, value: object, problem: str = "") -> None:
+        self.what = what
+        self.value = value
+        extra = f": {problem}" if problem else ""
+        super().__init__(
+            f"{what} {value} is outside the range of times the library can compute with "
+            f"(超出可计算的时间范围){extra}"
         )
 
 
@@ -205,3 +237,12 @@ class TemplateFileError(CSStandardsError):
         self.problem = problem
         where = f"{file}:{line}" if line is not None else file
         super().__init__(f"{where}: {problem}")
+
+
+class TemplateLimitError(TemplateFileError):
+    """A template file exceeds a loading limit (size, nesting depth, YAML aliases …); the file
+    is reported and the other files are still linted (超出模板文件的加载限制)."""
+
+    def __init__(self, file: str, line: int | None, limit: str, problem: str) -> None:
+        self.limit = limit
+        super().__init__(file, line, problem)

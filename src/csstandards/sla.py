@@ -36,6 +36,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from ._times import IsoDatetime
 from ._toml import load_toml, loads_toml
 from .calendar import (
     HolidaySchedule,
@@ -51,6 +52,7 @@ from .errors import (
     InputError,
     NaiveDatetimeError,
     PolicyError,
+    TimeRangeError,
 )
 from .models import Channel, FrozenModel, LabelledEnum, Priority, Rating, _label
 
@@ -94,6 +96,20 @@ def _aware(t: object, what: str) -> None:
         raise InputError(f"{what} must be a timezone-aware datetime, got {type(t).__name__}")
     if t.tzinfo is None or t.utcoffset() is None:
         raise NaiveDatetimeError(what, t)
+    if not _in_range(t):
+        raise TimeRangeError(what, t.isoformat(), _RANGE)
+
+
+_RANGE = "SLA times must fall in the years 2-9998 (UTC)"
+
+
+def _in_range(t: datetime) -> bool:
+    """Far enough from datetime's limits to be converted to any zone (±1 day) and back."""
+    try:
+        year = (t.replace(tzinfo=None) - t.utcoffset()).year  # type: ignore[operator]
+    except OverflowError:
+        return False
+    return 2 <= year <= 9998
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,7 +203,7 @@ class TicketEvent(FrozenModel):
     """One entry of a ticket's event log.  ``at`` must be timezone-aware."""
 
     kind: EventKind
-    at: datetime
+    at: IsoDatetime
     stage: str | None = None
     note: str = ""
 
@@ -788,7 +804,7 @@ class ReviewReplyDeadline(FrozenModel):
     """When a review must be answered.  ``notice_required``: the extended peak target applies,
     so the reply must carry 近期咨询量较大,感谢您的耐心等待 (checked by the tone module)."""
 
-    due: datetime
+    due: IsoDatetime
     target: timedelta
     in_peak_window: bool
     notice_required: bool
@@ -850,7 +866,7 @@ def is_late(deadline: ReviewReplyDeadline, replied_at: datetime) -> bool:
 class PolicyVersion(FrozenModel):
     """A policy and the moment it came into force."""
 
-    effective_from: datetime
+    effective_from: IsoDatetime
     policy: SLAPolicy
 
 
@@ -858,8 +874,8 @@ class Cycle(FrozenModel):
     """One open→resolved stretch of a ticket; a reopen starts the next cycle."""
 
     number: int
-    started_at: datetime
-    ended_at: datetime | None = None
+    started_at: IsoDatetime
+    ended_at: IsoDatetime | None = None
     policy: str  # name@version in force when the cycle started
 
 
@@ -878,10 +894,10 @@ class Clock(FrozenModel):
     stage: str | None = None
     cycle: int
     status: ClockStatus
-    started_at: datetime
-    stopped_at: datetime | None = None
-    due: datetime | None = None  # None while paused and not yet breached
-    breached_at: datetime | None = None
+    started_at: IsoDatetime
+    stopped_at: IsoDatetime | None = None
+    due: IsoDatetime | None = None  # None while paused and not yet breached
+    breached_at: IsoDatetime | None = None
     target: timedelta
     elapsed: timedelta
     remaining: timedelta  # negative once breached
@@ -906,7 +922,7 @@ class TicketClocks(FrozenModel):
 
     ticket_id: str = ""
     context: TicketContext
-    now: datetime
+    now: IsoDatetime
     cycles: tuple[Cycle, ...] = ()
     clocks: tuple[Clock, ...] = ()
     problems: tuple[EventProblem, ...] = ()
@@ -1043,9 +1059,14 @@ def compute_clocks(
                 raise NaiveDatetimeError(f"event #{i} ({ev.kind.value}) time", at)
             problem(i, ev, f"naive time {at!r} (no time zone)")
             continue
+        if not _in_range(at):
+            if strict:
+                raise TimeRangeError(f"event #{i} ({ev.kind.value}) time", at.isoformat(), _RANGE)
+            problem(i, ev, f"time {at.isoformat()} out of range: {_RANGE}")
+            continue
         if at > now:
             continue
-        if prev_at is not None and at < prev_at:
+        if prev_at is not None and at.astimezone(timezone.utc) < prev_at.astimezone(timezone.utc):
             problem(
                 i,
                 ev,

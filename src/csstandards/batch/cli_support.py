@@ -184,13 +184,14 @@ def terminate_quietly(output: str | None = None) -> Iterator[None]:
             signal.signal(signal.SIGTERM, previous)
 
 
-def write_output(result: BatchResult, rows: Iterable[dict[str, Any]], out: str) -> None:
-    """Rows to ``out`` (``-`` = stdout JSONL, ``.jsonl``/``.json``/``.ndjson``, ``.csv``),
-    atomically for a file; a row that cannot be written becomes its own error row."""
-    low = out.lower()
-    if out == "-" or low.endswith((".jsonl", ".ndjson", ".json")):
+def write_output(
+    result: BatchResult, rows: Iterable[dict[str, Any]], out: str, fmt: str = "jsonl"
+) -> None:
+    """Rows to ``out`` (``-`` = stdout) as ``fmt`` (``jsonl`` or ``csv``), atomically for a
+    file; a row that cannot be written becomes its own error row."""
+    if fmt == "jsonl":
         write_jsonl(rows, out, result)
-    elif low.endswith(".csv"):
+    elif fmt == "csv":
         write_csv(rows, out, result.columns, result)
     else:
-        raise InputError(f"{out}: output must end in .jsonl or .csv (or be '-' for stdout)")
+        raise InputError(f"unknown output format {fmt!r}: use jsonl or csv")

@@ -562,6 +562,9 @@ def _finish_reply(job: _Job, p: _Prepared, report: Any, budget: RowBudget) -> di
     out["n_info"] = sev.get("info", 0)
     out["rule_ids"] = [f.rule_id for f in findings]
     out["findings"] = [finding_dict(f, p.reply) for f in findings]
+    for sf in getattr(report, "suppressed", ()):  # recorded, marked, not counted (#21)
+        sup = {"reason": sf.reason, "setting": sf.setting}
+        out["findings"].append({**finding_dict(sf.finding, p.reply), "suppressed": sup})
     if p.reviewed_at is not None and rating is not None:
         _sla(job, out, p.reviewed_at, p.replied_at, Rating(_value(rating)))
     if assessment is None:
@@ -766,6 +769,9 @@ def _collect(job: _Job, result: Any, chunk: list[RawRecord]) -> list[dict[str, A
 # public API
 
 
+_HTML_ROWS = 10  # rows a notebook shows of a batch result
+
+
 class BatchResult(Iterator[dict[str, Any]]):
     """A lazy stream of output rows (dicts); consume it once.
 
@@ -828,6 +834,10 @@ class BatchResult(Iterator[dict[str, Any]]):
         self.close()
 
     def __next__(self) -> dict[str, Any]:
+        head = getattr(self, "_head", None)
+        if head:  # rows _repr_html_ looked at: still yielded, once, in order
+            row: dict[str, Any] = head.pop(0)
+            return row
         try:
             row = next(self._rows)
         except StopIteration:
@@ -908,6 +918,22 @@ class BatchResult(Iterator[dict[str, Any]]):
             workers=self._workers,
             seconds=round(end - self._start, 4),
         )
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the summary and the first rows, findings marked in the text.  The rows
+        shown are read ahead, not lost: iterating yields them first."""
+        from ..report.render import batch_html
+
+        if getattr(self, "_head", None) is None:
+            head: list[dict[str, Any]] = []
+            for _ in range(_HTML_ROWS + 1):
+                try:
+                    head.append(next(self))
+                except StopIteration:
+                    break
+            self._head = head
+        more = len(self._head) > _HTML_ROWS or self._end is None
+        return batch_html(self._head[:_HTML_ROWS], self.summary, more=more)
 
     # -- consumers -----------------------------------------------------------------------------
     def to_list(self) -> list[dict[str, Any]]:

@@ -70,7 +70,7 @@ _FLOAT = {
 }
 _INT = {"n_findings", "n_errors", "n_warnings", "n_info", "line", "row"}
 _BOOL = {"passed", "sla_met", "sla_estimated", "stars_disagree"}
-_TIME = {"reviewed_at", "replied_at", "closed_at", "sla_due", "created_at"}
+_TIME = ("reviewed_at", "replied_at", "closed_at", "created_at", "sla_due")  # checked in this order
 _LISTS = {"topics", "rule_ids", "key_issues"}
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from ..batch.aggregate import Aggregates, Period, _rows, aggregate
 from . import svg
+from .render import FONT_STACK, MARK_CSS, highlight
 
 __all__ = ["CHART_IDS", "Report", "build_report"]
 
@@ -40,9 +41,9 @@ CHART_IDS = (
 _RATING_ZH = {"positive": "好评", "neutral": "中评", "negative": "差评"}
 _SUB_ZH = {"speed": "速度 speed", "warmth": "温度 warmth", "depth": "深度 depth"}
 
-_CSS = """
-body{margin:0;background:#f5f6f8;color:#222;font-family:'Noto Sans CJK SC','WenQuanYi Zen Hei',
-'Microsoft YaHei','PingFang SC',sans-serif;}
+_CSS = (
+    """
+body{margin:0;background:#f5f6f8;color:#222;font-family:FONT_STACK;}
 .cs-report{max-width:1200px;margin:0 auto;padding:20px 28px;background:#f5f6f8;}
 .cs-report h1{font-size:24px;margin:6px 0 4px}.cs-report h2{font-size:18px;margin:26px 0 10px;
 border-left:4px solid #2f6db5;padding-left:8px}.cs-report .meta{color:#666;font-size:13px}
@@ -56,7 +57,9 @@ box-shadow:0 1px 2px rgba(0,0,0,.08)}.cs-report .card b{display:block;font-size:
 .cs-report th,.cs-report td{border-bottom:1px solid #e6e8eb;padding:5px 8px;text-align:left;vertical-align:top}
 .cs-report th{background:#eef1f5}.cs-report .ex{color:#c94a4a;font-weight:bold}
 .cs-report .muted{color:#888}.cs-report .sev-error{color:#c94a4a}.cs-report .sev-warning{color:#b58b2f}
-"""
+""".replace("FONT_STACK", FONT_STACK)
+    + MARK_CSS
+)
 
 
 def _topic_label(topic_id: str) -> str:
@@ -88,8 +91,10 @@ class Report:
         source: str = "",
         generated_at: datetime | None = None,
         estimated_years: Iterable[int] = (),
+        qa: Any = None,
     ) -> None:
         self.aggregates = aggregates
+        self.qa = qa  # a report.qa.QASection: the conversation-QA section, when given
         self.title = title
         self.source = source
         self.generated_at = generated_at or datetime.now(timezone.utc)
@@ -188,15 +193,11 @@ class Report:
         for f in a.findings:
             ex = []
             for excerpt, reply in f.examples[:2]:
+                spans = []
                 if excerpt and excerpt in reply:
                     i = reply.index(excerpt)
-                    html = (
-                        escape(reply[:i])
-                        + f"<span class='ex'>{escape(excerpt)}</span>"
-                        + escape(reply[i + len(excerpt) :])
-                    )
-                else:
-                    html = escape(reply)
+                    spans.append((i, i + len(excerpt)))
+                html = highlight(reply, spans, titles=[f.code])
                 ex.append(f"<div>“{html}”</div>")
             rows.append(
                 f"<tr><td>{escape(f.code)}<br><span class='muted'>{escape(f.rule_id)}</span></td>"
@@ -206,7 +207,7 @@ class Report:
             )
         table = (
             "<table id='table-findings'><tr><th>rule</th><th>severity</th><th>message</th>"
-            "<th>count</th><th>examples (flagged text in red)</th></tr>"
+            "<th>count</th><th>examples (flagged text marked)</th></tr>"
             + "".join(rows)
             + "</table>"
         )
@@ -299,6 +300,7 @@ class Report:
             f"{self._recurring()}"
             "<h2>Rows not scored 未能评分的记录</h2>"
             f"{self._failures()}"
+            f"{self.qa.body_html() if self.qa is not None else ''}"
             "</div>"
         )
 
@@ -306,12 +308,19 @@ class Report:
         """The whole report as one HTML document (UTF-8, no external resources)."""
         return (
             "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
-            f"<title>{escape(self.title)}</title><style>{_CSS}</style></head>"
+            f"<title>{escape(self.title)}</title><style>{_CSS}{self._qa_css()}</style></head>"
             f"<body>{self.body_html()}</body></html>"
         )
 
     def _repr_html_(self) -> str:
-        return f"<style>{_CSS}</style>{self.body_html()}"
+        return f"<style>{_CSS}{self._qa_css()}</style>{self.body_html()}"
+
+    def _qa_css(self) -> str:
+        if self.qa is None:
+            return ""
+        from .qa import QA_CSS
+
+        return QA_CSS
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         p = Path(path)

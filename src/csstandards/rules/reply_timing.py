@@ -28,8 +28,10 @@ def reply_deadline(ctx: ReplyContext) -> ReviewReplyDeadline | None:
     def compute() -> ReviewReplyDeadline:
         assert ctx.reviewed_at is not None
         rating = rating_of(ctx) or Rating.NEUTRAL
+        policy = ctx.standard.sla
         holidays = getattr(ctx.standard, "holidays", ())
-        policy = default_policy(holidays=holidays) if holidays else None
+        if holidays:  # the company's policy (or the default) with the extra schedules
+            policy = (policy or default_policy()).with_holidays(*holidays)
         return review_reply_deadline(
             ctx.reviewed_at, rating=rating, urgent=ctx.urgent, policy=policy
         )

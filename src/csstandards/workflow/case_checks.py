@@ -20,6 +20,7 @@ from ..lexicon import load_file, validate_table
 from ..models import Actor, Channel, Finding, FrozenModel, Priority
 from ..sla import SLAPolicy, TicketClocks
 from ..standard import Standard
+from ._time import instant
 from .case import (
     Acknowledged,
     Assessed,
@@ -187,8 +188,10 @@ def detect_recurrence(
         os = old.state
         if os.record is None or os.assessment is None or not os.closures:
             continue
-        closed = max((c for c in os.closures if c <= received), default=None)
-        if closed is None or received - closed > window:
+        # instants, not wall readings: cases may carry different zones, or one across DST
+        closed = max((c for c in os.closures if instant(c) <= instant(received)), key=instant,
+                     default=None)  # fmt: skip
+        if closed is None or instant(received) - instant(closed) > window:
             continue
         shared = topics & set(os.assessment.topics)
         if not shared:
