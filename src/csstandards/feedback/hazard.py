@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, KeysView, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field, field_validator
@@ -181,7 +182,7 @@ def find_hazards(t: _TextLike, negated: Callable[[int], bool]) -> list[HazardHit
                     continue
                 links.reverse()
                 phrase = links[0].phrase
-                for prev, h in zip(links, links[1:]):
+                for prev, h in pairwise(links):
                     phrase += ("…" if h.start > prev.end else "") + h.phrase
                 raw.append(
                     HazardHit(
