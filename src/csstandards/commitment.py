@@ -408,7 +408,11 @@ def _data() -> _Data:
 
     cn = "".join(sorted(set(digits) | set(mults)))
     cn_digits = "".join(sorted(digits))
-    num = rf"(?:\d+(?:\.\d+)?|[{cn}]+(?:点[{cn_digits}]+)?)"
+    # A number starts where its run starts (never inside a run of digits or numerals): a
+    # match from inside a run ends where one from its start would, so the lookbehinds change
+    # no match and keep the scan linear (without them a long digit run is rescanned from
+    # every offset, issue #17).
+    num = rf"(?:(?<!\d)\d+(?:\.\d+)?|(?<![{cn}])[{cn}]+(?:点[{cn_digits}]+)?)"
     unit_alt = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     qty = re.compile(
         rf"(?P<n1>{num})(?:(?P<sep>-|~|至|到)(?P<n2>{num}))?(?P<ge>个)?(?P<half>半)?(?P<unit>{unit_alt})"
