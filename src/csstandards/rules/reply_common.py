@@ -119,28 +119,39 @@ def live_hits(
         if not hits:
             return out
         negate = negatable and bool(a.hits.get("negators"))  # else nothing negates a cue
+        # Hits come ordered by (start, -end): every live hit so far starts at or before this
+        # one, so "inside a longer live hit" is "the furthest live end reaches past it", and
+        # none can lie inside this one (it would share the start and be longer).  Out of
+        # that order the pairwise tests below run instead.
+        ordered, last_start, reach = True, -1, -1
         for h in hits:
             st, en = h.start, h.end
             if excluded(ctx, st, en):
                 continue
             if negate and a.preceded_by(st, ["negators"], window=3):
                 continue
+            if st < last_start:
+                ordered = False
+            last_start = st
             if out:
-                if any(s <= st and en <= e for s, e, _ in out):
-                    continue  # inside a longer live hit
-                if any(st <= s and e <= en for s, e, _ in out):
-                    out = [t for t in out if not (st <= t[0] and t[1] <= en)]
+                if ordered:
+                    if reach >= en:
+                        continue  # inside a longer live hit
+                else:
+                    if any(s <= st and en <= e for s, e, _ in out):
+                        continue  # inside a longer live hit
+                    if any(st <= s and e <= en for s, e, _ in out):
+                        out = [t for t in out if not (st <= t[0] and t[1] <= en)]
             out.append((st, en, h.phrase))
+            reach = max(reach, en)
         return out
 
     return ctx.cached(f"live:{list_name}:{negatable}", compute)
 
 
 def _sentence_of(ctx: ReplyContext, pos: int) -> tuple[int, int]:
-    for s in ctx.reply.sentences:
-        if s.start <= pos < s.end:
-            return (s.start, s.end)
-    return (pos, pos)
+    s = ctx.reply.sentence_at(pos)  # bisect: sentences are sorted and disjoint
+    return (s.start, s.end) if s is not None else (pos, pos)
 
 
 #: the fault put on someone else: 可能是骑手送餐时颠簸导致的, 建议您联系骑手 …
