@@ -19,6 +19,7 @@ above 1 s at 100k).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import time
@@ -319,6 +320,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=4.0,
                     help="skip a size whose predicted time is above this (seconds)")  # fmt: skip
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best of)")
+    ap.add_argument(
+        "--no-gc",
+        action="store_true",
+        help="time with the cyclic garbage collector paused (the algorithm's own growth)",
+    )
     ap.add_argument("--json", action="store_true", help="print one JSON object per row")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a row misses the target")
     args = ap.parse_args(argv)
@@ -335,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
 
     jieba.setLogLevel(60)
     cases = [c for c in _cases() if only is None or c.entry in only]
+    if args.no_gc:
+        gc.disable()
     for c in cases:  # warm every cache (lexicons, jieba, registry) before timing
         c.run(c.make(50))
     if not args.json:

@@ -733,9 +733,10 @@ def addressed_issues(ctx: ReplyContext, *, strict: bool = False) -> tuple[list[I
             issues = issues + extra
         done: list[Issue] = []
         missed: list[Issue] = []
-        echoed = any(b in text for b in _complaint_bigrams(ctx))
+        echoed = _any_in(_complaint_bigrams(ctx), text)
+        found = _Substrings(text)  # a long review's many issues: lookups, not searches
         for issue in issues:
-            if echoed or any(p in text for p in issue.phrases) or (issue.problem and remedy):
+            if echoed or any(p in found for p in issue.phrases) or (issue.problem and remedy):
                 done.append(issue)
             else:
                 missed.append(issue)
@@ -785,18 +786,74 @@ def _complaint_issues(ctx: ReplyContext) -> list[Issue]:
 
 def _complaint_bigrams(ctx: ReplyContext) -> frozenset[str]:
     """:func:`review_bigrams` (complaint filter) of the complaint part of the review."""
-    p = _complaint_start(ctx)
-    bigrams = review_bigrams(ctx, praise=False)
-    if not p or ctx.review is None:
-        return bigrams
-    tail = ctx.review.text[p:]
-    return frozenset(b for b in bigrams if b in tail)
+
+    def compute() -> frozenset[str]:
+        p = _complaint_start(ctx)
+        bigrams = review_bigrams(ctx, praise=False)
+        if not p or ctx.review is None:
+            return bigrams
+        tail = _grams(ctx.review.text[p:])
+        return frozenset(b for b in bigrams if b in tail)  # a set lookup, not a search
+
+    return ctx.cached("complaint_bigrams", compute)
+
+
+def _grams(text: str) -> frozenset[str]:
+    """Every bigram of ``text`` (so "is bigram b in text" is a set lookup: testing each of a
+    long review's bigrams by substring search would cost O(bigrams × text), issue #17)."""
+    return frozenset(map(add, text, text[1:]))
+
+
+class _Substrings:
+    """``p in _Substrings(text)`` is ``p in text``, answered from the set of ``text``'s
+    substrings of ``len(p)`` (built once per length up to 8, O(len(text)) each), so testing
+    thousands of phrases against a long text stays linear (issue #17)."""
+
+    __slots__ = ("_by_len", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._by_len: dict[int, frozenset[str]] = {}
+
+    def __contains__(self, p: object) -> bool:
+        if not isinstance(p, str):
+            return False
+        k = len(p)
+        if k == 0 or k > 8:
+            return p in self._text
+        got = self._by_len.get(k)
+        if got is None:
+            t = self._text
+            got = self._by_len[k] = frozenset(t[i : i + k] for i in range(len(t) - k + 1))
+        return p in got
+
+
+def _any_in(items: Iterable[str], text: str) -> bool:
+    """``any(x in text for x in items)`` for bigrams and single characters, in
+    O(len(text) + len(items)); other lengths are searched."""
+    grams: frozenset[str] | None = None
+    chars: frozenset[str] | None = None
+    for x in items:
+        if len(x) == 2:
+            if grams is None:
+                grams = _grams(text)
+            if x in grams:
+                return True
+        elif len(x) == 1:
+            if chars is None:
+                chars = frozenset(text)
+            if x in chars:
+                return True
+        elif x in text:
+            return True
+    return False
 
 
 def _any_addressed(ctx: ReplyContext, issues: list[Issue], text: str) -> bool:
-    if any(b in text for b in _complaint_bigrams(ctx)):
+    if _any_in(_complaint_bigrams(ctx), text):
         return True
-    return any(any(p in text for p in i.phrases) for i in issues)
+    found = _Substrings(text)
+    return any(any(p in found for p in i.phrases) for i in issues)
 
 
 def echoes_review(ctx: ReplyContext) -> bool:
@@ -805,13 +862,14 @@ def echoes_review(ctx: ReplyContext) -> bool:
     def compute() -> bool:
         text = _reply_visible_text(ctx)
         bigrams = review_bigrams(ctx)
-        if any(b in text for b in bigrams):
+        if _any_in(bigrams, text):
             return True
         # compounds share morphemes (粽子 / 鲜肉粽, 矮 / 加高款): a detail character in common
         # counts (characters of generic praise and of boilerplate replies never do)
-        if any(c in text for c in review_detail_chars(ctx)):
+        if _any_in(review_detail_chars(ctx), text):
             return True
-        return any(any(p in text for p in i.phrases) for i in review_issues(ctx))
+        found = _Substrings(text)
+        return any(any(p in found for p in i.phrases) for i in review_issues(ctx))
 
     return ctx.cached("echo", compute)
 
