@@ -291,7 +291,9 @@ def time_call(case: Case, arg: Any, min_time: float) -> float:
     return spent / calls
 
 
-def measure(case: Case, sizes: list[int], rounds: int, budget: float) -> dict[int, float]:
+def measure(
+    case: Case, sizes: list[int], rounds: int, budget: float, min_time: float = 0.02
+) -> dict[int, float]:
     """Seconds per call at each size: the best of ``rounds`` interleaved rounds (the sizes are
     timed back to back in each round, so a busy spell hits them alike).  A size whose
     predicted time (linear from the one before, times 1.5) is above ``budget`` is skipped."""
@@ -305,7 +307,7 @@ def measure(case: Case, sizes: list[int], rounds: int, budget: float) -> dict[in
                     if best[last] * (n / last) * 1.5 > budget:
                         break
                 args[n] = case.make(n)
-            t = time_call(case, args[n], min_time=0.02)
+            t = time_call(case, args[n], min_time=min_time)
             best[n] = min(best.get(n, t), t)
             if r == 0 and t > budget / rounds:
                 break
@@ -320,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=4.0,
                     help="skip a size whose predicted time is above this (seconds)")  # fmt: skip
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best of)")
+    ap.add_argument(
+        "--min-time", type=float, default=0.02, help="repeat a call until this many seconds"
+    )
     ap.add_argument(
         "--no-gc",
         action="store_true",
@@ -344,13 +349,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_gc:
         gc.disable()
     for c in cases:  # warm every cache (lexicons, jieba, registry) before timing
-        c.run(c.make(50))
+        c.run(c.make(min(50, sizes[0])))
     if not args.json:
         head = " ".join(f"{_label(s):>9}" for s in sizes)
         print(f"{'entry point':24} {'family':17} {'unit':6} {head}   ratio  @100k s  (µs/unit)")
     missed = 0
     for c in cases:
-        total = measure(c, sizes, args.rounds, args.budget)
+        total = measure(c, sizes, args.rounds, args.budget, args.min_time)
         per = {n: t / n for n, t in total.items()}
         ratio = per[ref] / per[sizes[0]] if ref in per else float("nan")
         at_ref = total.get(ref, float("nan"))
