@@ -21,7 +21,13 @@ from csstandards.calendar import (
     cn_schedule,
     estimated_cn_schedule,
 )
-from csstandards.errors import CalendarDataMissing, InputError, LexiconError, NaiveDatetimeError
+from csstandards.errors import (
+    CalendarDataMissing,
+    EstimatedCalendarWarning,
+    InputError,
+    LexiconError,
+    NaiveDatetimeError,
+)
 
 SH = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -119,13 +125,14 @@ def test_horizon_is_explicit() -> None:
 
 def test_estimated_fallback_is_marked() -> None:
     cal = WorkCalendar.china_office_hours(on_missing="estimate")
-    info = cal.day_info(date(2027, 2, 8))  # 春节 初三 (2027-02-06 is 初一)
-    assert info.kind is DayKind.HOLIDAY and info.estimated
-    assert cal.day_info(date(2027, 3, 3)).estimated
-    t = sh(2026, 12, 31, 17, 0)
-    due = cal.add(t, timedelta(hours=5))
-    assert due == sh(2027, 1, 4, 14, 30)  # 2027-01-01 estimated 元旦, then the weekend
-    assert cal.is_estimated(t, due)
+    with pytest.warns(EstimatedCalendarWarning, match="202[78]"):  # never silent (#18)
+        info = cal.day_info(date(2027, 2, 8))  # 春节 初三 (2027-02-06 is 初一)
+        assert info.kind is DayKind.HOLIDAY and info.estimated
+        assert cal.day_info(date(2027, 3, 3)).estimated
+        t = sh(2026, 12, 31, 17, 0)
+        due = cal.add(t, timedelta(hours=5))
+        assert due == sh(2027, 1, 4, 14, 30)  # 2027-01-01 estimated 元旦, then the weekend
+        assert cal.is_estimated(t, due)
     assert not cal.is_estimated(sh(2026, 3, 3, 9), sh(2026, 3, 4, 9))
     sched = estimated_cn_schedule(2027)
     assert sched.estimated and not sched.workdays

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -191,3 +192,67 @@ def test_missing_templates_directory_is_a_usage_error(pytester: pytest.Pytester)
     result = run(pytester, "--csstandards-templates", "nowhere")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*no such directory*nowhere*"])
+
+
+# -- #21 pytest habits ------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^```(\w+)\n(.*?)^```", re.M | re.S)
+
+
+def _plugin_example() -> dict[str, str]:
+    """The files of the plugin section of docs/templates.md, by the path on their first line."""
+    text = (ROOT / "docs" / "templates.md").read_text("utf-8")
+    section = text.split("## pytest plugin", 1)[1].split("\n## ", 1)[0]
+    files = {}
+    for lang, body in _FENCE.findall(section):
+        first, _, rest = body.partition("\n")
+        if lang in ("python", "toml", "yaml") and first.startswith("# ") and "." in first:
+            files[first[2:].strip()] = rest
+    return files
+
+
+def test_documented_plugin_example_passes_as_written(pytester: pytest.Pytester) -> None:
+    files = _plugin_example()
+    assert set(files) == {"test_replies.py", "pyproject.toml", "templates/refund.yaml"}
+    for name, body in files.items():
+        path = pytester.path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body, encoding="utf-8")
+    result = run(pytester, "-v", "--strict-markers")
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(["*退款到账说明*退款慢* PASSED*", "*test_refund_reply PASSED*"])
+    only = run(pytester, "-m", "csstandards", "--strict-markers")
+    only.assert_outcomes(passed=2, deselected=1)
+
+
+def test_markers_are_registered(pytester: pytest.Pytester) -> None:
+    result = run(pytester, "--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.csstandards: reply-template items*"])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        f'assert_reply_ok("{BLAME}")',
+        'assert_reply_flags("谢谢您的好评!", "R103")',
+        f'ReplyChecker().assert_ok("{BLAME}")',
+        'ReplyChecker().assert_flags("谢谢您的好评!", "R103")',
+    ],
+)
+def test_assertion_helpers_hide_their_frames(pytester: pytest.Pytester, call: str) -> None:
+    pytester.makepyfile(
+        test_hide=(
+            "from csstandards.testing import ReplyChecker, assert_reply_flags, assert_reply_ok\n"
+            f"def test_it():\n    {call}\n"
+        )
+    )
+    result = run(pytester)
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "__tracebackhide__" not in out and "def assert_reply" not in out
+    assert "testing.py" not in out  # no frame of the helper module
+    assert f">       {call}" in out  # the test's own line is the one shown
+    if "ok" in call:
+        result.stdout.fnmatch_lines(["*R103 reply.blame-shifting*", "*|     ^^^^*"])
+    else:
+        result.stdout.fnmatch_lines(["*did not flag the reply*"])

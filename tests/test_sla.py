@@ -9,7 +9,12 @@ import pytest
 
 from csstandards._toml import loads_toml
 from csstandards.calendar import WorkCalendar
-from csstandards.errors import EventOrderError, NaiveDatetimeError, PolicyError
+from csstandards.errors import (
+    EstimatedCalendarWarning,
+    EventOrderError,
+    NaiveDatetimeError,
+    PolicyError,
+)
 from csstandards.models import Channel, Priority, Rating
 from csstandards.sla import (
     ClockStatus,
@@ -118,7 +123,8 @@ def test_review_during_spring_festival_on_office_hours_calendar() -> None:
 
 
 def test_review_deadline_beyond_the_horizon_is_estimated_by_the_default_profile() -> None:
-    d = review_reply_deadline(sh(2027, 5, 1, 9), rating=Rating.POSITIVE)
+    with pytest.warns(EstimatedCalendarWarning, match="2027"):
+        d = review_reply_deadline(sh(2027, 5, 1, 9), rating=Rating.POSITIVE)
     assert d.estimated and d.in_peak_window  # 劳动节 only estimated
 
 

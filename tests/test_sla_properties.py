@@ -88,8 +88,13 @@ def test_status_never_goes_from_met_back_to_running(
     for off in sorted(offsets):
         now = START + timedelta(minutes=off)
         r = compute_clocks(events, now=now, policy=POLICY, context=ctx, strict=False)
+        occurrences: dict[tuple[object, ...], int] = {}
         for c in r.clocks:
-            key = (c.metric, c.cycle, c.stage, c.started_at)
+            # a stage re-entered at the same instant starts a second clock with the same
+            # (metric, cycle, stage, start): tell them apart by their order
+            base = (c.metric, c.cycle, c.stage, c.started_at)
+            occurrences[base] = occurrences.get(base, 0) + 1
+            key = (*base, occurrences[base])
             if key in seen:
                 before, elapsed_before = seen[key]
                 if before.final:

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import (
     CalendarDataMissing,
+    CalendarNoticeError,
     ConfigError,
     CSStandardsError,
+    EstimatedCalendarWarning,
     EventOrderError,
     InputError,
     LexiconError,
@@ -117,9 +119,11 @@ __all__ = [
     "Actor",
     "CSStandardsError",
     "CalendarDataMissing",
+    "CalendarNoticeError",
     "Channel",
     "ConfigError",
     "Consultation",
+    "EstimatedCalendarWarning",
     "EventOrderError",
     "Evidence",
     "FeedbackAssessment",

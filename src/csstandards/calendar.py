@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import threading
+import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -43,7 +44,13 @@ from pydantic import Field, PrivateAttr, ValidationError, field_validator, model
 
 from ._intervals import merge_intervals
 from ._toml import load_toml, loads_toml
-from .errors import CalendarDataMissing, InputError, NaiveDatetimeError
+from .errors import (
+    CalendarDataMissing,
+    EstimatedCalendarWarning,
+    InputError,
+    NaiveDatetimeError,
+    TimeRangeError,
+)
 from .models import FrozenModel, LabelledEnum, _label
 
 __all__ = [
@@ -65,6 +72,9 @@ _US = 1_000_000
 _DAY_S = 86_400
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MAX_EMPTY_YEARS = 8  # searching further than this for open time means the calendar is empty
+_MAX_SPAN_YEARS = 200  # the most local years one call may lay out
+_MIN_YEAR, _MAX_YEAR = 1, 9998  # local years a calendar lays out (the next 1 January must exist)
+_KEEP_SNAPS = 4  # laid-out ranges kept per calendar (disjoint ranges are never joined)
 
 
 def _to_us(t: datetime, what: str = "time") -> int:
@@ -81,7 +91,11 @@ def _to_us(t: datetime, what: str = "time") -> int:
 
 def _from_us(us: int, tz: _dt.tzinfo) -> datetime:
     secs, micro = divmod(us, _US)
-    t = datetime.fromtimestamp(secs, tz)  # transitions fall on whole seconds: replace is safe
+    try:
+        t = datetime.fromtimestamp(secs, tz)  # transitions fall on whole seconds: replace is safe
+    except (OverflowError, ValueError, OSError) as exc:
+        when = f"near year {round(1970 + secs / 31_556_952)}"
+        raise TimeRangeError("a calendar time", when, str(exc)) from None
     return t.replace(microsecond=micro) if micro else t
 
 
@@ -233,6 +247,17 @@ class HolidaySchedule(FrozenModel):
     def from_toml(cls, path: str | Path) -> HolidaySchedule:
         """Load a schedule file (format: ``data/calendars/cn_2026.toml``; see docs/sla.md)."""
         return cls.from_mapping(load_toml(path), source_file=str(path))
+
+    @classmethod
+    def from_notice(cls, text: str, year: int | None = None) -> HolidaySchedule:
+        """Parse a State Council notice (国务院办公厅关于YYYY年部分节假日安排的通知) as published.
+
+        See :func:`csstandards.holiday_notice.parse_notice`; raises
+        :class:`~csstandards.errors.CalendarNoticeError` quoting an item it cannot read.
+        """
+        from .holiday_notice import parse_notice
+
+        return parse_notice(text, year).schedule()
 
     @classmethod
     def from_toml_text(cls, text: str, *, source_file: str = "<string>") -> HolidaySchedule:
@@ -402,6 +427,12 @@ def estimated_cn_schedule(year: int) -> HolidaySchedule:
     )
 
 
+def warn_estimated(year: int, what: str = "CN public holidays") -> None:
+    """Issue :class:`~csstandards.errors.EstimatedCalendarWarning` for ``year`` (a result is
+    about to be computed on an estimated year; the result itself says ``estimated=True``)."""
+    warnings.warn(EstimatedCalendarWarning(year, what), stacklevel=3)
+
+
 # --------------------------------------------------------------------------------------------
 # The calendar
 # --------------------------------------------------------------------------------------------
@@ -430,13 +461,19 @@ class _Snap:
 
 
 class _Timeline:
-    """Lazily built snapshots; not part of the model's value (equality ignores it)."""
+    """Lazily built snapshots; not part of the model's value (equality ignores it).
 
-    __slots__ = ("lock", "snap")
+    ``snap`` is the one used last (the fast path); ``snaps`` the few kept, newest first.  A
+    snapshot only ever grows into years a call asked for, so what a call computes (or refuses)
+    never depends on the years earlier calls touched.
+    """
+
+    __slots__ = ("lock", "snap", "snaps")
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.snap: _Snap | None = None
+        self.snaps: tuple[_Snap, ...] = ()
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Timeline)
@@ -595,6 +632,8 @@ class WorkCalendar(FrozenModel):
             return None
         for s in reversed(self.schedules):
             if s.covers(year):
+                if s.estimated:
+                    warn_estimated(year)
                 return s
         if self.public_holidays == "none":
             return None
@@ -602,7 +641,9 @@ class WorkCalendar(FrozenModel):
             return cn_schedule(year)
         except CalendarDataMissing:
             if self.on_missing == "estimate":
-                return estimated_cn_schedule(year)
+                est = estimated_cn_schedule(year)  # CalendarDataMissing past the lunar table
+                warn_estimated(year)
+                return est
             raise
 
     def _next_year_for_dec31(self, d: date) -> HolidaySchedule | None:
@@ -668,49 +709,78 @@ class WorkCalendar(FrozenModel):
         return tl
 
     def _ensure(self, lo: int, hi: int) -> _Snap:
-        snap = self._timeline().snap
+        """A snapshot covering the local years ``lo`` … ``hi``."""
+        tl = self._timeline()
+        snap = tl.snap
         if snap is not None and snap.lo <= lo and hi <= snap.hi:
             return snap
-        with self._timeline().lock:
-            snap = self._timeline().snap
-            if snap is not None:
+        with tl.lock:
+            for snap in tl.snaps:
                 if snap.lo <= lo and hi <= snap.hi:
+                    tl.snap = snap
                     return snap
-                lo, hi = min(lo, snap.lo), max(hi, snap.hi)
-            if hi - lo > 200:
+            if lo < _MIN_YEAR or hi > _MAX_YEAR:
+                year = lo if lo < _MIN_YEAR else hi
+                raise TimeRangeError(
+                    f"calendar {self.name!r}: local year",
+                    year,
+                    f"calendars lay out years {_MIN_YEAR}…{_MAX_YEAR}",
+                )
+            if hi - lo > _MAX_SPAN_YEARS:
                 raise InputError(f"calendar {self.name!r}: span of {hi - lo} years is too long")
-            raw: list[tuple[int, int]] = []
-            est_years: set[int] = set()
-            for y in range(lo, hi + 1):
-                iv, est = self._build_year(y)
-                raw.extend(iv)
-                if est:
-                    est_years.add(y)
-            starts, ends = merge_intervals(raw)  # overlapping and touching ones merged
-            cum: list[int] = []
-            cum_end: list[int] = []
-            total = 0
-            for a, b in zip(starts, ends, strict=True):
-                cum.append(total)
-                total += b - a
-                cum_end.append(total)
-            zone = self.zone
-            first = datetime(lo, 1, 1, tzinfo=zone)
-            if self.has_overnight:  # the unbuilt year before could reach into 1 January
-                first += timedelta(days=1)
-            new = _Snap(
-                lo=lo,
-                hi=hi,
-                lo_us=_to_us(first),
-                hi_us=_to_us(datetime(hi + 1, 1, 1, tzinfo=zone)),
-                starts=starts,
-                ends=ends,
-                cum=cum,
-                cum_end=cum_end,
-                estimated_years=frozenset(est_years),
+            # grow a snapshot that this range overlaps or adjoins, never across a gap (the
+            # years between were not asked for, and may have no holiday data)
+            base = next(
+                (
+                    s
+                    for s in tl.snaps
+                    if s.lo - 1 <= hi
+                    and lo <= s.hi + 1
+                    and max(hi, s.hi) - min(lo, s.lo) <= _MAX_SPAN_YEARS
+                ),
+                None,
             )
-            self._timeline().snap = new
+            if base is not None:
+                lo, hi = min(lo, base.lo), max(hi, base.hi)
+            new = self._lay_out(lo, hi)
+            kept = tuple(s for s in tl.snaps if s is not base)[: _KEEP_SNAPS - 1]
+            tl.snaps = (new, *kept)
+            tl.snap = new
             return new
+
+    def _lay_out(self, lo: int, hi: int) -> _Snap:
+        """Build the snapshot of the local years ``lo`` … ``hi`` (caller holds the lock)."""
+        raw: list[tuple[int, int]] = []
+        est_years: set[int] = set()
+        for y in range(lo, hi + 1):
+            iv, est = self._build_year(y)
+            raw.extend(iv)
+            if est:
+                est_years.add(y)
+        starts, ends = merge_intervals(raw)  # overlapping and touching ones merged
+        cum: list[int] = []
+        cum_end: list[int] = []
+        total = 0
+        for a, b in zip(starts, ends, strict=True):
+            cum.append(total)
+            total += b - a
+            cum_end.append(total)
+        zone = self.zone
+        first = datetime(lo, 1, 1, tzinfo=zone)
+        if self.has_overnight:  # the unbuilt year before could reach into 1 January
+            first += timedelta(days=1)
+        new = _Snap(
+            lo=lo,
+            hi=hi,
+            lo_us=_to_us(first),
+            hi_us=_to_us(datetime(hi + 1, 1, 1, tzinfo=zone)),
+            starts=starts,
+            ends=ends,
+            cum=cum,
+            cum_end=cum_end,
+            estimated_years=frozenset(est_years),
+        )
+        return new
 
     def _snap_for(self, us: int, until: int | None = None) -> _Snap:
         """A snapshot covering ``us`` (and ``until`` if given)."""
@@ -725,8 +795,17 @@ class WorkCalendar(FrozenModel):
             lo -= 1
         snap = self._ensure(lo, hi)
         while us < snap.lo_us:  # 1 January just after a boundary with overnight shifts
-            snap = self._ensure(snap.lo - 1, snap.hi)
+            lo -= 1
+            snap = self._ensure(lo, hi)
         return snap
+
+    def _grow(self, snap: _Snap, us: int, forward: bool) -> _Snap:
+        """``snap`` with one more year after (or before) it, keeping ``us`` inside.  The range
+        asked for is bounded by ``us``'s own years, not by what earlier calls laid out."""
+        year = _from_us(us, self.zone).year
+        if forward:
+            return self._ensure(max(snap.lo, year - 2), snap.hi + 1)
+        return self._ensure(snap.lo - 1, min(snap.hi, year + 1))
 
     # ---------------------------------------------------------------- arithmetic
 
@@ -747,7 +826,7 @@ class WorkCalendar(FrozenModel):
                 return t
             if i + 1 < len(snap.starts):
                 return _from_us(snap.starts[i + 1], t.tzinfo)  # type: ignore[arg-type]
-            snap = self._ensure(snap.lo, snap.hi + 1)
+            snap = self._grow(snap, us, forward=True)
         raise InputError(f"calendar {self.name!r} has no open time after {t.isoformat()}")
 
     def add(self, t: datetime, duration: timedelta) -> datetime:
@@ -775,7 +854,7 @@ class WorkCalendar(FrozenModel):
                 if target <= total:
                     j = bisect_left(snap.cum_end, target)
                     return _from_us(snap.starts[j] + (target - snap.cum[j]), t.tzinfo)  # type: ignore[arg-type]
-                snap = self._ensure(snap.lo, snap.hi + 1)
+                snap = self._grow(snap, us, forward=True)
                 ahead = (snap.cum_end[-1] if snap.cum_end else 0) - snap.cum_at(us)
                 empty = empty + 1 if ahead == total - base else 0
             raise InputError(
@@ -787,7 +866,7 @@ class WorkCalendar(FrozenModel):
             if target >= 0 and snap.cum_end and target < snap.cum_end[-1]:
                 j = max(bisect_right(snap.cum, target) - 1, 0)
                 return _from_us(snap.starts[j] + (target - snap.cum[j]), t.tzinfo)  # type: ignore[arg-type]
-            snap = self._ensure(snap.lo - 1, snap.hi)
+            snap = self._grow(snap, us, forward=False)
             target = snap.cum_at(us) + d
         raise InputError(
             f"calendar {self.name!r}: no {-duration} of open time within "

@@ -8,7 +8,8 @@ from typing import Any
 
 from .batch import classify_records
 from .batch.cli_support import add_input_options, input_options, print_failures
-from .cli_score import _write
+from .cli_score import _write, add_output_format
+from .config_cli import add_config_options, load_cli_config
 
 
 def register(sub: Any) -> None:
@@ -28,13 +29,16 @@ def register(sub: Any) -> None:
     p.add_argument(
         "-o", "--output", default="-", help="output file, .jsonl or .csv (default: stdout JSONL)"
     )
+    add_output_format(p)
     add_input_options(p)
+    add_config_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    res = classify_records(args.input, **input_options(args))
-    _write(print_failures(res, args.input), args.output, res.columns)
+    std = load_cli_config(args).standard
+    res = classify_records(args.input, standard=std, **input_options(args))
+    _write(print_failures(res, args.input), args.output, res.columns, args.format)
     s = res.summary
     print(s.describe(), file=sys.stderr)
     return 1 if s.failed else 0

@@ -8,6 +8,7 @@ from typing import Any
 
 from .batch import aggregate, score_replies
 from .batch.cli_support import sample_path
+from .cli_calendar import add_config_option, project_config
 
 _RATING_ZH = {"positive": "好评", "neutral": "中评", "negative": "差评"}
 
@@ -24,13 +25,14 @@ def register(sub: Any) -> None:
     )
     p.add_argument("-o", "--report", metavar="HTML", help="also write the HTML report here")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    add_config_option(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     path = sample_path()
     t0 = time.perf_counter()
-    res = score_replies(path, workers=args.workers)
+    res = score_replies(path, workers=args.workers, standard=project_config(args).standard)
     rows = res.to_list()
     s = res.summary
     agg = aggregate(rows)

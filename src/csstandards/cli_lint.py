@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .config import ConfigOverrides, ProjectConfig, find_config, load_config, resolve
-from .errors import ConfigError, CSStandardsError
-from .models import Severity
-from .testing import coerce_severity
+from .config_cli import add_config_options, load_cli_config
+from .errors import ConfigError
 
 
 def register(sub: Any) -> None:
@@ -31,67 +30,51 @@ def register(sub: Any) -> None:
         default="text",
         help="output format (default text; github = Actions annotations)",
     )
-    p.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
-    p.add_argument("--config", metavar="FILE", help="configuration file (default: search upwards)")
-    p.add_argument("--no-config", action="store_true", help="ignore configuration files")
-    p.add_argument("--enable", action="append", default=[], metavar="RULE",
-                   help="re-enable a rule the configuration disables (repeatable)")  # fmt: skip
-    p.add_argument("--disable", action="append", default=[], metavar="RULE",
-                   help="disable a rule (id, code or short name; repeatable)")  # fmt: skip
-    p.add_argument("--severity", action="append", default=[], metavar="RULE=LEVEL",
-                   help="override a rule's severity (info, warning, error; repeatable)")  # fmt: skip
-    p.add_argument("--brand-voice", metavar="VOICE", help="brand voice (品牌语调)")
-    p.add_argument("--fail-on", metavar="LEVEL", help="failing severity: info, warning or error")
+    p.add_argument("--output", "--output-file", "-o", dest="output", metavar="FILE",
+                   help="write the report to FILE")  # fmt: skip
+    p.add_argument("--statistics", action="store_true",
+                   help="print the number of findings per rule instead of the findings")  # fmt: skip
     p.add_argument("--lang", choices=["zh", "en", "both"], default="both", help="text output")
+    p.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="follow symbolic links that lead outside the given paths (default: skip and "
+        "report them, without naming their targets)",
+    )
+    add_config_options(p, lint=True)
     p.set_defaults(func=run)
 
 
-def _overrides(args: argparse.Namespace) -> ConfigOverrides:
-    severity: dict[str, Severity] = {}
-    for item in args.severity:
-        rule, eq, level = item.partition("=")
-        if not eq or not rule.strip():
-            raise ConfigError("command line", "--severity", f"expected RULE=LEVEL, got {item!r}")
-        try:
-            severity[rule.strip()] = coerce_severity(level)
-        except CSStandardsError as exc:
-            raise ConfigError("command line", "--severity", str(exc)) from None
-    fail_on = None
-    if args.fail_on is not None:
-        try:
-            fail_on = coerce_severity(args.fail_on)
-        except CSStandardsError as exc:
-            raise ConfigError("command line", "--fail-on", str(exc)) from None
-    return ConfigOverrides(
-        enable=tuple(args.enable),
-        disable=tuple(args.disable),
-        severity=severity,
-        brand_voice=args.brand_voice,
-        fail_on=fail_on,
-    )
+def statistics(report: Any, *, lang: str = "both") -> str:
+    """Findings per rule, most frequent first (``ruff --statistics``): count, code, name."""
+    from .rules import get_registry
 
-
-def load_cli_config(args: argparse.Namespace) -> ProjectConfig:
-    """The file configuration (``--config``, found upwards, or none) with CLI overrides."""
-    file_cfg: ProjectConfig | None = None
-    if args.config and args.no_config:
-        raise ConfigError("command line", "--config", "--config and --no-config exclude each other")
-    if args.config:
-        file_cfg = load_config(args.config)
-    elif not args.no_config:
-        found = find_config(Path.cwd())
-        file_cfg = load_config(found) if found else None
-    return resolve(file_cfg, _overrides(args))
+    reg = get_registry()
+    counts = Counter((lf.finding.code, lf.finding.rule_id) for lf in report.active)
+    lines = []
+    for (code, rid), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        rule = reg.get(rid) if rid in reg.names else None
+        name = rid.split(".", 1)[-1]
+        if rule is not None:
+            name = {"zh": rule.name_zh, "en": rule.name_en}.get(
+                lang, f"{rule.name_zh} {rule.name_en}"
+            )
+        lines.append(f"{n:>5}\t{code}\t{name}")
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def run(args: argparse.Namespace) -> int:
     from .lint import FORMATTERS, format_text, lint_paths
 
     cfg = load_cli_config(args)
-    report = lint_paths(args.paths, cfg)
+    report = lint_paths(args.paths, cfg, follow_links=args.follow_links)
     for err in report.errors:
         print(f"csstandards: error: {err}", file=sys.stderr)
-    if args.format == "text":
+    for sk in report.skipped:
+        print(f"csstandards: warning: {sk}", file=sys.stderr)
+    if args.statistics:
+        out = statistics(report, lang=args.lang)
+    elif args.format == "text":
         out = format_text(report, lang=args.lang)
     else:
         out = FORMATTERS[args.format](report)

@@ -8,6 +8,7 @@ from typing import Any
 
 from .batch import read_rows, score_replies
 from .batch.cli_support import add_input_options, input_options, print_failures
+from .cli_calendar import add_config_option, project_config
 from .errors import InputError
 
 
@@ -36,6 +37,7 @@ def register(sub: Any) -> None:
         "--period", choices=["day", "week", "month"], default="month", help="trend period"
     )
     add_input_options(p)
+    add_config_option(p)
     p.set_defaults(func=run)
 
 
@@ -48,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
         except (OSError, ValueError) as exc:
             raise InputError(f"{args.input}: cannot read scored rows: {exc}") from exc
     else:
-        res = score_replies(args.input, **input_options(args))
+        res = score_replies(
+            args.input, standard=project_config(args).standard, **input_options(args)
+        )
         rows = list(print_failures(res, args.input, limit=5))
         print(res.summary.describe(), file=sys.stderr)
     report = build_report(rows, title=args.title, source=args.input, period=args.period)

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from .errors import InputError
 from .models import Lang
 from .rules import get_registry
 
@@ -23,6 +24,11 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     reg = get_registry()
     rules = reg.all(args.family)
+    if args.family is not None and not rules:
+        families = sorted({r.family for r in reg.all()})
+        raise InputError(
+            f"--family {args.family!r}: no such rule family (规则族); known: {', '.join(families)}"
+        )
     if args.format == "json":
         print(json.dumps([r.model_dump(mode="json") for r in rules], ensure_ascii=False, indent=2))
         return 0

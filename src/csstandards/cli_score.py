@@ -9,6 +9,7 @@ from typing import Any
 
 from .batch import score_replies
 from .batch.cli_support import add_input_options, input_options, print_failures
+from .config_cli import add_config_options, load_cli_config
 from .errors import InputError
 
 
@@ -34,12 +35,27 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--fail-under", type=float, metavar="SCORE", help="exit 1 if any reply scores below SCORE"
     )
+    add_output_format(p)
     add_input_options(p)
+    add_config_options(p)
     p.set_defaults(func=run)
 
 
+def add_output_format(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--format",
+        choices=["jsonl", "csv"],
+        help="output format (default: from the --output file name; stdout is JSONL)",
+    )
+
+
 def run(args: argparse.Namespace) -> int:
-    res = score_replies(args.input, classify=not args.no_classify, **input_options(args))
+    res = score_replies(
+        args.input,
+        classify=not args.no_classify,
+        standard=load_cli_config(args).standard,
+        **input_options(args),
+    )
     out = args.output
     low = 0
     rows = print_failures(res, args.input)
@@ -55,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
                 low += 1
             yield r
 
-    _write(counted(), out, res.columns)
+    _write(counted(), out, res.columns, args.format)
     s = res.summary
     print(s.describe(), file=sys.stderr)
     if args.fail_under is not None and low:
@@ -63,8 +79,15 @@ def run(args: argparse.Namespace) -> int:
     return 1 if (s.failed or low) else 0
 
 
-def _write(rows: Any, out: str, columns: tuple[str, ...]) -> None:
-    if out == "-" or out.lower().endswith((".jsonl", ".ndjson", ".json")):
+def _write(rows: Any, out: str, columns: tuple[str, ...], fmt: str | None = None) -> None:
+    """Rows to ``out`` as ``fmt`` (``--format``), else as the file name says (stdout: JSONL)."""
+    if fmt is None:
+        low = out.lower()
+        if out == "-" or low.endswith((".jsonl", ".ndjson", ".json")):
+            fmt = "jsonl"
+        elif low.endswith(".csv"):
+            fmt = "csv"
+    if fmt == "jsonl":
         fh = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
         try:
             for r in rows:
@@ -73,10 +96,11 @@ def _write(rows: Any, out: str, columns: tuple[str, ...]) -> None:
             if fh is not sys.stdout:
                 fh.close()
         return
-    if out.lower().endswith(".csv"):
+    if fmt == "csv":
         import csv
 
-        with open(out, "w", encoding="utf-8", newline="") as fh2:
+        fh2 = sys.stdout if out == "-" else open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        try:
             w = csv.writer(fh2)
             w.writerow(columns)
             for r in rows:
@@ -88,5 +112,10 @@ def _write(rows: Any, out: str, columns: tuple[str, ...]) -> None:
                         for c in columns
                     ]
                 )
+        finally:
+            if fh2 is not sys.stdout:
+                fh2.close()
         return
-    raise InputError(f"{out}: output must end in .jsonl or .csv (or be '-' for stdout)")
+    raise InputError(
+        f"{out}: output must end in .jsonl or .csv, or give --format (or '-' for stdout)"
+    )

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from ._intervals import DisjointIntervals
+from ._times import IsoDatetime
 from .errors import InputError, LexiconError, RecordError
 from .lexicon import load_file
 from .models import Channel, Finding, FrozenModel, LabelledEnum, Lang, Rating, Span, _label
@@ -1431,10 +1432,10 @@ class TicketRecord(FrozenModel):
 
     id: str
     channel: Channel
-    opened_at: datetime
-    first_response_at: datetime | None = None
-    resolved_at: datetime | None = None
-    followed_up_at: datetime | None = None
+    opened_at: IsoDatetime
+    first_response_at: IsoDatetime | None = None
+    resolved_at: IsoDatetime | None = None
+    followed_up_at: IsoDatetime | None = None
     rings: int | None = Field(default=None, ge=0)
     rating: Rating | None = None
 
@@ -1460,7 +1461,7 @@ class Offender(FrozenModel):
     """A case that missed a target, worst first."""
 
     id: str
-    opened_at: datetime
+    opened_at: IsoDatetime
     measured: float
     channel: Channel
 

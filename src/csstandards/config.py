@@ -9,6 +9,13 @@
     min_score = 70                # optional: minimum tone score for templates
     enable = ["R103", "R112"]     # optional allow-list of rules (ids, codes or short names)
     disable = ["reply.over-promise"]
+    public_contacts = ["400-800-1234", "service@acme.cn"]   # the company's own contacts
+    sla = "sla_policy.toml"       # the company's SLA policy (a file relative to this one, or a table)
+
+    [tool.csstandards.suppress]   # runtime suppression (运行时豁免): rule = reason
+    R116 = "improvements are announced in the weekly digest, not in replies"
+    holidays = ["cn_2027.toml"]   # holiday schedules (节假日安排) beyond the shipped data,
+                                  # written by `csstandards calendar import`; relative to this file
 
     [tool.csstandards.severity]   # severity overrides
     "reply.over-promise" = "error"
@@ -17,27 +24,35 @@
     blame_shifting = ["合作方的锅"]
 
 Precedence: command-line options > the configuration file > the library defaults
-(:func:`resolve`).  Errors are :class:`~csstandards.errors.ConfigError` naming the file and key.
+(:func:`resolve`); :attr:`ProjectConfig.origins` records where each set key came from
+(``csstandards config`` prints it).  Errors are :class:`~csstandards.errors.ConfigError` naming
+the file and key.  Every key is listed in docs/index.md (generated from the models by
+``scripts/gen_config_doc.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, ValidationError
 
 from ._toml import load_toml
 from .errors import ConfigError, CSStandardsError
 from .models import FrozenModel, Severity
-from .standard import RuleSettings, Standard
+from .sla import SLAPolicy
+from .standard import RuleSettings, Standard, Suppression
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .calendar import HolidaySchedule
 
 __all__ = [
     "CONFIG_FILE",
     "ConfigOverrides",
     "ProjectConfig",
     "config_from_mapping",
+    "expand_selectors",
     "find_config",
     "load_config",
     "load_project_config",
@@ -64,6 +79,9 @@ _KNOWN_KEYS = {
     "disable",
     "severity",
     "phrases",
+    "suppress",
+    "sla",
+    "holidays",
 }
 
 
@@ -71,13 +89,21 @@ class ProjectConfig(FrozenModel):
     """A resolved configuration: the :class:`Standard` plus lint and test settings."""
 
     standard: Standard = Standard()
-    fail_on: Severity = Severity.WARNING
-    min_score: float | None = None
+    fail_on: Severity = Field(
+        default=Severity.WARNING,
+        description="failing severity of lint and the pytest plugin: info, warning or error",
+    )
+    min_score: float | None = Field(
+        default=None, description="minimum tone score (0–100) a template must reach in lint"
+    )
     source: str | None = None
     root: str | None = None
     lint_enabled: frozenset[str] | None = None
     lint_disabled: frozenset[str] = frozenset()
     lint_severity: dict[str, Severity] = Field(default_factory=dict)
+    #: where each key set away from its default came from: key → "FILE (tool.csstandards.KEY)"
+    #: or "command line (--OPTION)"; nested keys of ``reply``/``feedback`` as ``reply.min_score``
+    origins: dict[str, str] = Field(default_factory=dict)
 
     def lint_rule_enabled(self, rule_id: str) -> bool:
         """Whether a linter meta-check (``lint.*``, ``L00x``) is on."""
@@ -102,6 +128,50 @@ class ConfigOverrides(FrozenModel):
     brand_voice: str | None = None
     fail_on: Severity | None = None
     min_score: float | None = None
+    #: ruff-style selection: codes, ids, short names or prefixes (``R1``, ``reply.``, ``ALL``)
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+def _all_rule_ids() -> dict[str, str]:
+    """Rule id → code of every registered rule and linter check."""
+    from .rules import get_registry
+
+    ids = {r.id: r.code for r in get_registry().all()}
+    ids.update(LINT_RULES)
+    return ids
+
+
+def expand_selectors(patterns: Iterable[str], option: str = "--select") -> frozenset[str]:
+    """Rule ids named by ``patterns``: a code, id or short name, or a prefix of a code or id
+    (``R1`` = R100–R199, ``reply`` / ``reply.`` = the reply family, ``L`` = the linter's own
+    checks), or ``ALL``.  A pattern that names nothing is a :class:`ConfigError`."""
+    ids = _all_rule_ids()
+    known = _known_names()
+    out: set[str] = set()
+    for raw in patterns:
+        pat = raw.strip()
+        if not pat:
+            raise ConfigError("command line", option, "empty rule selector")
+        if pat.upper() == "ALL":
+            out.update(ids)
+            continue
+        if pat in known:
+            out.add(known[pat])
+            continue
+        up = pat.upper()
+        hit = {
+            rid
+            for rid, code in ids.items()
+            if code.upper().startswith(up) or rid.startswith(pat.rstrip(".") + ".")
+        }
+        if not hit:
+            raise ConfigError(
+                "command line", option, f"{pat!r} selects no rule (no code, id or prefix matches)"
+            )
+        out.update(hit)
+    return frozenset(out)
 
 
 def _known_names() -> dict[str, str]:
@@ -154,7 +224,15 @@ def config_from_mapping(
     """
     if not isinstance(data, Mapping):
         raise ConfigError(source, prefix.rstrip("."), "must be a table")
-    extra_fields = set(Standard.model_fields) - {"name", "rules", "phrases", "brand_voice"}
+    extra_fields = set(Standard.model_fields) - {
+        "name",
+        "rules",
+        "phrases",
+        "brand_voice",
+        "suppress",
+        "sla",
+        "holidays",
+    }
     for key in data:
         if key not in _KNOWN_KEYS and key not in extra_fields:
             raise ConfigError(
@@ -202,6 +280,12 @@ def config_from_mapping(
         for lname, items in table.items():
             phrases[lname] = _str_list(items, source, f"{prefix}phrases.{lname}")
         std_kwargs["phrases"] = phrases
+    if "suppress" in data:
+        std_kwargs["suppress"] = _suppressions(data["suppress"], known, source, f"{prefix}suppress")
+    if "sla" in data:
+        std_kwargs["sla"] = _sla_policy(data["sla"], source, f"{prefix}sla", root)
+    if "holidays" in data:
+        std_kwargs["holidays"] = _holidays(data["holidays"], source, f"{prefix}holidays", root)
     for key in extra_fields & set(data):
         std_kwargs[key] = data[key]
     try:
@@ -217,7 +301,18 @@ def config_from_mapping(
             standard.lexicon()
         except CSStandardsError as exc:
             raise ConfigError(source, f"{prefix}phrases", str(exc)) from None
-    kwargs: dict[str, Any] = {"standard": standard, "source": source, "root": root}
+    origins: dict[str, str] = {}
+    for key, value in data.items():
+        origins[key] = f"{source} ({prefix}{key})"
+        if key in ("reply", "feedback") and isinstance(value, Mapping):
+            for sub in value:
+                origins[f"{key}.{sub}"] = f"{source} ({prefix}{key}.{sub})"
+    kwargs: dict[str, Any] = {
+        "standard": standard,
+        "source": source,
+        "root": root,
+        "origins": origins,
+    }
     if "fail_on" in data:
         kwargs["fail_on"] = _severity(data["fail_on"], source, f"{prefix}fail_on")
     if "min_score" in data:
@@ -230,6 +325,71 @@ def config_from_mapping(
     kwargs["lint_disabled"] = frozenset(n for n in disable or () if _is_lint(n, known))
     kwargs["lint_severity"] = {k: v for k, v in severity.items() if _is_lint(k, known)}
     return ProjectConfig(**kwargs)
+
+
+def _suppressions(
+    value: Any, known: Mapping[str, str], source: str, key: str
+) -> dict[str, Suppression]:
+    """``[tool.csstandards.suppress]``: rule = "reason" (the reason is required)."""
+    if not isinstance(value, Mapping):
+        raise ConfigError(source, key, 'must be a table rule = "reason"')
+    out: dict[str, Suppression] = {}
+    for rname, reason in value.items():
+        _check_names([rname], known, source, f"{key}.{rname}")
+        if _is_lint(rname, known):
+            raise ConfigError(
+                source, f"{key}.{rname}", "linter checks cannot be suppressed at run time"
+            )
+        if not isinstance(reason, str) or not reason.strip():
+            raise ConfigError(
+                source,
+                f"{key}.{rname}",
+                f"a suppression needs a reason (豁免理由) as a non-empty string, got {reason!r}",
+            )
+        out[rname] = Suppression(reason=reason, setting=f"{source} ({key}.{rname})")
+    return out
+
+
+def _sla_policy(value: Any, source: str, key: str, root: str | None) -> SLAPolicy:
+    """``sla``: a policy file (relative to the configuration file) or an inline policy table."""
+    from .sla import SLAPolicy, policy_from_mapping
+
+    try:
+        if isinstance(value, str) and value.strip():
+            path = Path(value)
+            if not path.is_absolute():
+                path = (Path(root) if root else Path.cwd()) / path
+            if not path.is_file():
+                raise ConfigError(source, key, f"SLA policy file {value!r} not found ({path})")
+            return SLAPolicy.from_toml(path)
+        if isinstance(value, Mapping):
+            return policy_from_mapping(value, source=f"{source} ({key})")
+    except ConfigError:
+        raise
+    except CSStandardsError as exc:
+        raise ConfigError(source, key, str(exc)) from None
+    raise ConfigError(source, key, f"must be a policy file name or a policy table, got {value!r}")
+
+
+def _holidays(value: Any, source: str, key: str, root: str | None) -> tuple[HolidaySchedule, ...]:
+    """Load the schedule files listed under ``holidays`` (paths relative to the config file)."""
+    from .calendar import HolidaySchedule
+
+    base = Path(root) if root else Path.cwd()
+    out = []
+    for name in _str_list(value, source, key):
+        path = Path(name)
+        if not path.is_absolute():
+            path = base / path
+        if not path.is_file():
+            raise ConfigError(
+                source, key, f"holiday schedule {name!r} not found (looked at {path})"
+            )
+        try:
+            out.append(HolidaySchedule.from_toml(path))
+        except CSStandardsError as exc:
+            raise ConfigError(source, key, f"holiday schedule {name!r}: {exc}") from None
+    return tuple(out)
 
 
 def load_config(path: str | Path) -> ProjectConfig:
@@ -289,8 +449,20 @@ def resolve(file_config: ProjectConfig | None, overrides: ConfigOverrides | None
     _check_names(overrides.severity, known, src, "--severity")
     rules = cfg.standard.rules
     enable = set(overrides.enable)
-    disable = set(overrides.disable)
+    disable = set(overrides.disable) | expand_selectors(overrides.ignore, "--ignore")
     enabled = rules.enabled
+    lint_enabled = cfg.lint_enabled
+    if overrides.select is not None:  # replaces the allow-list of the file
+        chosen = expand_selectors(overrides.select, "--select")
+        enabled = frozenset(n for n in chosen if not _is_lint(n, known))
+        lint_enabled = chosen
+    if overrides.extend_select:
+        more = expand_selectors(overrides.extend_select, "--extend-select")
+        enable |= more  # and re-enables what the file disables, like --enable
+        if enabled is not None:
+            enabled = enabled | frozenset(n for n in more if not _is_lint(n, known))
+        if lint_enabled is not None:
+            lint_enabled = lint_enabled | more
     if enabled is not None and enable:
         enabled = enabled | frozenset(n for n in enable if not _is_lint(n, known))
     new_rules = RuleSettings(
@@ -306,7 +478,6 @@ def resolve(file_config: ProjectConfig | None, overrides: ConfigOverrides | None
     if overrides.brand_voice is not None:
         _check_voice(overrides.brand_voice, cfg.standard, src, "--brand-voice")
         std_update["brand_voice"] = overrides.brand_voice
-    lint_enabled = cfg.lint_enabled
     if lint_enabled is not None and enable:
         lint_enabled = lint_enabled | frozenset(n for n in enable if _is_lint(n, known))
     update: dict[str, Any] = {
@@ -323,6 +494,24 @@ def resolve(file_config: ProjectConfig | None, overrides: ConfigOverrides | None
         update["fail_on"] = overrides.fail_on
     if overrides.min_score is not None:
         update["min_score"] = overrides.min_score
+    origins = dict(cfg.origins)
+    for key, option, given in (
+        ("enable", "--enable", overrides.enable),
+        ("enable", "--select", overrides.select is not None),
+        ("enable", "--extend-select", overrides.extend_select),
+        ("disable", "--ignore", overrides.ignore),
+        ("disable", "--enable", len(_drop(rules.disabled, enable, known)) != len(rules.disabled)),
+        ("disable", "--disable", overrides.disable),
+        ("severity", "--severity", overrides.severity),
+        ("brand_voice", "--brand-voice", overrides.brand_voice),
+        ("fail_on", "--fail-on", overrides.fail_on),
+        ("min_score", "--min-score", overrides.min_score),
+    ):
+        if given:
+            before = origins.get(key)
+            here = f"command line ({option})"
+            origins[key] = here if before is None or before == here else f"{here} over {before}"
+    update["origins"] = origins
     return cfg.model_copy(update=update)
 
 

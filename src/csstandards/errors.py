@@ -14,15 +14,20 @@ from collections.abc import Iterable
 __all__ = [
     "CSStandardsError",
     "CalendarDataMissing",
+    "CalendarNoticeError",
     "ConfigError",
+    "EstimatedCalendarWarning",
     "EventOrderError",
     "InputError",
     "LexiconError",
     "NaiveDatetimeError",
+    "NonexistentTimeError",
     "PolicyError",
     "RecordError",
     "RuleNotFound",
     "TemplateFileError",
+    "TemplateLimitError",
+    "TimeRangeError",
     "WorkflowError",
 ]
 
@@ -44,6 +49,35 @@ class NaiveDatetimeError(InputError):
         super().__init__(
             f"{what} must be a timezone-aware datetime (带时区的时间), got naive {value!r}; "
             "attach a zone, e.g. dt.replace(tzinfo=ZoneInfo('Asia/Shanghai'))"
+        )
+
+
+class NonexistentTimeError(InputError):
+    """A local wall time that its zone skips (the spring-forward gap of daylight saving time,
+    夏令时跳过的时间): it names no instant, so the library refuses it rather than guess one."""
+
+    def __init__(self, what: str, value: object, suggestion: str = "") -> None:
+        self.what = what
+        self.value = value
+        hint = f"; the same clock reading after the change is {suggestion}" if suggestion else ""
+        super().__init__(
+            f"{what} {value} does not exist in its time zone (the clocks skip it at a "
+            f"daylight-saving change, 夏令时跳过的时间){hint}; give the time with an explicit "
+            "UTC offset or a wall time that exists"
+        )
+
+
+class TimeRangeError(InputError):
+    """A time lies too close to the limits of :class:`datetime.datetime` (years 1 and 9999) for
+    the library to compute with it (超出可计算的时间范围)."""
+
+    def __init__(self, what: str, value: object, problem: str = "") -> None:
+        self.what = what
+        self.value = value
+        extra = f": {problem}" if problem else ""
+        super().__init__(
+            f"{what} {value} is outside the range of times the library can compute with "
+            f"(超出可计算的时间范围){extra}"
         )
 
 
@@ -96,6 +130,41 @@ class CalendarDataMissing(CSStandardsError):
             "load the State Council notice for that year with "
             "HolidaySchedule.from_toml(path) / WorkCalendar.with_schedule(...), or opt in to an "
             "estimate with on_missing='estimate' (results are then marked estimated)"
+        )
+
+
+class CalendarNoticeError(InputError):
+    """A State Council holiday notice (国务院办公厅关于…部分节假日安排的通知) cannot be read.
+
+    ``item`` is the text of the numbered item (一、二、…) that failed, or ``""`` when the notice
+    as a whole is wrong (no year, no items); ``problem`` says what did not fit.
+    """
+
+    def __init__(self, problem: str, item: str = "", year: int | None = None) -> None:
+        self.problem = problem
+        self.item = item
+        self.year = year
+        notice = f"the {year} holiday notice" if year else "the holiday notice"
+        where = f" in item «{item}»" if item else ""
+        super().__init__(
+            f"cannot read {notice} (节假日安排通知){where}: {problem}; if the State Council "
+            "changed its wording, write the schedule TOML by hand (see docs/sla.md)"
+        )
+
+
+class EstimatedCalendarWarning(UserWarning):
+    """A result was computed on a year whose public holidays are only estimated (no official
+    notice loaded: statutory days, no 调休).  Turn it into an error in a test suite with
+    ``-W error::csstandards.errors.EstimatedCalendarWarning`` or
+    ``warnings.simplefilter("error", EstimatedCalendarWarning)``."""
+
+    def __init__(self, year: int, what: str = "CN public holidays") -> None:
+        self.year = year
+        self.what = what
+        super().__init__(
+            f"{what} for {year} are an estimate (估算, no 调休): no official notice is loaded; "
+            f"import the {year} notice with `csstandards calendar import` and list the file in "
+            "[tool.csstandards] holidays"
         )
 
 
@@ -152,3 +221,12 @@ class TemplateFileError(CSStandardsError):
         self.problem = problem
         where = f"{file}:{line}" if line is not None else file
         super().__init__(f"{where}: {problem}")
+
+
+class TemplateLimitError(TemplateFileError):
+    """A template file exceeds a loading limit (size, nesting depth, YAML aliases …); the file
+    is reported and the other files are still linted (超出模板文件的加载限制)."""
+
+    def __init__(self, file: str, line: int | None, limit: str, problem: str) -> None:
+        self.limit = limit
+        super().__init__(file, line, problem)

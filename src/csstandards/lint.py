@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import os
 import re
 import shlex
 import sys
@@ -31,8 +32,18 @@ from urllib.parse import quote
 
 from pydantic import Field
 
+from ._lint_io import (
+    DEFAULT_LIMITS,
+    LoadLimits,
+    SkippedLink,
+    check_json_depth,
+    check_yaml_events,
+    depth_error,
+    discover,
+    read_text,
+)
 from .config import LINT_RULES, ProjectConfig
-from .errors import CSStandardsError, TemplateFileError
+from .errors import CSStandardsError, TemplateFileError, TemplateLimitError
 from .models import Finding, FrozenModel, Rating, Severity, Span
 from .testing import check_template, coerce_rating, render_underline
 
@@ -40,7 +51,9 @@ __all__ = [
     "TEMPLATE_SUFFIXES",
     "LintFinding",
     "LintReport",
+    "LoadLimits",
     "Scenario",
+    "SkippedLink",
     "Suppression",
     "Template",
     "discover_template_files",
@@ -464,15 +477,17 @@ def _yaml_loader(yaml: Any) -> Any:
     return yaml.SafeLoader
 
 
-def _load_yaml(text: str, file: str) -> _Node | None:
+def _load_yaml(text: str, file: str, limits: LoadLimits = DEFAULT_LIMITS) -> _Node | None:
     try:
         import yaml
     except ImportError:  # pragma: no cover - pyyaml is in the test extra
         raise TemplateFileError(
             file, None, "YAML template files need PyYAML: pip install 'csstandards[yaml]'"
         ) from None
+    loader_cls = _yaml_loader(yaml)
     try:
-        root = yaml.compose(text, Loader=_yaml_loader(yaml))
+        check_yaml_events(yaml, loader_cls, text, file, limits)
+        root = yaml.compose(text, Loader=loader_cls)
     except Exception as exc:  # yaml.YAMLError; duck-typed: libyaml may raise another copy
         if not isinstance(exc, yaml.YAMLError) and not type(exc).__module__.startswith("yaml"):
             raise
@@ -487,31 +502,92 @@ def _load_yaml(text: str, file: str) -> _Node | None:
     if root is None:
         return None
     loader = yaml.SafeLoader("")
+    # Aliases (*name) share one composed node. Each node is converted once and shared; what a
+    # reference *adds* to the document (its expanded size: values and characters) is paid for
+    # out of a budget, so a 1 KB "billion laughs" file is refused instead of filling memory in
+    # whatever walks the tree later.  A collection that contains itself is refused (it would
+    # recurse forever), and so is an alias that nests deeper than the depth limit.
+    budget = [limits.max_nodes]
+    open_nodes: set[int] = set()
+    done: dict[int, tuple[_Node, int, int]] = {}  # id → (converted, expanded size, height)
+    bad_value = (yaml.YAMLError, ValueError, OverflowError, TypeError)
 
-    def conv(node: Any) -> _Node:
+    def spend(n: int, node: Any) -> None:
+        budget[0] -= n
+        if budget[0] < 0:
+            raise TemplateLimitError(
+                file,
+                node.start_mark.line + 1,
+                "max_nodes",
+                f"YAML aliases (*name) expand to more than {limits.max_nodes} further values and "
+                "characters (别名展开过多); write the shared parts out or use fewer aliases",
+            )
+
+    def conv(node: Any, depth: int) -> tuple[_Node, int, int]:
+        line = node.start_mark.line + 1
+        hit = done.get(id(node))
+        if hit is not None:  # a second reference: the expansion it stands for is paid for
+            spend(hit[1], node)
+            if depth + hit[2] - 1 > limits.max_depth:
+                raise depth_error(file, line, limits)
+            return hit
+        out = convert(node, depth, line)
+        done[id(node)] = out
+        return out
+
+    def convert(node: Any, depth: int, line: int) -> tuple[_Node, int, int]:
         s, e = node.start_mark.index, node.end_mark.index
-        if node.id == "mapping":
-            d: dict[str, _Node] = {}
-            for k, v in node.value:
-                key = loader.construct_object(k, deep=True)
-                if not isinstance(key, str):
-                    raise TemplateFileError(
-                        file, k.start_mark.line + 1, f"mapping key {key!r} must be a string"
-                    )
-                if key in d:
-                    raise TemplateFileError(file, k.start_mark.line + 1, f"duplicate key {key!r}")
-                d[key] = conv(v)
-            return _Node(d, s, e)
-        if node.id == "sequence":
-            return _Node([conv(v) for v in node.value], s, e)
+        if node.id in ("mapping", "sequence"):
+            if depth > limits.max_depth:
+                raise depth_error(file, line, limits)
+            if id(node) in open_nodes:
+                raise TemplateFileError(
+                    file,
+                    line,
+                    "a YAML alias refers to a list or mapping that contains it "
+                    "(循环引用的别名); template files cannot be recursive",
+                )
+            open_nodes.add(id(node))
+            size, height = 1, 1
+            try:
+                if node.id == "sequence":
+                    items = []
+                    for v in node.value:
+                        n, vs, vh = conv(v, depth + 1)
+                        items.append(n)
+                        size, height = size + vs, max(height, vh + 1)
+                    return _Node(items, s, e), size, height
+                d: dict[str, _Node] = {}
+                for k, v in node.value:
+                    kl = k.start_mark.line + 1
+                    if k.tag == "tag:yaml.org,2002:merge":
+                        raise TemplateFileError(
+                            file, kl, "YAML merge keys (<<) are not supported; write the keys out"
+                        )
+                    if k.id != "scalar":
+                        raise TemplateFileError(file, kl, "a mapping key must be a string")
+                    try:
+                        key = loader.construct_object(k, deep=True)
+                    except bad_value as exc:
+                        raise TemplateFileError(file, kl, f"invalid key: {exc}") from None
+                    if not isinstance(key, str):
+                        raise TemplateFileError(file, kl, f"mapping key {key!r} must be a string")
+                    if key in d:
+                        raise TemplateFileError(file, kl, f"duplicate key {key!r}")
+                    n, vs, vh = conv(v, depth + 1)
+                    d[key] = n
+                    size, height = size + len(key) + vs, max(height, vh + 1)
+                return _Node(d, s, e), size, height
+            finally:
+                open_nodes.discard(id(node))
         try:
             val = loader.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            raise TemplateFileError(
-                file, node.start_mark.line + 1, f"invalid value: {exc}"
-            ) from None
+        except bad_value as exc:
+            raise TemplateFileError(file, line, f"invalid value: {exc}") from None
         offsets = None
+        size = 1
         if isinstance(val, str):
+            size += len(val)
             a = s
             if node.style in ("|", ">"):
                 nl = text.find("\n", s, e)
@@ -519,9 +595,9 @@ def _load_yaml(text: str, file: str) -> _Node | None:
             elif node.style in ('"', "'"):
                 a = s + 1
             offsets = _align(val, text, a, e)
-        return _Node(val, s, e, offsets)
+        return _Node(val, s, e, offsets), size, 0
 
-    return conv(root)
+    return conv(root, 1)[0]
 
 
 class _JsonParser:
@@ -655,11 +731,14 @@ class _JsonParser:
             j += 1
 
 
-def _load_json(text: str, file: str) -> _Node | None:
+def _load_json(text: str, file: str, limits: LoadLimits = DEFAULT_LIMITS) -> _Node | None:
+    check_json_depth(text, file, limits)  # before any parser recurses into it
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
         raise TemplateFileError(file, exc.lineno, f"invalid JSON: {exc.msg}") from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        raise TemplateFileError(file, None, f"invalid JSON: {exc}") from None
     if not text.strip():
         return None
     return _JsonParser(text, file).parse()
@@ -794,56 +873,67 @@ def _templates_from_tree(root: _Node | None, text: str, file: str) -> list[Templ
 # -- loading --------------------------------------------------------------------------------
 
 
-def load_template_file(path: str | Path, *, display: str | None = None) -> list[Template]:
-    """Read one template file; a malformed file raises :class:`TemplateFileError` (file, line)."""
+def load_template_file(
+    path: str | Path,
+    *,
+    display: str | None = None,
+    limits: LoadLimits | None = None,
+    follow_links: bool = True,
+) -> list[Template]:
+    """Read one template file; a malformed file raises :class:`TemplateFileError` (file, line),
+    one over a limit of ``limits`` (size, nesting, YAML alias expansion) the subclass
+    :class:`~csstandards.errors.TemplateLimitError`.  With ``follow_links=False`` a symbolic
+    link is refused rather than read through."""
     p = Path(path)
     name = display or str(p)
-    suffix = p.suffix.lower()
-    if suffix not in TEMPLATE_SUFFIXES:
+    _check_suffix(p.suffix, name)
+    return _parse_file(read_text(p, name, limits or DEFAULT_LIMITS, follow_links=follow_links),
+                       name, p.suffix, limits or DEFAULT_LIMITS)  # fmt: skip
+
+
+def _check_suffix(suffix: str, name: str) -> None:
+    if suffix.lower() not in TEMPLATE_SUFFIXES:
         raise TemplateFileError(
             name,
             None,
             f"unsupported template file type {suffix or '(none)'}; use {', '.join(TEMPLATE_SUFFIXES)}",
         )
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise TemplateFileError(name, None, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise TemplateFileError(name, line, "not UTF-8 text (请以 UTF-8 保存)") from None
-    text = text.replace("\r\n", "\n")
+
+
+def _parse_file(text: str, name: str, suffix: str, limits: LoadLimits) -> list[Template]:
+    suffix = suffix.lower()
     if suffix == ".txt":
-        return _load_txt(text, name)
-    if suffix == ".md":
-        return _load_md(text, name)
-    if suffix == ".json":
-        return _templates_from_tree(_load_json(text, name), text, name)
-    return _templates_from_tree(_load_yaml(text, name), text, name)
+        out = _load_txt(text, name)
+    elif suffix == ".md":
+        out = _load_md(text, name)
+    elif suffix == ".json":
+        out = _templates_from_tree(_load_json(text, name, limits), text, name)
+    else:
+        out = _templates_from_tree(_load_yaml(text, name, limits), text, name)
+    if len(out) > limits.max_templates:
+        raise TemplateLimitError(
+            name,
+            None,
+            "max_templates",
+            f"{len(out)} templates in one file, more than {limits.max_templates} "
+            "(模板数量过多); split the library",
+        )
+    return out
 
 
-def discover_template_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Template files named by ``paths`` (directories are searched recursively)."""
-    out: list[Path] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            out.extend(
-                sorted(
-                    f
-                    for f in p.rglob("*")
-                    if f.is_file()
-                    and f.suffix.lower() in TEMPLATE_SUFFIXES
-                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                )
-            )
-        elif p.is_file():
-            out.append(p)
-        else:
-            raise TemplateFileError(str(p), None, "no such file or directory")
-    return list(dict.fromkeys(out))
+def discover_template_files(
+    paths: Iterable[str | Path], *, follow_links: bool = False
+) -> list[Path]:
+    """Template files named by ``paths`` (directories are searched recursively).
+
+    Symbolic links that lead outside ``paths`` are left out unless ``follow_links`` (see
+    :func:`lint_paths`, which also reports them); a missing path raises
+    :class:`TemplateFileError`.
+    """
+    files, _skipped, errors = discover(paths, TEMPLATE_SUFFIXES, follow_links=follow_links)
+    if errors:
+        raise errors[0]
+    return [found for found, _real in files]
 
 
 def load_templates(paths: Iterable[str | Path]) -> list[Template]:
@@ -885,6 +975,7 @@ class LintReport:
     files: list[str] = field(default_factory=list)
     templates: int = 0
     sources: dict[str, str] = field(default_factory=dict, repr=False)
+    skipped: list[SkippedLink] = field(default_factory=list)  # links not followed
 
     @property
     def active(self) -> list[LintFinding]:
@@ -923,6 +1014,7 @@ def lint_template(template: Template, config: ProjectConfig | None = None) -> li
     cfg = config or ProjectConfig()
     names = get_registry().names
     merged: dict[tuple[str, tuple[Span, ...], str], tuple[Finding, list[str]]] = {}
+    by_config: dict[tuple[str, tuple[Span, ...], str], tuple[Finding, list[str], Suppression]] = {}
     low: list[tuple[str, float]] = []
     for sc in template.scenarios:
         res = check_template(
@@ -941,6 +1033,17 @@ def lint_template(template: Template, config: ProjectConfig | None = None) -> li
                 merged[key][1].append(sc.name)
             else:
                 merged[key] = (f, [sc.name])
+        for sf in getattr(res.report, "suppressed", ()):  # the configuration's suppress table
+            f = sf.finding
+            if res.substitution is not None and res.substitution.filled:
+                spans = tuple(res.substitution.to_template(x) for x in f.spans)
+                f = f.model_copy(update={"spans": spans})
+            key = (f.rule_id, f.spans, f.message_zh)
+            if key in by_config:
+                by_config[key][1].append(sc.name)
+            else:
+                reason = f"{sf.reason} ({sf.setting})"
+                by_config[key] = (f, [sc.name], Suppression(rules=(f.code,), reason=reason))
     out: list[LintFinding] = []
     used: set[int] = set()
 
@@ -964,6 +1067,8 @@ def lint_template(template: Template, config: ProjectConfig | None = None) -> li
                 used.add(i)
                 break
         out.append(locate(f, scen, sup))
+    for f, scen, cfg_sup in by_config.values():
+        out.append(locate(f, scen, cfg_sup))
     for i, s in enumerate(template.suppressions):
         meta: list[Finding] = []
         if not s.reason and cfg.lint_rule_enabled("lint.suppression-without-reason"):
@@ -1033,45 +1138,62 @@ def lint_template(template: Template, config: ProjectConfig | None = None) -> li
 
 
 def lint_paths(
-    paths: Iterable[str | Path], config: ProjectConfig | None = None, *, base: Path | None = None
+    paths: Iterable[str | Path],
+    config: ProjectConfig | None = None,
+    *,
+    base: Path | None = None,
+    follow_links: bool = False,
+    limits: LoadLimits | None = None,
 ) -> LintReport:
-    """Lint every template file under ``paths``; unreadable files are collected, not raised."""
+    """Lint every template file under ``paths``; unreadable files are collected, not raised.
+
+    A file that is malformed or over a limit of ``limits`` becomes an entry of
+    :attr:`LintReport.errors` (exit status 2) and the other files are still linted.  Symbolic
+    links leading outside ``paths`` (or, for a path given as a link, outside ``base``) are not
+    followed unless ``follow_links``; each one skipped is listed in :attr:`LintReport.skipped`
+    by its own path, never by its target.
+    """
     report = LintReport()
     base = base or Path.cwd()
+    limits = limits or DEFAULT_LIMITS
     config = config or ProjectConfig()  # one Standard object: the tone engine caches per object
-    for raw in paths:
+    files, skipped, errors = discover(
+        paths, TEMPLATE_SUFFIXES, follow_links=follow_links, base=base
+    )
+    report.errors.extend(errors)
+    report.skipped.extend(SkippedLink(_display(Path(sk.path), base), sk.reason) for sk in skipped)
+    for found, real in files:
+        display = _display(found, base)
+        if display in report.files:
+            continue
+        report.files.append(display)
         try:
-            files = discover_template_files([raw])
+            _check_suffix(found.suffix, display)
+            # read the resolved path without following links: discovery already decided
+            text = read_text(real, display, limits, follow_links=False)
+            templates = _parse_file(text, display, found.suffix, limits)
         except TemplateFileError as exc:
             report.errors.append(exc)
             continue
-        for f in files:
-            display = _display(f, base)
-            if display in report.files:
-                continue
-            report.files.append(display)
+        report.sources[display] = text
+        report.templates += len(templates)
+        for t in templates:
             try:
-                templates = load_template_file(f, display=display)
-                report.sources[display] = f.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-            except TemplateFileError as exc:
-                report.errors.append(exc)
-                continue
-            report.templates += len(templates)
-            for t in templates:
-                try:
-                    report.findings.extend(lint_template(t, config))
-                except CSStandardsError as exc:
-                    report.errors.append(
-                        TemplateFileError(display, t.line, f"template {t.name!r}: {exc}")
-                    )
+                report.findings.extend(lint_template(t, config))
+            except CSStandardsError as exc:
+                report.errors.append(
+                    TemplateFileError(display, t.line, f"template {t.name!r}: {exc}")
+                )
     return report
 
 
 def _display(p: Path, base: Path) -> str:
-    try:
-        return p.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return p.as_posix()
+    # the path as found (links are not resolved: the output never names a link's target)
+    found = Path(os.path.abspath(p))
+    for b in (Path(os.path.abspath(base)), base.resolve()):
+        if found.is_relative_to(b):
+            return found.relative_to(b).as_posix()
+    return p.as_posix()
 
 
 # -- output ---------------------------------------------------------------------------------
@@ -1111,12 +1233,15 @@ def format_text(report: LintReport, *, lang: str = "both") -> str:
         )
         msg = f.message_zh if lang in ("zh", "both") else f.message_en
         head = f"{lf.file}:{lf.line}:{lf.col}: {f.code} {f.severity.value} [{f.rule_id}] {msg}"
-        lines = [head, f"    template 模板: {lf.template.name}{scen}"]
+        label = {"zh": ("模板", "依据"), "en": ("template", "clause")}.get(
+            lang, ("template 模板", "clause 依据")
+        )  # --lang en: every label in English
+        lines = [head, f"    {label[0]}: {lf.template.name}{scen}"]
         if lang == "both" and f.message_en:
             lines.append(f"    {f.message_en}")
         lines.extend(_excerpt(report, lf))
         if f.clause:
-            lines.append(f"    clause 依据: {f.clause}")
+            lines.append(f"    {label[1]}: {f.clause}")
         if f.suggestion_zh and lang in ("zh", "both"):
             lines.append(f"    建议: {f.suggestion_zh}")
         if f.suggestion_en and lang in ("en", "both"):
@@ -1132,6 +1257,9 @@ def format_text(report: LintReport, *, lang: str = "both") -> str:
         summary += f"; {len(report.suppressed)} suppressed"
     if report.errors:
         summary += f"; {len(report.errors)} file error(s)"
+    if report.skipped:
+        blocks.append("\n".join(f"{sk.path}: skipped 已跳过: {sk.reason}" for sk in report.skipped))
+        summary += f"; {len(report.skipped)} symbolic link(s) not followed"
     blocks.append(summary)
     return "\n\n".join(blocks) + "\n"
 
@@ -1171,6 +1299,7 @@ def format_json(report: LintReport) -> str:
         "findings": [_finding_dict(lf) for lf in report.active],
         "suppressed": [_finding_dict(lf) for lf in report.suppressed],
         "errors": [{"file": e.file, "line": e.line, "message": e.problem} for e in report.errors],
+        "skipped": [{"file": sk.path, "message": sk.reason} for sk in report.skipped],
         "summary": {s.value: sum(1 for f in report.active if f.severity is s) for s in Severity},
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -1281,6 +1410,19 @@ def format_sarif(report: LintReport) -> str:
             ],
         }
         for e in report.errors
+    ] + [
+        {
+            "level": "warning",
+            "message": {"text": sk.reason},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(sk.path), "uriBaseId": "%SRCROOT%"}
+                    }
+                }
+            ],
+        }
+        for sk in report.skipped
     ]
     log = {
         "$schema": SARIF_SCHEMA_URI,
@@ -1340,6 +1482,8 @@ def format_github(report: LintReport) -> str:
     for e in report.errors:
         props = [f"file={_gh_escape(e.file, True)}"] + ([f"line={e.line}"] if e.line else [])
         out.append(f"::error {','.join(props)}::{_gh_escape(e.problem)}")
+    for sk in report.skipped:
+        out.append(f"::warning file={_gh_escape(sk.path, True)}::{_gh_escape(sk.reason)}")
     return "\n".join(out) + ("\n" if out else "")
 
 

@@ -349,3 +349,12 @@ class Finding(FrozenModel):
 
     def suggestion(self, lang: Lang = "zh") -> str:
         return self.suggestion_zh if lang == "zh" else self.suggestion_en
+
+
+class SuppressedFinding(FrozenModel):
+    """A finding a runtime suppression (运行时豁免) kept out of the verdict, with why and by
+    which setting: reports record it rather than drop it silently."""
+
+    finding: Finding
+    reason: str
+    setting: str

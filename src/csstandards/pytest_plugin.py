@@ -55,7 +55,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+#: markers this plugin puts on items (registered, so ``--strict-markers`` accepts them)
+MARKERS = {
+    "csstandards": "reply-template items collected by csstandards (select: -m csstandards)",
+}
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    for name, doc in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {doc}")
     cli = [Path(d).resolve() for d in config.getoption("csstandards_templates") or []]
     ini = [Path(p).resolve() for p in config.getini("csstandards_templates") or []]
     dirs = cli + [d for d in ini if d not in cli]
@@ -154,6 +162,7 @@ class TemplateItem(pytest.Item):
         super().__init__(**kwargs)
         self.template = template
         self.scenario = scenario
+        self.add_marker("csstandards")
 
     def runtest(self) -> None:
         from .lint import LintReport, format_text, lint_template

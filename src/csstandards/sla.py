@@ -26,6 +26,7 @@ See docs/sla.md for the precise definition of every metric.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -35,6 +36,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from ._times import IsoDatetime
 from ._toml import load_toml, loads_toml
 from .calendar import (
     HolidaySchedule,
@@ -42,6 +44,7 @@ from .calendar import (
     _to_us,
     cn_schedule,
     estimated_cn_schedule,
+    warn_estimated,
 )
 from .errors import (
     CalendarDataMissing,
@@ -49,6 +52,7 @@ from .errors import (
     InputError,
     NaiveDatetimeError,
     PolicyError,
+    TimeRangeError,
 )
 from .models import Channel, FrozenModel, LabelledEnum, Priority, Rating, _label
 
@@ -92,6 +96,20 @@ def _aware(t: object, what: str) -> None:
         raise InputError(f"{what} must be a timezone-aware datetime, got {type(t).__name__}")
     if t.tzinfo is None or t.utcoffset() is None:
         raise NaiveDatetimeError(what, t)
+    if not _in_range(t):
+        raise TimeRangeError(what, t.isoformat(), _RANGE)
+
+
+_RANGE = "SLA times must fall in the years 2-9998 (UTC)"
+
+
+def _in_range(t: datetime) -> bool:
+    """Far enough from datetime's limits to be converted to any zone (±1 day) and back."""
+    try:
+        year = (t.replace(tzinfo=None) - t.utcoffset()).year  # type: ignore[operator]
+    except OverflowError:
+        return False
+    return 2 <= year <= 9998
 
 
 # --------------------------------------------------------------------------------------------
@@ -185,7 +203,7 @@ class TicketEvent(FrozenModel):
     """One entry of a ticket's event log.  ``at`` must be timezone-aware."""
 
     kind: EventKind
-    at: datetime
+    at: IsoDatetime
     stage: str | None = None
     note: str = ""
 
@@ -389,6 +407,11 @@ class SLAPolicy(FrozenModel):
     peak_windows: tuple[PeakWindow, ...] = ()
     warnings: tuple[WarningThreshold, ...] = DEFAULT_WARNINGS
     seconds_per_ring: float = Field(default=5.0, gt=0)
+    holidays: tuple[HolidaySchedule, ...] = Field(
+        default=(),
+        description="official schedules (节假日安排) added with with_holidays(); they win over "
+        "the shipped data and over estimates, for peak windows and CN calendars alike",
+    )
 
     @field_validator("metrics")
     @classmethod
@@ -402,6 +425,42 @@ class SLAPolicy(FrozenModel):
     @property
     def label(self) -> str:
         return f"{self.name}@{self.version}"
+
+    def with_holidays(self, *schedules: HolidaySchedule) -> SLAPolicy:
+        """A copy that uses these holiday schedules (e.g. a new year's notice, loaded with
+        ``HolidaySchedule.from_notice`` or from the ``holidays`` setting) for its peak windows
+        and for every calendar that follows the mainland-China holidays (``public_holidays =
+        "cn"``).  24×7 calendars keep counting clock hours.  No schedules: ``self``."""
+        if not schedules:
+            return self
+        done: dict[int, WorkCalendar] = {}
+
+        def cal(c: WorkCalendar) -> WorkCalendar:
+            if c.public_holidays != "cn":
+                return c
+            if id(c) not in done:
+                done[id(c)] = c.with_schedule(*schedules)
+            return done[id(c)]
+
+        def tgt(t: Target) -> Target:
+            return t if t.calendar is None else t.model_copy(update={"calendar": cal(t.calendar)})
+
+        metrics = tuple(
+            m.model_copy(
+                update={
+                    "rules": tuple(r.model_copy(update={"target": tgt(r.target)}) for r in m.rules),
+                    "default": tgt(m.default),
+                }
+            )
+            for m in self.metrics
+        )
+        return self.model_copy(
+            update={
+                "calendar": cal(self.calendar),
+                "metrics": metrics,
+                "holidays": (*self.holidays, *schedules),
+            }
+        )
 
     def metric_policy(self, metric: Metric) -> MetricPolicy | None:
         for m in self.metrics:
@@ -417,7 +476,7 @@ class SLAPolicy(FrozenModel):
             if w.contains(d):
                 return w.name, False
             if w.public_holidays:
-                name, e = _cn_holiday(d, self.calendar.schedules)
+                name, e = _cn_holiday(d, (*self.holidays, *self.calendar.schedules))
                 est = est or e
                 if name:
                     return f"{w.name}: {name}", e
@@ -490,14 +549,18 @@ class SLAPolicy(FrozenModel):
 def _cn_holiday(d: date, schedules: Sequence[HolidaySchedule]) -> tuple[str, bool]:
     for s in reversed(schedules):
         if s.covers(d.year):
+            if s.estimated:
+                warn_estimated(d.year, "CN public holidays (peak windows)")
             return s.holidays.get(d, ""), s.estimated
     try:
         return cn_schedule(d.year).holidays.get(d, ""), False
     except CalendarDataMissing:
+        warn_estimated(d.year, "CN public holidays (peak windows)")
         try:
-            return estimated_cn_schedule(d.year).holidays.get(d, ""), True
+            est = estimated_cn_schedule(d.year)
         except CalendarDataMissing:
-            return "", True
+            return "", True  # beyond even an estimate: no holiday peak, flagged estimated
+        return est.holidays.get(d, ""), True
 
 
 # ---- policy files ---------------------------------------------------------------------------
@@ -700,13 +763,36 @@ def _default_policy(seconds_per_ring: float | None, email_working_days: float | 
 
 
 def default_policy(
-    *, seconds_per_ring: float | None = None, email_working_days: float | None = None
+    *,
+    seconds_per_ring: float | None = None,
+    email_working_days: float | None = None,
+    holidays: Sequence[HolidaySchedule] = (),
 ) -> SLAPolicy:
     """The profile taken from the standards (``lexicon/sla_default.toml``; docs/sla.md).
 
-    ``seconds_per_ring`` (default 5) and ``email_working_days`` (default 1) are its parameters.
+    ``seconds_per_ring`` (default 5) and ``email_working_days`` (default 1) are its parameters;
+    ``holidays`` adds official schedules beyond the shipped data (``Standard.holidays``, the
+    ``holidays`` setting), see :meth:`SLAPolicy.with_holidays`.
     """
-    return _default_policy(seconds_per_ring, email_working_days)
+    base = _default_policy(seconds_per_ring, email_working_days)
+    if not holidays:
+        return base
+    key = (id(base), tuple(id(h) for h in holidays))
+    with _with_lock:
+        hit = _with_cache.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], holidays, strict=True)):
+            return hit[1]
+    pol = base.with_holidays(*holidays)
+    with _with_lock:
+        if len(_with_cache) > 32:
+            _with_cache.clear()
+        _with_cache[key] = (tuple(holidays), pol)
+    return pol
+
+
+_with_lock = threading.Lock()
+# (policy id, schedule ids) -> (the schedules, kept alive so the ids stay theirs; the policy)
+_with_cache: dict[tuple[int, tuple[int, ...]], tuple[tuple[HolidaySchedule, ...], SLAPolicy]] = {}
 
 
 # --------------------------------------------------------------------------------------------
@@ -718,7 +804,7 @@ class ReviewReplyDeadline(FrozenModel):
     """When a review must be answered.  ``notice_required``: the extended peak target applies,
     so the reply must carry 近期咨询量较大,感谢您的耐心等待 (checked by the tone module)."""
 
-    due: datetime
+    due: IsoDatetime
     target: timedelta
     in_peak_window: bool
     notice_required: bool
@@ -780,7 +866,7 @@ def is_late(deadline: ReviewReplyDeadline, replied_at: datetime) -> bool:
 class PolicyVersion(FrozenModel):
     """A policy and the moment it came into force."""
 
-    effective_from: datetime
+    effective_from: IsoDatetime
     policy: SLAPolicy
 
 
@@ -788,8 +874,8 @@ class Cycle(FrozenModel):
     """One open→resolved stretch of a ticket; a reopen starts the next cycle."""
 
     number: int
-    started_at: datetime
-    ended_at: datetime | None = None
+    started_at: IsoDatetime
+    ended_at: IsoDatetime | None = None
     policy: str  # name@version in force when the cycle started
 
 
@@ -808,10 +894,10 @@ class Clock(FrozenModel):
     stage: str | None = None
     cycle: int
     status: ClockStatus
-    started_at: datetime
-    stopped_at: datetime | None = None
-    due: datetime | None = None  # None while paused and not yet breached
-    breached_at: datetime | None = None
+    started_at: IsoDatetime
+    stopped_at: IsoDatetime | None = None
+    due: IsoDatetime | None = None  # None while paused and not yet breached
+    breached_at: IsoDatetime | None = None
     target: timedelta
     elapsed: timedelta
     remaining: timedelta  # negative once breached
@@ -836,7 +922,7 @@ class TicketClocks(FrozenModel):
 
     ticket_id: str = ""
     context: TicketContext
-    now: datetime
+    now: IsoDatetime
     cycles: tuple[Cycle, ...] = ()
     clocks: tuple[Clock, ...] = ()
     problems: tuple[EventProblem, ...] = ()
@@ -973,9 +1059,14 @@ def compute_clocks(
                 raise NaiveDatetimeError(f"event #{i} ({ev.kind.value}) time", at)
             problem(i, ev, f"naive time {at!r} (no time zone)")
             continue
+        if not _in_range(at):
+            if strict:
+                raise TimeRangeError(f"event #{i} ({ev.kind.value}) time", at.isoformat(), _RANGE)
+            problem(i, ev, f"time {at.isoformat()} out of range: {_RANGE}")
+            continue
         if at > now:
             continue
-        if prev_at is not None and at < prev_at:
+        if prev_at is not None and at.astimezone(timezone.utc) < prev_at.astimezone(timezone.utc):
             problem(
                 i,
                 ev,

@@ -20,12 +20,14 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
+from .calendar import HolidaySchedule
 from .errors import ConfigError
 from .feedback.models import FeedbackSettings
 from .lexicon import Lexicon
 from .models import FrozenModel, Severity
+from .sla import SLAPolicy
 
-__all__ = ["ReplySettings", "RuleSettings", "Standard", "VoiceProfile"]
+__all__ = ["ReplySettings", "RuleSettings", "Standard", "Suppression", "VoiceProfile"]
 
 
 class RuleSettings(FrozenModel):
@@ -35,9 +37,16 @@ class RuleSettings(FrozenModel):
     is removed from whatever is enabled; ``severity`` overrides the default per rule.
     """
 
-    enabled: frozenset[str] | None = None
-    disabled: frozenset[str] = frozenset()
-    severity: dict[str, Severity] = Field(default_factory=dict)
+    enabled: frozenset[str] | None = Field(
+        default=None,
+        description="allow-list of rules (ids, codes or short names); unset = every rule runs",
+    )
+    disabled: frozenset[str] = Field(
+        default=frozenset(), description="rules switched off (ids, codes or short names)"
+    )
+    severity: dict[str, Severity] = Field(
+        default_factory=dict, description="severity overrides, rule = info | warning | error"
+    )
 
 
 VOICE_FEATURES = frozenset(
@@ -75,17 +84,31 @@ class ReplySettings(FrozenModel):
     ``voices`` adds or overrides brand-voice profiles; ``jargon`` adds term → plain wording.
     """
 
-    min_score: int = Field(default=70, ge=0, le=100)
+    min_score: int = Field(
+        default=70, ge=0, le=100, description="pass mark of a reply (合格分), 0–100"
+    )
     penalty: dict[Severity, int] = Field(
-        default_factory=lambda: {Severity.ERROR: 35, Severity.WARNING: 20, Severity.INFO: 8}
+        default_factory=lambda: {Severity.ERROR: 35, Severity.WARNING: 20, Severity.INFO: 8},
+        description="points a finding of each severity takes from its dimension",
     )
     weights: dict[str, float] = Field(
-        default_factory=lambda: {"speed": 0.2, "warmth": 0.4, "depth": 0.4}
+        default_factory=lambda: {"speed": 0.2, "warmth": 0.4, "depth": 0.4},
+        description="share of speed (速度), warmth (温度) and depth (深度) in the score",
     )
-    dismissive_max_chars: int = Field(default=12, ge=1)
-    template_residual_chars: int = Field(default=6, ge=0)
-    voices: dict[str, VoiceProfile] = Field(default_factory=dict)
-    jargon: dict[str, str] = Field(default_factory=dict)
+    dismissive_max_chars: int = Field(
+        default=12, ge=1, description="a reply this short or shorter can be dismissive (敷衍)"
+    )
+    template_residual_chars: int = Field(
+        default=6,
+        ge=0,
+        description="characters beyond a stock phrase under which a reply is a bare template",
+    )
+    voices: dict[str, VoiceProfile] = Field(
+        default_factory=dict, description="extra or overriding brand-voice profiles (品牌调性)"
+    )
+    jargon: dict[str, str] = Field(
+        default_factory=dict, description="extra jargon (行话): term = plain wording"
+    )
 
     @field_validator("weights")
     @classmethod
@@ -97,15 +120,98 @@ class ReplySettings(FrozenModel):
         return v
 
 
+class Suppression(FrozenModel):
+    """Why a rule is suppressed at run time (运行时豁免) and which setting says so.
+
+    ``reason`` is required (as for the linter's inline directives); ``setting`` names where the
+    suppression was configured (a configuration file and key, ``Standard(…).suppress`` or
+    ``check_reply(suppress=…)``) so a report can say who switched the rule off.
+    """
+
+    reason: str = Field(min_length=1)
+    setting: str = ""
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_text(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("a suppression needs a reason (豁免理由), not blank text")
+        return v.strip()
+
+
 class Standard(FrozenModel):
     """Configuration of every check (thresholds, rules, voice, lexicon additions)."""
 
-    name: str = "default"
+    name: str = Field(default="default", description="name of the Standard (标准名称)")
     rules: RuleSettings = RuleSettings()
-    phrases: dict[str, tuple[str, ...]] = Field(default_factory=dict)
-    brand_voice: str | None = None
-    reply: ReplySettings = ReplySettings()
-    feedback: FeedbackSettings = FeedbackSettings()
+    phrases: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="extra phrases for the shipped phrase lists (词表扩充), list name = [phrases]",
+    )
+    brand_voice: str | None = Field(
+        default=None,
+        description="brand voice (品牌调性): warm, professional, lively or a reply.voices profile",
+    )
+    reply: ReplySettings = Field(
+        default=ReplySettings(),
+        description="reply-checker settings (回复检查): min_score, penalty, weights, voices, "
+        "jargon …",
+    )
+    feedback: FeedbackSettings = Field(
+        default=FeedbackSettings(), description="feedback-classifier settings (反馈分类)"
+    )
+    sla: SLAPolicy | None = Field(
+        default=None,
+        description="the company's SLA policy (服务时限): a policy file path (relative to the "
+        "configuration file) or an inline policy table; default: the targets of standard 000 §2.1",
+    )
+    public_contacts: tuple[str, ...] = Field(
+        default=(),
+        description="the company's own public contacts (公开联系方式: hotline, service e-mail, "
+        "store landline); a reply giving one of them is not a privacy leak",
+    )
+    suppress: dict[str, Suppression] = Field(
+        default_factory=dict,
+        description="rules suppressed at run time (运行时豁免), rule = reason; every suppressed "
+        "finding is recorded in the report with the reason and the setting",
+    )
+    holidays: tuple[HolidaySchedule, ...] = Field(
+        default=(),
+        description="extra official holiday schedules (节假日安排), e.g. next year's notice "
+        "imported with `csstandards calendar import`; the SLA code applies them with "
+        'SLAPolicy.with_holidays (config key: holidays = ["cn_2027.toml"])',
+    )
+
+    @field_validator("suppress", mode="before")
+    @classmethod
+    def _suppress_reasons(cls, v: Any) -> Any:
+        if isinstance(v, Mapping):
+            return {
+                k: {"reason": r, "setting": "Standard.suppress"} if isinstance(r, str) else r
+                for k, r in v.items()
+            }
+        return v
+
+    @field_validator("public_contacts", mode="before")
+    @classmethod
+    def _contacts_are_list(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            raise ValueError("public_contacts must be a list of strings, not a string")
+        return v
+
+    @field_validator("public_contacts")
+    @classmethod
+    def _contacts_not_blank(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not c.strip() for c in v):
+            raise ValueError("public_contacts must not contain blank strings")
+        return tuple(c.strip() for c in v)
+
+    def is_public_contact(self, text: str) -> bool:
+        """Whether ``text`` is one of the company's own public contacts (compared without
+        spaces, hyphens and case, so ``021-6488 1234`` matches ``02164881234``)."""
+        if not self.public_contacts:
+            return False
+        return _contact_key(text) in {_contact_key(c) for c in self.public_contacts}
 
     @field_validator("phrases", mode="before")
     @classmethod
@@ -165,6 +271,10 @@ class Standard(FrozenModel):
             for n in sorted(names):
                 if n not in known:
                     raise ConfigError(f"Standard({self.name})", field, f"unknown rule {n!r}")
+
+
+def _contact_key(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch not in " -()\u3000")
 
 
 _DEFAULT = Standard()

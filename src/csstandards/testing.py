@@ -422,6 +422,7 @@ def assert_reply_ok(
     underlined, the clause and the suggestion; also fails when ``min_score`` is given and the
     tone engine's score is below it.
     """
+    __tracebackhide__ = True  # pytest shows the finding, not this helper's source
     allow = tuple(allow)
     _check_rule_names(allow)
     res = check_template(
@@ -466,6 +467,7 @@ def assert_reply_flags(
     ``on`` requires a finding whose span covers exactly that text; ``count`` the number of
     findings.  The failure message shows what was found instead.
     """
+    __tracebackhide__ = True
     from .rules import get_registry
 
     rule = get_registry().get(rule_id)
@@ -524,6 +526,7 @@ class ReplyChecker:
 
     def assert_ok(self, text: str, **kwargs: Any) -> CheckResult:
         """:func:`assert_reply_ok` with this checker's standard, failing severity and score."""
+        __tracebackhide__ = True
         kwargs.setdefault("standard", self.standard)
         kwargs.setdefault("fail_on", self.fail_on)
         kwargs.setdefault("min_score", self.min_score)
@@ -531,6 +534,7 @@ class ReplyChecker:
 
     def assert_flags(self, text: str, rule_id: str, **kwargs: Any) -> list[Finding]:
         """:func:`assert_reply_flags` with this checker's standard."""
+        __tracebackhide__ = True
         kwargs.setdefault("standard", self.standard)
         return assert_reply_flags(text, rule_id, **kwargs)
 

@@ -24,9 +24,17 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from .errors import ConfigError, InputError, NaiveDatetimeError
+from .errors import ConfigError, CSStandardsError, InputError, NaiveDatetimeError
 from .lexicon import Lexicon, phrase_lists
-from .models import Finding, FrozenModel, Rating, Severity, Span, trusted_builder
+from .models import (
+    Finding,
+    FrozenModel,
+    Rating,
+    Severity,
+    Span,
+    SuppressedFinding,
+    trusted_builder,
+)
 from .rules import get_registry
 from .rules.context import ReplyContext
 from .rules.reply_common import (
@@ -35,7 +43,7 @@ from .rules.reply_common import (
     rating_of,
     review_issues,
 )
-from .standard import Standard
+from .standard import Standard, Suppression
 from .text.analysis import Analysis, analyze
 from .text.normalize import normalize
 
@@ -132,6 +140,14 @@ class ReplyReport(FrozenModel):
     rating_source: Literal["rating", "stars", "classifier"] | None = None
     brand_voice: str | None = None
     key_issues: tuple[str, ...] = ()
+    #: findings left out of the score by a suppression, each with its reason and setting
+    suppressed: tuple[SuppressedFinding, ...] = ()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the verdict, the reply with the findings' spans marked, the findings."""
+        from .report.render import reply_report_html
+
+        return reply_report_html(self)
 
     @property
     def dimensions(self) -> tuple[DimensionScore, DimensionScore, DimensionScore]:
@@ -179,6 +195,12 @@ class ReplyReport(FrozenModel):
                 lines.append(("  建议: " if zh else "  suggestion: ") + sug)
             if f.clause:
                 lines.append(("  条款: " if zh else "  clause: ") + f.clause)
+        for sf in self.suppressed:
+            f = sf.finding
+            lines.append(
+                f"- ({'已豁免' if zh else 'suppressed'}) [{f.code}] {f.message(lang)}"
+                f" — {'理由' if zh else 'reason'}: {sf.reason} ({sf.setting})"
+            )
         return "\n".join(lines)
 
 
@@ -277,6 +299,10 @@ class _Shared:
         #: what the check loop needs of each rule, read once: its function, the rule, and
         #: the standard's severity for it (None: keep the severity the rule gives)
         self.plan = [(r.check, r, severity.get(r.id)) for r in self.rules]
+        #: rule id → the standard's suppression of it (reason, setting)
+        self.suppress = _resolve_suppressions(
+            standard.suppress, f"Standard({standard.name}).suppress", ConfigError
+        )
 
     def voice(self, brand_voice: str | None) -> str | None:
         voice = brand_voice if brand_voice is not None else self.standard.brand_voice
@@ -292,6 +318,52 @@ class _Shared:
                     f"unknown brand voice (品牌调性) {voice!r}; known: {sorted(known)}",
                 )
         return voice
+
+
+def _resolve_suppressions(
+    given: Mapping[str, Any], where: str, error: type[CSStandardsError]
+) -> dict[str, Suppression]:
+    """Rule id → :class:`Suppression` for ``{rule name: reason or Suppression}``."""
+    if not given:
+        return {}
+    if not isinstance(given, Mapping):
+        raise InputError(f"suppress must be a mapping rule → reason, got {type(given).__name__}")
+    names = get_registry().names
+    out: dict[str, Suppression] = {}
+    for name, value in given.items():
+        rid = names.get(name) if isinstance(name, str) else None
+        if rid is None:
+            msg = f"unknown rule {name!r} (规则不存在)"
+            if error is ConfigError:
+                raise ConfigError(where, str(name), msg)
+            raise InputError(f"{where}: {msg}")
+        if isinstance(value, Suppression):
+            sup = value
+        elif isinstance(value, str) and value.strip():
+            sup = Suppression(reason=value, setting=f"{where}[{name!r}]")
+        else:
+            msg = f"a suppression needs a reason (豁免理由) as non-empty text, got {value!r}"
+            if error is ConfigError:
+                raise ConfigError(where, str(name), msg)
+            raise InputError(f"{where}[{name!r}]: {msg}")
+        if sup.setting in ("", "Standard.suppress"):
+            sup = sup.model_copy(update={"setting": f"{where}[{name!r}]"})
+        out[rid] = sup
+    return out
+
+
+def _apply_suppressions(
+    findings: list[Finding], suppress: Mapping[str, Suppression]
+) -> tuple[list[Finding], tuple[SuppressedFinding, ...]]:
+    kept: list[Finding] = []
+    dropped: list[SuppressedFinding] = []
+    for f in findings:
+        sup = suppress.get(f.rule_id)
+        if sup is None:
+            kept.append(f)
+        else:
+            dropped.append(SuppressedFinding(finding=f, reason=sup.reason, setting=sup.setting))
+    return kept, tuple(dropped)
 
 
 _shared_lock = threading.Lock()
@@ -323,6 +395,7 @@ def _check(
     replied_at: Any,
     urgent: bool = False,
     assessment: Any = None,
+    suppress: Mapping[str, Suppression] | None = None,
 ) -> ReplyReport:
     if not isinstance(reply, str):
         raise InputError(f"reply must be str, got {type(reply).__name__}")
@@ -380,7 +453,11 @@ def _check(
             findings.extend(check(ctx, r))
         else:
             findings.extend(f.model_copy(update={"severity": sev}) for f in check(ctx, r))
-    return _report(shared, reply, ctx, findings, rat, source)
+    suppressed: tuple[SuppressedFinding, ...] = ()
+    active = {**shared.suppress, **suppress} if suppress else shared.suppress
+    if active and findings:
+        findings, suppressed = _apply_suppressions(findings, active)
+    return _report(shared, reply, ctx, findings, rat, source, suppressed)
 
 
 def _review_analysis(shared: _Shared, reviews: dict[str, Analysis] | None, text: str) -> Analysis:
@@ -441,6 +518,7 @@ def _report(
     findings: list[Finding],
     rating: Rating | None,
     source: Any,
+    suppressed: tuple[SuppressedFinding, ...] = (),
 ) -> ReplyReport:
     rank = _SEVERITY_RANK
     worst: dict[str, Finding] = {}
@@ -500,6 +578,7 @@ def _report(
         rating_source=source,
         brand_voice=ctx.brand_voice,
         key_issues=issues,
+        suppressed=suppressed,
     )
 
 
@@ -515,6 +594,7 @@ def check_reply(
     brand_voice: str | None = None,
     urgent: bool = False,
     assessment: Any = None,
+    suppress: Mapping[str, str | Suppression] | None = None,
 ) -> ReplyReport:
     """Check one reply (回复) to a review (评价) or customer message.
 
@@ -526,11 +606,18 @@ def check_reply(
     ``brand_voice`` (``"warm"``, ``"professional"``, ``"lively"`` or a profile of
     ``standard.reply.voices``) overrides ``standard.brand_voice``.
 
-    Raises :class:`~csstandards.errors.InputError` for bad arguments and
-    :class:`~csstandards.errors.ConfigError` for an unknown brand voice.
+    ``suppress`` (运行时豁免) maps rules (id, code or short name) to the reason they are
+    switched off for this call, e.g. ``{"R116": "improvements go in the weekly digest"}``; it
+    adds to ``standard.suppress``.  A suppressed finding does not count in the score; it is
+    recorded in :attr:`ReplyReport.suppressed` with its reason and setting.
+
+    Raises :class:`~csstandards.errors.InputError` for bad arguments (an unknown rule or a
+    suppression without a reason) and :class:`~csstandards.errors.ConfigError` for an unknown
+    brand voice.
     """
     shared = _shared_for(_standard(standard))
     voice = shared.voice(brand_voice)
+    extra = _resolve_suppressions(suppress or {}, "check_reply(suppress=…)", InputError)
     return _check(
         shared,
         voice,
@@ -543,6 +630,7 @@ def check_reply(
         replied_at,
         urgent,
         assessment,
+        extra,
     )
 
 
@@ -556,20 +644,24 @@ def check_replies(
     *,
     standard: Standard | None = None,
     brand_voice: str | None = None,
+    suppress: Mapping[str, str | Suppression] | None = None,
 ) -> list[ReplyReport]:
     """Check many replies, sharing the rule set, lexicon and review analyses.
 
     Each item is a reply string, a ``(reply, review)`` pair, or a mapping with ``reply`` and
     optionally ``review``, ``rating``, ``stars``, ``reviewed_at``, ``replied_at``, ``urgent``
-    and ``assessment`` (as for :func:`check_reply`).
+    and ``assessment`` (as for :func:`check_reply`); ``suppress`` applies to every item.
     """
     shared = _shared_for(_standard(standard))
     voice = shared.voice(brand_voice)
+    extra = _resolve_suppressions(suppress or {}, "check_replies(suppress=…)", InputError)
     reviews: dict[str, Analysis] = {}
     out: list[ReplyReport] = []
     for i, item in enumerate(pairs):
         if isinstance(item, str):
-            out.append(_check(shared, voice, reviews, item, None, None, None, None, None))
+            out.append(
+                _check(shared, voice, reviews, item, None, None, None, None, None, suppress=extra)
+            )
         elif isinstance(item, Mapping):
             unknown = set(item) - _PAIR_KEYS
             if unknown or "reply" not in item:
@@ -589,10 +681,15 @@ def check_replies(
                     item.get("replied_at"),
                     bool(item.get("urgent", False)),
                     item.get("assessment"),
+                    extra,
                 )
             )
         elif isinstance(item, Sequence) and len(item) == 2:
-            out.append(_check(shared, voice, reviews, item[0], item[1], None, None, None, None))
+            out.append(
+                _check(
+                    shared, voice, reviews, item[0], item[1], None, None, None, None, suppress=extra
+                )
+            )
         else:
             raise InputError(
                 f"item {i}: expected a reply, a (reply, review) pair or a mapping, "

@@ -72,6 +72,7 @@ REPLY_COLUMNS: tuple[str, ...] = (
     "sla_met",
     "sla_due",
     "sla_target_hours",
+    "sla_estimated",
     "peak_window",
     "rule_ids",
     "findings",
@@ -159,6 +160,7 @@ class _Job:
     keep_text: bool = True
     _zone: tzinfo | None = field(default=None, repr=False)
     _lookup: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
+    _policy: Any = field(default=None, repr=False)
 
     def zone(self) -> tzinfo:
         if self._zone is None:
@@ -175,6 +177,18 @@ class _Job:
             # resolved at run time: the tone module is an optional peer of batch
             self.checker = _peer("csstandards.tone", "check_reply")
         return self.checker
+
+    def sla_policy(self) -> Any:
+        """The SLA policy of the review-reply column: ``standard.sla`` or the default, with the
+        standard's extra holiday schedules (``holidays`` setting) applied; built once."""
+        if self._policy is None:
+            from .. import sla
+
+            policy = getattr(self.standard, "sla", None)
+            if not isinstance(policy, sla.SLAPolicy):
+                policy = sla.default_policy()
+            self._policy = policy.with_holidays(*getattr(self.standard, "holidays", ()))
+        return self._policy
 
     def resolved_classifier(self) -> Checker:
         if self.classifier is None:
@@ -343,15 +357,13 @@ def _sla(
     """Due time and hit/miss of the review-reply target (000 §2.1) from :mod:`csstandards.sla`."""
     from .. import sla
 
-    policy = getattr(job.standard, "sla", None)
     try:
-        d = sla.review_reply_deadline(
-            reviewed_at, rating=rating, policy=policy if isinstance(policy, sla.SLAPolicy) else None
-        )
+        d = sla.review_reply_deadline(reviewed_at, rating=rating, policy=job.sla_policy())
     except CSStandardsError:
         return  # no target for this review: compliance does not count it
     out["sla_due"] = d.due.isoformat()
     out["sla_target_hours"] = d.target / timedelta(hours=1)
+    out["sla_estimated"] = d.estimated  # the holidays of that year are only estimated
     out["peak_window"] = d.peak_window or None
     if replied_at is not None:
         out["sla_met"] = not sla.is_late(d, replied_at)
@@ -441,6 +453,9 @@ def _finish_reply(job: _Job, p: _Prepared, report: Any) -> dict[str, Any]:
     out["n_info"] = sev.get("info", 0)
     out["rule_ids"] = [f.rule_id for f in findings]
     out["findings"] = [finding_dict(f, p.reply) for f in findings]
+    for sf in getattr(report, "suppressed", ()):  # recorded, marked, not counted (#21)
+        sup = {"reason": sf.reason, "setting": sf.setting}
+        out["findings"].append({**finding_dict(sf.finding, p.reply), "suppressed": sup})
     if p.reviewed_at is not None and rating is not None:
         _sla(job, out, p.reviewed_at, p.replied_at, Rating(_value(rating)))
     if assessment is None:
@@ -654,6 +669,9 @@ def _parallel(
 # public API
 
 
+_HTML_ROWS = 10  # rows a notebook shows of a batch result
+
+
 class BatchResult(Iterator[dict[str, Any]]):
     """A lazy stream of output rows (dicts); consume it once.
 
@@ -713,6 +731,10 @@ class BatchResult(Iterator[dict[str, Any]]):
         self.close()
 
     def __next__(self) -> dict[str, Any]:
+        head = getattr(self, "_head", None)
+        if head:  # rows _repr_html_ looked at: still yielded, once, in order
+            row: dict[str, Any] = head.pop(0)
+            return row
         try:
             row = next(self._rows)
         except StopIteration:
@@ -768,6 +790,22 @@ class BatchResult(Iterator[dict[str, Any]]):
             workers=self._workers,
             seconds=round(end - self._start, 4),
         )
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the summary and the first rows, findings marked in the text.  The rows
+        shown are read ahead, not lost: iterating yields them first."""
+        from ..report.render import batch_html
+
+        if getattr(self, "_head", None) is None:
+            head: list[dict[str, Any]] = []
+            for _ in range(_HTML_ROWS + 1):
+                try:
+                    head.append(next(self))
+                except StopIteration:
+                    break
+            self._head = head
+        more = len(self._head) > _HTML_ROWS or self._end is None
+        return batch_html(self._head[:_HTML_ROWS], self.summary, more=more)
 
     # -- consumers -----------------------------------------------------------------------------
     def to_list(self) -> list[dict[str, Any]]:

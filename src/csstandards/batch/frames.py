@@ -29,7 +29,7 @@ __all__ = [
 
 _FLOAT = {"stars", "response_hours", "score", "speed", "warmth", "depth", "sentiment"}
 _INT = {"n_findings", "n_errors", "n_warnings", "n_info", "line", "row"}
-_BOOL = {"passed", "sla_met", "stars_disagree"}
+_BOOL = {"passed", "sla_met", "sla_estimated", "stars_disagree"}
 
 
 def _pd() -> Any:

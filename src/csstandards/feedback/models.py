@@ -302,6 +302,15 @@ class FeedbackAssessment(FrozenModel):
         """Key issues of one polarity (problems by default)."""
         return tuple(k for k in self.key_issues if k.polarity == polarity)
 
+    def to_html(self, text: str | None = None) -> str:
+        """HTML of the assessment; with the classified ``text`` its evidence spans are marked."""
+        from ..report.render import assessment_html
+
+        return assessment_html(self, text)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
     def evidence_for(self, field: str) -> tuple[Evidence, ...]:
         """The evidence that decided ``field``."""
         return tuple(e for e in self.evidence if e.field == field)

@@ -22,8 +22,9 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from ..batch.aggregate import Aggregates, Period, aggregate
+from ..batch.aggregate import Aggregates, Period, _rows, aggregate
 from . import svg
+from .render import FONT_STACK, MARK_CSS, highlight
 
 __all__ = ["CHART_IDS", "Report", "build_report"]
 
@@ -40,12 +41,13 @@ CHART_IDS = (
 _RATING_ZH = {"positive": "好评", "neutral": "中评", "negative": "差评"}
 _SUB_ZH = {"speed": "速度 speed", "warmth": "温度 warmth", "depth": "深度 depth"}
 
-_CSS = """
-body{margin:0;background:#f5f6f8;color:#222;font-family:'Noto Sans CJK SC','WenQuanYi Zen Hei',
-'Microsoft YaHei','PingFang SC',sans-serif;}
+_CSS = (
+    """
+body{margin:0;background:#f5f6f8;color:#222;font-family:FONT_STACK;}
 .cs-report{max-width:1200px;margin:0 auto;padding:20px 28px;background:#f5f6f8;}
 .cs-report h1{font-size:24px;margin:6px 0 4px}.cs-report h2{font-size:18px;margin:26px 0 10px;
 border-left:4px solid #2f6db5;padding-left:8px}.cs-report .meta{color:#666;font-size:13px}
+.cs-report .estimated{background:#fff4e0;border-left:4px solid #d98a00;padding:6px 10px}
 .cs-report .cards{display:flex;gap:12px;flex-wrap:wrap;margin:14px 0}
 .cs-report .card{background:#fff;border-radius:8px;padding:10px 16px;min-width:130px;
 box-shadow:0 1px 2px rgba(0,0,0,.08)}.cs-report .card b{display:block;font-size:22px}
@@ -55,7 +57,9 @@ box-shadow:0 1px 2px rgba(0,0,0,.08)}.cs-report .card b{display:block;font-size:
 .cs-report th,.cs-report td{border-bottom:1px solid #e6e8eb;padding:5px 8px;text-align:left;vertical-align:top}
 .cs-report th{background:#eef1f5}.cs-report .ex{color:#c94a4a;font-weight:bold}
 .cs-report .muted{color:#888}.cs-report .sev-error{color:#c94a4a}.cs-report .sev-warning{color:#b58b2f}
-"""
+""".replace("FONT_STACK", FONT_STACK)
+    + MARK_CSS
+)
 
 
 def _topic_label(topic_id: str) -> str:
@@ -86,11 +90,25 @@ class Report:
         title: str = "客服质量分析报告 · Customer-service quality report",
         source: str = "",
         generated_at: datetime | None = None,
+        estimated_years: Iterable[int] = (),
     ) -> None:
         self.aggregates = aggregates
         self.title = title
         self.source = source
         self.generated_at = generated_at or datetime.now(timezone.utc)
+        self.estimated_years = tuple(sorted(set(estimated_years)))
+
+    def _estimated_note(self) -> str:
+        """A line naming the years whose SLA due times rest on estimated holidays (估算)."""
+        if not self.estimated_years:
+            return ""
+        years = ", ".join(str(y) for y in self.estimated_years)
+        return (
+            "<p class='estimated'><b>估算 Estimated:</b> SLA due times for "
+            f"{escape(years)} use estimated public holidays (statutory days only, no 调休): no "
+            "official notice was loaded. Import it with <code>csstandards calendar import</code>"
+            " and list it under <code>[tool.csstandards] holidays</code>.</p>"
+        )
 
     # -- charts -------------------------------------------------------------------------------
     def _sla_chart(self) -> str:
@@ -173,15 +191,11 @@ class Report:
         for f in a.findings:
             ex = []
             for excerpt, reply in f.examples[:2]:
+                spans = []
                 if excerpt and excerpt in reply:
                     i = reply.index(excerpt)
-                    html = (
-                        escape(reply[:i])
-                        + f"<span class='ex'>{escape(excerpt)}</span>"
-                        + escape(reply[i + len(excerpt) :])
-                    )
-                else:
-                    html = escape(reply)
+                    spans.append((i, i + len(excerpt)))
+                html = highlight(reply, spans, titles=[f.code])
                 ex.append(f"<div>“{html}”</div>")
             rows.append(
                 f"<tr><td>{escape(f.code)}<br><span class='muted'>{escape(f.rule_id)}</span></td>"
@@ -191,7 +205,7 @@ class Report:
             )
         table = (
             "<table id='table-findings'><tr><th>rule</th><th>severity</th><th>message</th>"
-            "<th>count</th><th>examples (flagged text in red)</th></tr>"
+            "<th>count</th><th>examples (flagged text marked)</th></tr>"
             + "".join(rows)
             + "</table>"
         )
@@ -268,6 +282,7 @@ class Report:
             f"<div class='cs-report'><h1>{escape(self.title)}</h1><div class='meta'>{meta}</div>"
             f"<div class='cards'>{cards_html}</div>"
             "<h2>SLA compliance 时效达标 (000 §2.1, 002 二(二)5)</h2>"
+            f"{self._estimated_note()}"
             f"<div class='panel'>{self._sla_chart()}</div>"
             "<h2>Scores 得分</h2>"
             f"<div class='grid'>{self._score_charts()}</div>"
@@ -314,4 +329,26 @@ def build_report(
     """A :class:`Report` from scored rows (iterable of dicts, a DataFrame or a BatchResult)."""
     if isinstance(rows, Mapping):
         raise TypeError("build_report takes rows (an iterable of dicts or a DataFrame)")
-    return Report(aggregate(rows, period=period, top=top), title=title, source=source)
+    data = _rows(rows)
+    return Report(
+        aggregate(data, period=period, top=top),
+        title=title,
+        source=source,
+        estimated_years=_estimated_years(data),
+    )
+
+
+def _estimated_years(rows: Iterable[Mapping[str, Any]]) -> set[int]:
+    """Years of the reviews whose SLA column says ``sla_estimated``."""
+    years: set[int] = set()
+    for r in rows:
+        flag = r.get("sla_estimated") if isinstance(r, Mapping) else None
+        if flag is None or not bool(flag):
+            continue
+        at = r.get("reviewed_at")
+        year = getattr(at, "year", None)
+        if year is None and isinstance(at, str) and at[:4].isdigit():
+            year = int(at[:4])
+        if isinstance(year, int):
+            years.add(year)
+    return years

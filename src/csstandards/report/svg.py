@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
+
+from .render import FONT_STACK
 
 PALETTE = (
     "#2f6db5",
@@ -17,7 +20,18 @@ PALETTE = (
     "#6b7a8f",
     "#4d4d4d",
 )
-FONT = "font-family='Noto Sans CJK SC, WenQuanYi Zen Hei, Microsoft YaHei, PingFang SC, sans-serif'"
+FONT = f'font-family="{FONT_STACK}"'
+
+
+def integer_ticks(vmax: float, target: int = 4) -> list[int]:
+    """Axis ticks for counts: 0 and whole multiples of a 1/2/5×10ⁿ step, the last ≥ ``vmax``
+    (about ``target`` intervals; never a fractional or repeated label)."""
+    top = max(1, math.ceil(vmax))
+    raw = top / target
+    mag = 10 ** max(0, math.floor(math.log10(raw))) if raw >= 1 else 1
+    step = next((m * mag for m in (1, 2, 5, 10) if m * mag >= raw), 10 * mag)
+    n = math.ceil(top / step)
+    return [k * step for k in range(n + 1)]
 
 
 def _t(
@@ -97,16 +111,16 @@ def histogram(
     plot_w = width - left - right
     plot_h = height - top - bottom
     n = max(1, len(counts))
-    cmax = max(counts, default=0) or 1
+    ticks = integer_ticks(max(counts, default=0))
+    cmax = ticks[-1]
     bw = plot_w / n
     out = [_open(chart_id, width, height, title), _t(8, 20, title, size=14, bold=True)]
-    for k in range(5):
-        v = cmax * k / 4
-        y = top + plot_h - plot_h * k / 4
+    for v in ticks:
+        y = top + plot_h - plot_h * v / cmax
         out.append(
             f"<line x1='{left}' x2='{width - right}' y1='{y:.1f}' y2='{y:.1f}' stroke='#e3e6ea'/>"
         )
-        out.append(_t(left - 4, y + 4, f"{v:.0f}", size=10, anchor="end", fill="#666"))
+        out.append(_t(left - 4, y + 4, str(v), size=10, anchor="end", fill="#666"))
     for i, c in enumerate(counts):
         h = plot_h * c / cmax
         x = left + i * bw
@@ -171,7 +185,8 @@ def line_chart(
     left, right, top, bottom = 44, 170, 34, 46
     plot_w = width - left - right
     plot_h = height - top - bottom
-    vmax = max((max(vals, default=0) for _, vals in series), default=0) or 1
+    ticks = integer_ticks(max((max(vals, default=0) for _, vals in series), default=0))
+    vmax = ticks[-1]
     n = max(1, len(x_labels))
     step = plot_w / max(1, n - 1)
 
@@ -182,12 +197,12 @@ def line_chart(
         return top + plot_h - plot_h * v / vmax
 
     out = [_open(chart_id, width, height, title), _t(8, 20, title, size=14, bold=True)]
-    for k in range(5):
-        v = vmax * k / 4
+    for tick in ticks:
+        y = py(tick)
         out.append(
-            f"<line x1='{left}' x2='{left + plot_w}' y1='{py(v):.1f}' y2='{py(v):.1f}' stroke='#e3e6ea'/>"
+            f"<line x1='{left}' x2='{left + plot_w}' y1='{y:.1f}' y2='{y:.1f}' stroke='#e3e6ea'/>"
         )
-        out.append(_t(left - 4, py(v) + 4, f"{v:.0f}", size=10, anchor="end", fill="#666"))
+        out.append(_t(left - 4, y + 4, str(tick), size=10, anchor="end", fill="#666"))
     every = max(1, n // 12)
     for i, lab in enumerate(x_labels):
         if i % every == 0:

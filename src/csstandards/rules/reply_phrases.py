@@ -252,6 +252,8 @@ def privacy_leak(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     for start, end, kind in find_personal_data(a.text):
         if ctx.in_placeholder(start, end):
             continue
+        if ctx.standard.is_public_contact(a.text[start:end]):
+            continue  # the company's own hotline / service e-mail (Standard.public_contacts)
         span: Span = a.span(start, end)
         yield r.finding(
             spans=[span],

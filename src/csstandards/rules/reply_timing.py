@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 from ..models import Finding, Rating, Severity
-from ..sla import ReviewReplyDeadline, review_reply_deadline
+from ..sla import ReviewReplyDeadline, default_policy, review_reply_deadline
 from .base import Rule, bad, good, rule
 from .context import ReplyContext
 from .reply_common import positive_hits, rating_of
@@ -28,7 +28,13 @@ def reply_deadline(ctx: ReplyContext) -> ReviewReplyDeadline | None:
     def compute() -> ReviewReplyDeadline:
         assert ctx.reviewed_at is not None
         rating = rating_of(ctx) or Rating.NEUTRAL
-        return review_reply_deadline(ctx.reviewed_at, rating=rating, urgent=ctx.urgent)
+        policy = ctx.standard.sla
+        holidays = getattr(ctx.standard, "holidays", ())
+        if holidays:  # the company's policy (or the default) with the extra schedules
+            policy = (policy or default_policy()).with_holidays(*holidays)
+        return review_reply_deadline(
+            ctx.reviewed_at, rating=rating, urgent=ctx.urgent, policy=policy
+        )
 
     result: ReviewReplyDeadline = ctx.cached("deadline", compute)
     return result

@@ -24,6 +24,7 @@ from typing import Generic, Protocol, TypeVar
 
 from ..errors import EventOrderError, NaiveDatetimeError, WorkflowError
 from ..models import LabelledEnum
+from ._time import earlier
 
 __all__ = [
     "Guard",
@@ -145,7 +146,7 @@ def _check_time(state: StateLike, event: EventLike, index: int) -> None:
     if at.tzinfo is None or at.utcoffset() is None:
         raise NaiveDatetimeError(f"event #{index} ({event.kind.value}) time 'at'", at)
     last = state.last_at
-    if last is not None and at < last:
+    if last is not None and earlier(at, last):  # instants: wall time folds at DST
         raise EventOrderError(
             index,
             f"{event.kind.value} at {at.isoformat()} is earlier than the previous event "

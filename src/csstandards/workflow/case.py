@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr
 
 from ..models import Actor, Channel, Evidence, FrozenModel, LabelledEnum, Priority, _label
 from ._chain import Chain
 from ._log import fold_events, load_log
 from ._machine import Refusal, Transition, TransitionTable, advance, check, evolve, replay
+from ._time import EventTime, LogModel, ReceivedTime, instant
 
 __all__ = [
     "CASE_TABLE",
@@ -135,15 +136,8 @@ _Staff = Literal[Actor.AGENT, Actor.SYSTEM, Actor.BOT]
 
 
 class _Event(FrozenModel):
-    at: datetime
+    at: EventTime
     ref: str = ""
-
-    @field_validator("at")
-    @classmethod
-    def _aware(cls, v: datetime) -> datetime:
-        if v.tzinfo is None or v.utcoffset() is None:
-            raise ValueError("'at' must be timezone-aware (带时区的时间)")
-        return v
 
 
 class Recorded(_Event):
@@ -152,20 +146,13 @@ class Recorded(_Event):
     kind: Literal[CaseEventKind.RECORDED] = CaseEventKind.RECORDED
     actor: _Staff = Actor.AGENT
     customer: str
-    received_at: datetime  # 反馈时间 (when the customer gave it)
+    received_at: ReceivedTime  # 反馈时间 (when the customer gave it)
     description: str  # 问题描述
     demand: str  # 诉求
     channel: Channel
     product: str = ""
     text: str = ""  # the customer's own words, when different from the description
     emotion: str = ""  # 客户的情感反应 (003 二(一))
-
-    @field_validator("received_at")
-    @classmethod
-    def _aware_received(cls, v: datetime) -> datetime:
-        if v.tzinfo is None or v.utcoffset() is None:
-            raise ValueError("'received_at' must be timezone-aware (带时区的时间)")
-        return v
 
 
 class Assessed(_Event):
@@ -323,7 +310,7 @@ def _record_complete(state: CaseState, ev: CaseEvent) -> Refusal | None:
             "the record lacks required fields (002 二(二)1): "
             + ", ".join(name for name, _ in missing),
         )
-    if ev.received_at > ev.at:
+    if instant(ev.received_at) > instant(ev.at):
         return Refusal("反馈时间不能晚于记录时间", "the feedback time is after the recording time")
     return None
 
@@ -452,7 +439,7 @@ def _reduce(state: CaseState, ev: CaseEvent, target: CaseStage) -> CaseState:
     return evolve(state, upd)
 
 
-class FeedbackCase(FrozenModel):
+class FeedbackCase(LogModel):
     """A feedback case: identity and event log; stage and facts are derived."""
 
     id: str

@@ -20,6 +20,7 @@ from ..lexicon import load_file, validate_table
 from ..models import Actor, Channel, Finding, FrozenModel, Priority
 from ..sla import SLAPolicy, TicketClocks
 from ..standard import Standard
+from ._time import instant
 from .case import (
     Acknowledged,
     Assessed,
@@ -187,8 +188,10 @@ def detect_recurrence(
         os = old.state
         if os.record is None or os.assessment is None or not os.closures:
             continue
-        closed = max((c for c in os.closures if c <= received), default=None)
-        if closed is None or received - closed > window:
+        # instants, not wall readings: cases may carry different zones, or one across DST
+        closed = max((c for c in os.closures if instant(c) <= instant(received)), key=instant,
+                     default=None)  # fmt: skip
+        if closed is None or instant(received) - instant(closed) > window:
             continue
         shared = topics & set(os.assessment.topics)
         if not shared:
@@ -230,9 +233,10 @@ class CaseContext:
 
             got = _no_clocks(self.now)
         if got is None:
-            from .sla_bridge import case_clocks
+            from .sla_bridge import case_clocks, case_sla_policy
 
-            got = case_clocks(self.case, now=self.now, policy=self.sla_policy)
+            pol = (self.sla_policy or case_sla_policy()).with_holidays(*self.standard.holidays)
+            got = case_clocks(self.case, now=self.now, policy=pol)
             self._memo["clocks"] = got
         assert isinstance(got, TicketClocks)
         return got

@@ -282,7 +282,7 @@ class ConsultationContext:
             got = consultation_clocks(
                 self.consultation,
                 now=self.now,
-                policy=self.sla_policy or default_policy(),
+                policy=(self.sla_policy or default_policy()).with_holidays(*self.standard.holidays),
                 auto_reply_counts=counts,
             )
             self._memo["clocks"] = got

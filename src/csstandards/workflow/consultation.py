@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr
 
 from ..models import Actor, Channel, FrozenModel, LabelledEnum, _label
 from ._chain import Chain
@@ -33,6 +33,7 @@ from ._machine import (
     evolve,
     replay,
 )
+from ._time import DueTime, EventTime, LogModel, instant
 
 __all__ = [
     "CONSULTATION_TABLE",
@@ -176,15 +177,8 @@ _Staff = Literal[Actor.AGENT, Actor.BOT, Actor.SYSTEM]
 class _Event(FrozenModel):
     """Fields every event has: when (time-zone aware) and who, plus helpdesk references."""
 
-    at: datetime
+    at: EventTime
     ref: str = ""  # the helpdesk's own id of the message / ticket action
-
-    @field_validator("at")
-    @classmethod
-    def _aware(cls, v: datetime) -> datetime:
-        if v.tzinfo is None or v.utcoffset() is None:
-            raise ValueError("'at' must be timezone-aware (带时区的时间)")
-        return v
 
 
 class CustomerMessage(_Event):
@@ -255,15 +249,8 @@ class FollowUpScheduled(_Event):
 
     kind: Literal[ConsultEventKind.FOLLOW_UP_SCHEDULED] = ConsultEventKind.FOLLOW_UP_SCHEDULED
     actor: _Staff = Actor.AGENT
-    due: datetime
+    due: DueTime
     via: Channel | None = None
-
-    @field_validator("due")
-    @classmethod
-    def _aware_due(cls, v: datetime) -> datetime:
-        if v.tzinfo is None or v.utcoffset() is None:
-            raise ValueError("'due' must be timezone-aware (带时区的时间)")
-        return v
 
 
 class FollowUpDone(_Event):
@@ -367,7 +354,7 @@ def _customer_has_spoken(state: ConsultState, event: ConsultEvent) -> Refusal | 
 
 
 def _due_in_future(state: ConsultState, event: ConsultEvent) -> Refusal | None:
-    if isinstance(event, FollowUpScheduled) and event.due <= event.at:
+    if isinstance(event, FollowUpScheduled) and instant(event.due) <= instant(event.at):
         return Refusal("回访时间必须晚于安排时间", "a follow-up must be due after it is scheduled")
     return None
 
@@ -506,7 +493,7 @@ def _reducer(
     return reduce
 
 
-class Consultation(FrozenModel):
+class Consultation(LogModel):
     """A consultation: its identity, channel and event log.  Everything else is derived."""
 
     id: str
