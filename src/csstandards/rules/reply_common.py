@@ -84,23 +84,30 @@ class FirstCharScan:
     slower): a test derives those characters from the parsed pattern, another compares the
     matches with ``finditer``.  Patterns here never match the empty string."""
 
-    __slots__ = ("first", "pattern")
+    __slots__ = ("after_miss", "first", "pattern")
 
-    def __init__(self, pattern: re.Pattern[str], first: str) -> None:
+    def __init__(
+        self, pattern: re.Pattern[str], first: str, after_miss: re.Pattern[str] | None = None
+    ) -> None:
         self.pattern = pattern
         self.first = re.compile(f"[{first}]")
+        # tried instead of ``pattern`` at the position right after one where it failed
+        # (must match exactly what ``pattern`` matches there)
+        self.after_miss = after_miss or pattern
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        search, match = self.first.search, self.pattern.match
+        search, match, miss_match = self.first.search, self.pattern.match, self.after_miss.match
         pos, n = 0, len(text)
+        missed = -2  # the last position where no match started
         while pos < n:
             f = search(text, pos)
             if f is None:
                 return
             i = f.start()
-            m = match(text, i)
+            m = (miss_match if missed == i - 1 else match)(text, i)
             if m is None:
                 pos = i + 1
+                missed = i
             else:
                 yield m
                 pos = max(m.end(), i + 1)
@@ -344,7 +351,22 @@ _TIME = re.compile(
 )
 #: a counted span (一个星期, 3天, 两个小时), as opposed to a named day (今天, 周五)
 _COUNTED = re.compile(r"[\d一二两三四五六七八九十半]")
-_TIME_SCAN = FirstCharScan(_TIME, r"今明后当即月本下这周星上中傍晚凌一二两三四五六七八九十半\d")
+#: _TIME where the position before was tried and failed: a count cannot start inside a run
+#: of digits or numerals whose earlier offset failed (from inside the run it could only end
+#: where it ended from there), so the lookbehinds skip the rescans of a long run that make
+#: it quadratic (issue #17) and change no match.  After a match the plain pattern is tried:
+#: a match may end inside a run (周三|三天, 1:23|4天).
+_TIME_AFTER_MISS = re.compile(
+    _TIME.pattern.replace(
+        r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十半]+)",
+        r"(?:(?<!\d)\d+(?:\.\d+)?|(?<![一二两三四五六七八九十半])[一二两三四五六七八九十半]+)",
+    )
+)
+_TIME_SCAN = FirstCharScan(
+    _TIME,
+    r"今明后当即月本下这周星上中傍晚凌一二两三四五六七八九十半\d",
+    after_miss=_TIME_AFTER_MISS,
+)
 
 
 def time_spans(ctx: ReplyContext) -> list[tuple[int, int]]:
