@@ -292,6 +292,36 @@ def test_long_replies_and_reviews() -> None:
     assert any(f.code for f in report.findings)
 
 
+_TIMEY = st.text(alphabet="123.:点时天日号月周三一半十个小时内前", max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TIMEY)
+def test_time_scan_after_a_miss_finds_what_finditer_finds(s: str) -> None:
+    # the after-miss pattern (no count from inside a run whose earlier offset failed) must
+    # change nothing, also where a match ends inside a run (周三|三天, 1:23|4天)
+    scan = reply_common._TIME_SCAN
+    assert scan.after_miss is not scan.pattern
+    assert [m.span() for m in scan.finditer(s)] == [
+        m.span() for m in reply_common._TIME.finditer(s)
+    ]
+
+
+def test_long_digit_runs_in_a_reply_with_a_review() -> None:
+    # every offset of a digit run retried the count pattern to the run's end before
+    review = "衣服质量很好," * 300 + "但是物流太慢了," * 300
+    report = check_reply("1" * 20_000, review=review, stars=1)
+    assert report.findings
+    refund = check_reply("已为您申请退款," * 2000, review=review, stars=1)
+    assert refund.findings is not None
+
+
+def test_long_praise_then_complaint_reply() -> None:
+    # acknowledgements were tested against every filler phrase and blamed sentence
+    text = "衣服质量很好,面料舒服,很满意," * 1000 + "但是物流太慢了,客服态度很差," * 1000
+    assert check_reply(text).findings is not None
+
+
 def test_long_praise_then_complaint_review() -> None:
     # grew quadratically before: markers × cues per sentence, a set per bigram
     text = "衣服质量很好,面料舒服,很满意," * 600 + "但是物流太慢了,客服态度很差," * 600
