@@ -49,6 +49,8 @@ def render() -> str:
             ]
             if r.suggestion_zh or r.suggestion_en:
                 lines.append(f"- suggestion: {r.suggestion_zh} — {r.suggestion_en}")
+            if r.applies_to:
+                lines.append(f"- also applies to: {', '.join(r.applies_to)}")
             if r.examples:
                 lines += ["", "| | example | context |", "|---|---|---|"]
                 for ex in r.examples:

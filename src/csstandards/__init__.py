@@ -67,6 +67,10 @@ _LAZY: dict[str, str] = {
     "FeedbackCase": "workflow",
     "check_consultation": "workflow",
     "check_case": "workflow",
+    # conversation QA
+    "Transcript": "qa",
+    "check_transcript": "qa",
+    "score_transcripts": "qa",
     # commitments
     "check_commitment": "commitment",
     "parse_commitment": "commitment",
@@ -84,6 +88,7 @@ if TYPE_CHECKING:
     from .calendar import HolidaySchedule, WorkCalendar
     from .commitment import check_commitment, parse_commitment, verify_commitments
     from .feedback import FeedbackAssessment, classify_feedback, classify_many
+    from .qa import Transcript, check_transcript, score_transcripts
     from .rules import get_registry, get_rule
     from .sla import (
         Metric,
@@ -147,6 +152,7 @@ __all__ = [
     "Standard",
     "TemplateFileError",
     "TicketEvent",
+    "Transcript",
     "WorkCalendar",
     "WorkflowError",
     "__version__",
@@ -158,6 +164,7 @@ __all__ = [
     "check_consultation",
     "check_replies",
     "check_reply",
+    "check_transcript",
     "classify_feedback",
     "classify_many",
     "classify_records",
@@ -171,5 +178,6 @@ __all__ = [
     "parse_commitment",
     "review_reply_deadline",
     "score_replies",
+    "score_transcripts",
     "verify_commitments",
 ]

@@ -20,7 +20,8 @@ def register(sub: Any) -> None:
         description=(
             "Run the analyst pipeline on the bundled sample data set (600 review/reply rows "
             "across ratings, channels, agents, templates, holidays and 双11): score every reply, "
-            "classify every review, aggregate, and optionally write the HTML report."
+            "classify every review, aggregate, score the 120 sample chat transcripts on the "
+            "default QA scorecard (会话质检), and optionally write the HTML report."
         ),
     )
     p.add_argument("-o", "--report", metavar="HTML", help="also write the HTML report here")
@@ -75,11 +76,39 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"Recurring after closure 闭环后复发: {len(agg.recurring)} (same customer, same topic within 30 days)"
         )
+    qa_rows = _demo_qa(args.workers, project_config(args).standard)
     if args.report:
         from .report import Report
+        from .report.qa import QASection
 
-        out = Report(agg, source=str(path.name)).save(args.report)
+        out = Report(agg, source=str(path.name), qa=QASection.from_rows(qa_rows)).save(args.report)
         print(f"\nHTML report written to {out}")
     else:
         print("\nWrite the HTML report with: csstandards demo --report demo.html")
     return 0
+
+
+def _demo_qa(workers: int, standard: Any = None) -> list[dict[str, Any]]:
+    """Conversation QA on the bundled sample transcripts (会话质检), summarised."""
+    from .qa import score_transcripts
+    from .report.qa import QASection
+
+    path = sample_path().with_name("transcripts.jsonl")
+    res = score_transcripts(path, workers=workers, standard=standard)
+    rows = res.to_list()
+    sec = QASection.from_rows(rows)
+    rate = f"{100 * sec.passed / sec.n:.1f}%" if sec.n else "–"
+    mean = f"{sec.mean:.1f}" if sec.mean is not None else "–"
+    print(
+        f"\nConversation QA 会话质检 — {path.name}, scorecard {sec.scorecard} {sec.scorecard_hash}"
+    )
+    print(f"  {sec.n} conversations checked, {sec.failed} failed; mean {mean}; passed {rate}")
+    if sec.by_agent:
+        worst, best = sec.by_agent[0], sec.by_agent[-1]
+        print(
+            f"  Agents 客服: lowest {worst.group} pass {100 * worst.pass_rate:.0f}% "
+            f"(fatal {worst.fatal}), highest {best.group} pass {100 * best.pass_rate:.0f}%"
+        )
+    for f in sec.findings[:4]:
+        print(f"  {f.count:4d}  {f.code} {f.rule_id:<34} {f.message_zh}")
+    return rows

@@ -91,8 +91,10 @@ class Report:
         source: str = "",
         generated_at: datetime | None = None,
         estimated_years: Iterable[int] = (),
+        qa: Any = None,
     ) -> None:
         self.aggregates = aggregates
+        self.qa = qa  # a report.qa.QASection: the conversation-QA section, when given
         self.title = title
         self.source = source
         self.generated_at = generated_at or datetime.now(timezone.utc)
@@ -298,6 +300,7 @@ class Report:
             f"{self._recurring()}"
             "<h2>Rows not scored 未能评分的记录</h2>"
             f"{self._failures()}"
+            f"{self.qa.body_html() if self.qa is not None else ''}"
             "</div>"
         )
 
@@ -305,12 +308,19 @@ class Report:
         """The whole report as one HTML document (UTF-8, no external resources)."""
         return (
             "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
-            f"<title>{escape(self.title)}</title><style>{_CSS}</style></head>"
+            f"<title>{escape(self.title)}</title><style>{_CSS}{self._qa_css()}</style></head>"
             f"<body>{self.body_html()}</body></html>"
         )
 
     def _repr_html_(self) -> str:
-        return f"<style>{_CSS}</style>{self.body_html()}"
+        return f"<style>{_CSS}{self._qa_css()}</style>{self.body_html()}"
+
+    def _qa_css(self) -> str:
+        if self.qa is None:
+            return ""
+        from .qa import QA_CSS
+
+        return QA_CSS
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         p = Path(path)

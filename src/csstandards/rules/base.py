@@ -90,6 +90,10 @@ class Rule(FrozenModel):
     suggestion_zh: str = ""
     suggestion_en: str = ""
     examples: tuple[RuleExample, ...] = ()
+    #: where the rule applies besides its family's own setting: ``"chat-turn"`` marks a reply
+    #: rule that judges any single message of an agent in a conversation (对话中的一句客服回复),
+    #: not only a reply to a review; conversation QA selects its rules by this.
+    applies_to: tuple[str, ...] = ()
     check: CheckFn = Field(exclude=True, repr=False)
 
     @field_validator("id")
@@ -210,6 +214,11 @@ class RuleRegistry:
         rules = sorted(self._rules.values(), key=lambda r: r.code)
         return [r for r in rules if family is None or r.family == family]
 
+    def applying_to(self, setting: str, family: str | None = None) -> list[Rule]:
+        """Rules (ordered by code) whose metadata says they apply to ``setting``
+        (e.g. ``"chat-turn"``, see :attr:`Rule.applies_to`)."""
+        return [r for r in self.all(family) if setting in r.applies_to]
+
     @property
     def families(self) -> list[str]:
         return sorted(self._families)
@@ -242,6 +251,7 @@ def rule(
     suggestion_zh: str = "",
     suggestion_en: str = "",
     examples: Sequence[RuleExample] = (),
+    applies_to: Sequence[str] = (),
     registry: RuleRegistry | None = None,
 ) -> Callable[[CheckFn], Rule]:
     """Declare a rule on its check function and register it (in :data:`REGISTRY` by default)."""
@@ -260,6 +270,7 @@ def rule(
             suggestion_zh=suggestion_zh,
             suggestion_en=suggestion_en,
             examples=tuple(examples),
+            applies_to=tuple(applies_to),
             check=fn,
         )
         return (registry if registry is not None else REGISTRY).register(r)

@@ -763,16 +763,10 @@ def priority_order(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
 def complaint_not_important(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
     if ctx.consultation.state.important:
         return
-    try:
-        from ..feedback import classify_feedback
-    except ImportError:  # pragma: no cover - the classifier ships with the package
-        return
     for i, ev in enumerate(ctx.events):
         if not isinstance(ev, CustomerMessage) or not ev.text.strip():
             continue
-        fa = classify_feedback(
-            ctx.analysis(i), channel=ctx.consultation.channel, standard=ctx.standard
-        )
+        fa = ctx.assessment(i)
         if fa.kind.value != "grievance":
             continue
         ev_kind = next((e for e in fa.evidence if e.field == "kind"), None)

@@ -215,6 +215,7 @@ def ignores_specifics(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 @rule(
     id="reply.defensive",
     code="R104",
+    applies_to=("chat-turn",),
     family="reply",
     name_zh="对立化",
     name_en="defensive",
@@ -258,6 +259,7 @@ def defensive(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 @rule(
     id="reply.dismissive",
     code="R105",
+    applies_to=("chat-turn",),
     family="reply",
     name_zh="敷衍回复",
     name_en="dismissive",
@@ -317,6 +319,7 @@ def _question_sentences(ctx: ReplyContext) -> list[tuple[int, int]]:
 @rule(
     id="reply.interrogative",
     code="R107",
+    applies_to=("chat-turn",),
     family="reply",
     name_zh="查户口式提问",
     name_en="interrogative",
@@ -392,6 +395,7 @@ def _ascii_word(c: str) -> bool:
 @rule(
     id="reply.jargon",
     code="R108",
+    applies_to=("chat-turn",),
     family="reply",
     name_zh="专业术语",
     name_en="jargon",
@@ -456,6 +460,7 @@ def jargon(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 @rule(
     id="reply.vague-commitment",
     code="R109",
+    applies_to=("chat-turn",),
     family="reply",
     name_zh="模糊承诺",
     name_en="vague commitment",
@@ -491,6 +496,7 @@ def vague_commitment(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 @rule(
     id="reply.missing-reason",
     code="R111",
+    applies_to=("chat-turn",),
     family="reply",
     name_zh="拒绝不说明原因",
     name_en="refusal without reason",

@@ -17,6 +17,7 @@ NEG = Rating.NEGATIVE
 @rule(
     id="reply.blame-shifting",
     code="R103",
+    applies_to=("chat-turn",),
     family="reply",
     name_zh="推诿",
     name_en="blame-shifting",
@@ -65,6 +66,7 @@ def blame_shifting(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 @rule(
     id="reply.deflect-to-manual",
     code="R106",
+    applies_to=("chat-turn",),
     family="reply",
     name_zh="甩锅式回复",
     name_en="deflect to manual",
@@ -100,6 +102,7 @@ def deflect_to_manual(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 @rule(
     id="reply.over-promise",
     code="R110",
+    applies_to=("chat-turn",),
     family="reply",
     name_zh="过度承诺",
     name_en="over-promise",
@@ -219,6 +222,7 @@ _KIND_ZH = {
 @rule(
     id="reply.privacy-leak",
     code="R112",
+    applies_to=("chat-turn",),
     family="reply",
     name_zh="泄露隐私",
     name_en="privacy leak",

@@ -241,6 +241,22 @@ class ConsultationContext:
             self._analyses[i] = a
         return a
 
+    def assessment(self, i: int) -> Any:
+        """The feedback classifier's assessment of customer message ``i`` (computed once and
+        shared: W113 and conversation QA ask the same question of the same text)."""
+        key = f"assessment:{i}"
+        got = self._memo.get(key)
+        if got is None:
+            from ..feedback import classify_feedback
+
+            a = self.analysis(i)
+            # the text itself when the analysis used the standard's lexicon: the classifier
+            # then scans it with its own combined matcher (cheaper than reading the hits)
+            arg = a.original if a.lexicon is self.standard.lexicon() else a
+            got = classify_feedback(arg, channel=self.consultation.channel, standard=self.standard)
+            self._memo[key] = got
+        return got
+
     def cycles(self) -> list[range]:
         """Index ranges of the contact cycles (a reopen starts a new one)."""
         starts = [0] + [i for i, e in enumerate(self.events) if isinstance(e, Reopened)]
