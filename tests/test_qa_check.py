@@ -80,6 +80,8 @@ def test_customer_turns_are_classified() -> None:
     rep = check_transcript(t)
     view = rep.turns[0].customer
     assert view is not None and view.kind == "grievance"
+    assert view.topics and all(t.isidentifier() for t in view.topics)  # ids, not reprs
+    assert view.topics == check_transcript(t).turns[0].customer.topics  # type: ignore[union-attr]
     assert rep.turns[1].customer is None
     # the complaint drives W113 (not marked important, no follow-up promised)
     assert rep.by_rule("W113")[0].turn == 0

@@ -236,7 +236,7 @@ def _customer_view(fa: Any) -> CustomerView:
         priority=fa.priority.value,
         sentiment=fa.sentiment,
         hazards=hazards,
-        topics=tuple(str(getattr(t, "value", t)) for t in fa.topics),
+        topics=fa.topic_ids,
     )
 
 
