@@ -54,7 +54,7 @@ from .errors import (
     PolicyError,
     TimeRangeError,
 )
-from .models import Channel, FrozenModel, LabelledEnum, Priority, Rating, _label
+from .models import Channel, FrozenModel, LabelledEnum, Priority, Rating, _label, trusted_builder
 
 __all__ = [
     "PEAK_NOTICE_ZH",
@@ -396,6 +396,10 @@ class ResolvedTarget(FrozenModel):
     estimated: bool = False
 
 
+#: built by :meth:`SLAPolicy.resolve` from validated policy values only
+_resolved_target = trusted_builder(ResolvedTarget)
+
+
 class SLAPolicy(FrozenModel):
     """A named, versioned set of targets.  Build in code or load with :meth:`from_toml`."""
 
@@ -520,7 +524,7 @@ class SLAPolicy(FrozenModel):
             dur = cal.standard_day * (target.working_days or 0)
             if dur <= timedelta():
                 raise PolicyError(f"rule {rule_name!r}: calendar {cal.name!r} has no working day")
-        return ResolvedTarget(
+        return _resolved_target(
             metric=metric,
             stage=stage,
             rule=rule_name,
@@ -917,6 +921,10 @@ class Clock(FrozenModel):
         return self.status in (ClockStatus.BREACHED, ClockStatus.BREACHED_RUNNING)
 
 
+#: built by :func:`compute_clocks` from validated events and resolved targets only
+_clock = trusted_builder(Clock)
+
+
 class TicketClocks(FrozenModel):
     """Everything :func:`compute_clocks` derived from one event log."""
 
@@ -1192,7 +1200,7 @@ def _finish(c: _Running, now: datetime) -> Clock:
     else:
         status = ClockStatus.RUNNING
     end_at = c.stopped or now
-    return Clock(
+    return _clock(
         metric=rt.metric,
         stage=rt.stage,
         cycle=c.cycle,

@@ -282,7 +282,8 @@ def check_transcript(
     }
     events, turn_of = transcript.event_log(fill_times=True, analyses=analyses)
     # the whole log at once, replayed once (each event is legal or WorkflowError says why)
-    consultation = Consultation(
+    # the events are the library's own (built from validated messages): not validated again
+    consultation = Consultation.model_construct(
         id=transcript.id,
         channel=transcript.channel,
         customer=transcript.customer,

@@ -21,7 +21,7 @@ from pydantic import Field
 
 from ..errors import InputError, RuleNotFound
 from ..lexicon import load_file
-from ..models import Channel, Finding, FrozenModel, Span
+from ..models import Channel, Finding, FrozenModel, Span, trusted_builder
 from ..sla import SLAPolicy, TicketClocks, default_policy
 from ..standard import Standard
 from ..text.analysis import Analysis, analyze
@@ -214,6 +214,10 @@ class SlotEvidence(FrozenModel):
     source: Literal["customer", "confirmed"] = "customer"
 
 
+#: slots found by :meth:`ConsultationContext.slots` in validated events and analyses
+_slot_evidence = trusted_builder(SlotEvidence)
+
+
 # -- context ---------------------------------------------------------------------------------
 @dataclass
 class ConsultationContext:
@@ -313,7 +317,9 @@ class ConsultationContext:
             for i, ev in enumerate(self.events):
                 if isinstance(ev, NeedConfirmed):
                     for slot, val in ev.slots.items():
-                        found[slot] = SlotEvidence(slot=slot, cue=val, event=i, source="confirmed")
+                        found[slot] = _slot_evidence(
+                            slot=slot, cue=val, event=i, source="confirmed"
+                        )
                 elif isinstance(ev, CustomerMessage):
                     a = self.analysis(i)
                     for slot in Slot:
@@ -322,7 +328,7 @@ class ConsultationContext:
                         hits = a.hits_of(f"wf_5w1h_{slot.value}")
                         if hits:
                             h = hits[0]
-                            found[slot] = SlotEvidence(
+                            found[slot] = _slot_evidence(
                                 slot=slot, cue=h.phrase, event=i, span=a.hit_span(h)
                             )
             got = [found[s] for s in Slot if s in found]

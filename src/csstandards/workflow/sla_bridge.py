@@ -30,6 +30,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from ..lexicon import load_file
+from ..models import trusted_builder
 from ..sla import (
     EventKind,
     SLAPolicy,
@@ -88,6 +89,10 @@ def _default_counts(ev: AutoReply) -> bool:
     return auto_reply_acknowledges(ev.text)
 
 
+#: the bridge builds only valid ticket events (a stage event always names its stage)
+_ticket_event = trusted_builder(TicketEvent, validators_hold=True)
+
+
 def consultation_ticket_events(
     c: Consultation, *, auto_reply_counts: AutoReplyCounts | None = None
 ) -> list[TicketEvent]:
@@ -102,31 +107,31 @@ def consultation_ticket_events(
             continue  # nothing is timed before the customer's first message
         if isinstance(ev, CustomerMessage):
             if not opened:
-                out.append(TicketEvent(kind=EventKind.OPENED, at=ev.at))
-                out.append(TicketEvent(kind=EventKind.STAGE_ENTERED, at=ev.at, stage=stage.value))
+                out.append(_ticket_event(kind=EventKind.OPENED, at=ev.at))
+                out.append(_ticket_event(kind=EventKind.STAGE_ENTERED, at=ev.at, stage=stage.value))
                 opened = True
             else:
-                out.append(TicketEvent(kind=EventKind.CUSTOMER_MESSAGE, at=ev.at))
+                out.append(_ticket_event(kind=EventKind.CUSTOMER_MESSAGE, at=ev.at))
         elif isinstance(ev, AutoReply):
             if counts(ev):
-                out.append(TicketEvent(kind=EventKind.AUTO_REPLY, at=ev.at))
+                out.append(_ticket_event(kind=EventKind.AUTO_REPLY, at=ev.at))
         elif isinstance(ev, AgentMessage | QuestionAsked | AnswerGiven):
-            out.append(TicketEvent(kind=EventKind.AGENT_REPLY, at=ev.at))
+            out.append(_ticket_event(kind=EventKind.AGENT_REPLY, at=ev.at))
             if isinstance(ev, AnswerGiven) and not answered:
-                out.append(TicketEvent(kind=EventKind.RESOLVED, at=ev.at))
+                out.append(_ticket_event(kind=EventKind.RESOLVED, at=ev.at))
                 answered = True
         elif isinstance(ev, Closed):
             if not answered:
-                out.append(TicketEvent(kind=EventKind.RESOLVED, at=ev.at))
+                out.append(_ticket_event(kind=EventKind.RESOLVED, at=ev.at))
                 answered = True
         elif isinstance(ev, FollowUpDone):
-            out.append(TicketEvent(kind=EventKind.FOLLOWED_UP, at=ev.at))
+            out.append(_ticket_event(kind=EventKind.FOLLOWED_UP, at=ev.at))
         elif isinstance(ev, Reopened):
-            out.append(TicketEvent(kind=EventKind.REOPENED, at=ev.at))
+            out.append(_ticket_event(kind=EventKind.REOPENED, at=ev.at))
             answered = False
         if opened and st is not stage:
             stage = st
-            out.append(TicketEvent(kind=EventKind.STAGE_ENTERED, at=ev.at, stage=stage.value))
+            out.append(_ticket_event(kind=EventKind.STAGE_ENTERED, at=ev.at, stage=stage.value))
     return out
 
 
