@@ -105,6 +105,8 @@ _RANGE = "SLA times must fall in the years 2-9998 (UTC)"
 
 def _in_range(t: datetime) -> bool:
     """Far enough from datetime's limits to be converted to any zone (±1 day) and back."""
+    if 3 <= t.year <= 9997:  # an offset is under a day: the UTC year is within one of it
+        return True
     try:
         year = (t.replace(tzinfo=None) - t.utcoffset()).year  # type: ignore[operator]
     except OverflowError:
@@ -335,6 +337,20 @@ class MetricPolicy(FrozenModel):
 _MD = re.compile(r"^(?:(\d{4})-)?(\d{2})-(\d{2})$")
 
 
+@lru_cache(maxsize=256)
+def _window_bounds(start: str, end: str) -> tuple[bool, tuple[int, ...], tuple[int, ...]]:
+    """A peak window's bounds, parsed once: dated ((y, m, d) pairs) or yearly ((m, d))."""
+    a, b = _MD.match(start), _MD.match(end)
+    assert a and b
+    if a.group(1):
+        return (
+            True,
+            tuple(int(a.group(i)) for i in (1, 2, 3)),
+            tuple(int(b.group(i)) for i in (1, 2, 3)),
+        )
+    return False, (int(a.group(2)), int(a.group(3))), (int(b.group(2)), int(b.group(3)))
+
+
 class PeakWindow(FrozenModel):
     """A peak period (高峰时段, 大促, 特殊节日) in local dates, both ends inclusive.
 
@@ -365,18 +381,11 @@ class PeakWindow(FrozenModel):
     def contains(self, d: date) -> bool:
         if self.start is None or self.end is None:
             return False
-        a, b = _MD.match(self.start), _MD.match(self.end)
-        assert a and b
-        if a.group(1):
-            lo = date(int(a.group(1)), int(a.group(2)), int(a.group(3)))
-            hi = date(int(b.group(1)), int(b.group(2)), int(b.group(3)))
-            return lo <= d <= hi
-        md = (d.month, d.day)
-        lo_md = (int(a.group(2)), int(a.group(3)))
-        hi_md = (int(b.group(2)), int(b.group(3)))
-        if lo_md <= hi_md:
-            return lo_md <= md <= hi_md
-        return md >= lo_md or md <= hi_md
+        dated, lo, hi = _window_bounds(self.start, self.end)
+        key = (d.year, d.month, d.day) if dated else (d.month, d.day)
+        if dated or lo <= hi:
+            return lo <= key <= hi
+        return key >= lo or key <= hi
 
 
 class ResolvedTarget(FrozenModel):

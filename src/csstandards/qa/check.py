@@ -28,6 +28,7 @@ from ..standard import Standard
 from ..text.analysis import analyze
 from ..workflow.checks import ConsultationContext, KnowledgeBase
 from ..workflow.consultation import Consultation, ConsultStage
+from ..workflow.sla_bridge import stage_history
 from .scorecard import Scorecard, ScoredFinding, ScoreResult, load_scorecard
 from .transcript import Transcript, TurnAct
 
@@ -289,7 +290,9 @@ def check_transcript(
         customer=transcript.customer,
         events=tuple(events),
     )
-    consultation.state  # noqa: B018 - replays the log: an illegal event raises here
+    # replays the log once (an illegal event raises here); the stage after each event and the
+    # final state are kept on the consultation for the SLA clocks and the rules
+    stage_history(consultation)
     event_of = {t: i for i, t in enumerate(turn_of) if t >= 0}
     ctx = ConsultationContext(
         consultation=consultation,

@@ -136,12 +136,29 @@ def consultation_ticket_events(
 
 
 def consultation_stages(c: Consultation) -> Iterator[ConsultStage]:
-    """The stage after each event of the log (one fold)."""
+    """The stage after each event of the log (one fold, shared: see :func:`stage_history`)."""
+    return iter(stage_history(c))
+
+
+def stage_history(c: Consultation) -> tuple[ConsultStage, ...]:
+    """The stage after each event of the log, folded once per consultation object; the same
+    fold's final state fills :attr:`Consultation.state`, so a consultation whose clocks are
+    computed is replayed once, not twice.  An illegal event raises as the replay does."""
+    got = c._stages
+    if got is not None and got[0] is c.events and got[1] is c.policy:
+        return got[2]
     state = ConsultState()
     reduce = _reducer(c.policy)
+    out: list[ConsultStage] = []
     for i, ev in enumerate(c.events):
         state = advance(CONSULTATION_TABLE, reduce, state, ev, i)
-        yield state.stage
+        out.append(state.stage)
+    stages = tuple(out)
+    c._stages = (c.events, c.policy, stages)
+    cache = c._cache
+    if cache is None or cache[0] is not c.events or cache[1] is not c.policy:
+        c._cache = (c.events, c.policy, state)
+    return stages
 
 
 def consultation_context(c: Consultation) -> TicketContext:
