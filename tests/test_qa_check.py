@@ -252,16 +252,36 @@ def chats(draw: st.DrawFn) -> Transcript:
     return Transcript(id="p", channel=channel, messages=tuple(msgs))
 
 
-@settings(max_examples=40, deadline=None)
-@given(chats(), _BLAME, st.integers(0, 90))
+@st.composite
+def with_blame_turn(draw: st.DrawFn) -> tuple[Transcript, Transcript]:
+    """A chat and the same chat with a blame-shifting agent turn inserted at any position
+    after the first customer turn (an agent answers someone), at a time between its
+    neighbours' (times stay monotone; after the last turn, up to 90 s later)."""
+    t = draw(chats())
+    msgs = t.messages
+    k = draw(st.integers(1, len(msgs)))
+    prev = msgs[k - 1].at
+    assert prev is not None
+    if k < len(msgs):
+        nxt = msgs[k].at
+        assert nxt is not None
+        gap = int((nxt - prev).total_seconds())
+        at = prev + timedelta(seconds=draw(st.integers(0, gap)))
+    else:
+        at = prev + timedelta(seconds=draw(st.integers(0, 90)))
+    turn = Message(role=Actor.AGENT, text=draw(_BLAME), at=at, agent="A1")
+    after = t.model_copy(update={"messages": (*msgs[:k], turn, *msgs[k:])})
+    return t, after
+
+
+@settings(max_examples=150, deadline=None)
+@given(with_blame_turn())
 def test_adding_a_blame_shifting_agent_turn_never_raises_the_score(
-    t: Transcript, blame: str, wait: int
+    pair: tuple[Transcript, Transcript],
 ) -> None:
+    t, with_blame = pair
     before = check_transcript(t)
-    last = t.messages[-1].at
-    assert last is not None
-    turn = Message(role=Actor.AGENT, text=blame, at=last + timedelta(seconds=wait), agent="A1")
-    after = check_transcript(t.model_copy(update={"messages": (*t.messages, turn)}))
+    after = check_transcript(with_blame)
     assert after.score <= before.score
     assert after.by_rule("reply.blame-shifting")
     assert not (before.passed is False and after.passed is True)
