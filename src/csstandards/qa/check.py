@@ -31,6 +31,7 @@ from ..workflow.consultation import Consultation, ConsultStage
 from ..workflow.sla_bridge import stage_history
 from .scorecard import Scorecard, ScoredFinding, ScoreResult, load_scorecard
 from .transcript import Transcript, TurnAct
+from .wording import turn_wording
 
 __all__ = [
     "CHAT_TURN",
@@ -363,7 +364,12 @@ def check_transcript(
                         turn=turn,
                         role=m.role,
                         stage=stage,
-                        finding=f.model_copy(update={"data": {**f.data, "turn": turn}}),
+                        finding=f.model_copy(
+                            update={
+                                "data": {**f.data, "turn": turn},
+                                **turn_wording(f, transcript.channel),
+                            }
+                        ),
                     )
                 )
     # scorecard severity overrides, then the score
