@@ -387,10 +387,14 @@ def infer_act(text: str | Analysis) -> TurnAct:
     else:
         a = analyze(text if isinstance(text, str) else text.original, _act_lexicon())
     norm = a.text
-    keep = [True] * len(norm)
-    for h in a.hits_of("qa_greeting"):
-        keep[h.start : h.end] = [False] * (h.end - h.start)
-    rest = _PUNCT.sub("", "".join(ch for ch, k in zip(norm, keep, strict=True) if k))
+    greetings = a.hits_of("qa_greeting")
+    if greetings:
+        keep = [True] * len(norm)
+        for h in greetings:
+            keep[h.start : h.end] = [False] * (h.end - h.start)
+        rest = _PUNCT.sub("", "".join(ch for ch, k in zip(norm, keep, strict=True) if k))
+    else:  # nothing to cut out (most turns)
+        rest = _PUNCT.sub("", norm)
     if not rest:
         return TurnAct.MESSAGE
     if a.has("wf_closing_invitation") and len(rest) <= 24:
