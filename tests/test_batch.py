@@ -234,7 +234,7 @@ def test_column_mapping() -> None:
         **FAKES,
     ).to_list()
     assert rows[0]["error"] is None
-    assert rows[0]["stars"] == 2.0 and rows[0]["rating"] == "negative"
+    assert rows[0]["stars"] == 2.0 and rows[0]["star_rating"] == "negative"
     assert rows[0]["review"] == "破了"  # found by its default Chinese alias
 
 

@@ -15,7 +15,7 @@ def test_demo_summarises_the_sample(tmp_path: Path, capsys: pytest.CaptureFixtur
     out = tmp_path / "demo.html"
     assert main(["demo", "--report", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "600 rows read, 597 scored, 3 failed" in text
+    assert "600 rows in, 597 scored, 3 failed" in text
     assert "reviews.jsonl:42: row 42: reply" in text  # bad rows named with file and line
     assert "Most frequent findings" in text and "SLA reply time" in text
     html = out.read_text(encoding="utf-8")
@@ -59,10 +59,10 @@ def test_score_csv_with_chinese_columns(tmp_path: Path, capsys: pytest.CaptureFi
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 2
     assert "reply.blame-shifting" in rows[0]["rule_ids"]
-    assert rows[0]["rating"] == "negative" and rows[0]["response_hours"] == 1.5
+    assert rows[0]["star_rating"] == "negative" and rows[0]["response_hours"] == 1.5
     assert rows[0]["score"] < rows[1]["score"]
     assert rows[1]["reviewed_at"] == "2026-11-22T10:30:00+08:00"
-    assert "2 rows read, 2 scored, 0 failed" in capsys.readouterr().err
+    assert "2 rows in, 2 scored, 0 failed" in capsys.readouterr().err
     # the threshold turns low scores into exit code 1
     assert main(["score", str(src), "-o", str(tmp_path / "o.csv"), "--fail-under", "99"]) == 1
 
@@ -87,7 +87,7 @@ def test_score_reports_bad_rows_with_file_and_line(
     err = capsys.readouterr().err
     assert f"{src}:2: row 2: reply: the reply text is missing" in err
     assert f"{src}:3: row 3: invalid JSON" in err
-    assert "3 rows read, 1 scored, 2 failed" in err
+    assert "3 rows in, 1 scored, 2 failed" in err
     assert [json.loads(x)["line"] for x in errors.read_text(encoding="utf-8").splitlines()] == [
         2,
         3,
@@ -109,7 +109,7 @@ def test_classify_command(tmp_path: Path) -> None:
     out = tmp_path / "o.jsonl"
     assert main(["classify", str(src), "-o", str(out)]) == 0
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
-    assert rows[0]["kind"] in ("complaint", "grievance") and rows[0]["rating"] == "negative"
+    assert rows[0]["kind"] in ("complaint", "grievance") and rows[0]["text_rating"] == "negative"
     assert rows[0]["topics"] and rows[0]["priority"] in ("P1", "P2", "P3", "P4")
     assert rows[1]["kind"] == "praise"
 

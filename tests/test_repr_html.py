@@ -114,7 +114,7 @@ def test_small_batch_result_says_no_more(tmp_path: Path) -> None:
     src.write_text(json.dumps({"id": "1", "text": TEXT}, ensure_ascii=False) + "\n", "utf-8")
     res = classify_records(src)
     html = res._repr_html_()
-    assert "more rows" not in html and "1 rows read" in html
+    assert "more rows" not in html and "1 rows in" in html
     assert len(res.to_list()) == 1
 
 

@@ -7,8 +7,14 @@ import sys
 from typing import Any
 
 from .batch import classify_records
-from .batch.cli_support import add_input_options, input_options, print_failures
-from .cli_score import _write, add_output_format
+from .batch.cli_support import (
+    add_input_options,
+    input_options,
+    print_failures,
+    terminate_quietly,
+    write_output,
+)
+from .cli_score import add_output_format, output_format
 from .config_cli import add_config_options, load_cli_config
 
 
@@ -36,9 +42,15 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    out = args.output
+    fmt = output_format(out, args.format)
     std = load_cli_config(args).standard
     res = classify_records(args.input, standard=std, **input_options(args))
-    _write(print_failures(res, args.input), args.output, res.columns, args.format)
+    with terminate_quietly(out):
+        try:
+            write_output(res, print_failures(res, args.input), out, fmt)
+        finally:
+            res.close()
     s = res.summary
     print(s.describe(), file=sys.stderr)
     return 1 if s.failed else 0

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     secs = time.perf_counter() - t0
     print(f"csstandards demo — bundled sample {path.name}")
     print(
-        f"  {s.read} rows read, {s.scored} scored, {s.failed} failed in {secs:.1f} s (naive times read as {s.tz})"
+        f"  {s.read} rows in, {s.scored} scored, {s.failed} failed in {secs:.1f} s (naive times read as {s.tz})"
     )
     for row, line, fieldname, reason in agg.failures[:5]:
         print(f"    {path.name}:{line}: row {row}: {fieldname}: {reason}")

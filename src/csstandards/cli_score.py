@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from .batch import score_replies
-from .batch.cli_support import add_input_options, input_options, print_failures
+from .batch.cli_support import (
+    add_input_options,
+    input_options,
+    print_failures,
+    terminate_quietly,
+    write_output,
+)
+from .batch.findings import FindingsSink
 from .config_cli import add_config_options, load_cli_config
 from .errors import InputError
 
@@ -33,6 +39,12 @@ def register(sub: Any) -> None:
         "--no-classify", action="store_true", help="do not classify the review (faster; no topics)"
     )
     p.add_argument(
+        "--findings",
+        metavar="FILE.parquet",
+        help="also write the findings table (one row per finding: row, id, rule_id, code, "
+        "severity, dimension, start, end, cue, message …) as Parquet",
+    )
+    p.add_argument(
         "--fail-under", type=float, metavar="SCORE", help="exit 1 if any reply scores below SCORE"
     )
     add_output_format(p)
@@ -49,14 +61,30 @@ def add_output_format(p: argparse.ArgumentParser) -> None:
     )
 
 
+def output_format(out: str, fmt: str | None) -> str:
+    """``fmt`` (``--format``), else what the file name says (stdout: JSONL); checked before
+    any row is read."""
+    if fmt is not None:
+        return fmt
+    low = out.lower()
+    if out == "-" or low.endswith((".jsonl", ".ndjson", ".json")):
+        return "jsonl"
+    if low.endswith(".csv"):
+        return "csv"
+    raise InputError(
+        f"{out}: output must end in .jsonl or .csv, or give --format (or '-' for stdout)"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
+    out = args.output
+    fmt = output_format(out, args.format)
     res = score_replies(
         args.input,
         classify=not args.no_classify,
         standard=load_cli_config(args).standard,
         **input_options(args),
     )
-    out = args.output
     low = 0
     rows = print_failures(res, args.input)
 
@@ -71,51 +99,19 @@ def run(args: argparse.Namespace) -> int:
                 low += 1
             yield r
 
-    _write(counted(), out, res.columns, args.format)
+    sink = FindingsSink(args.findings) if args.findings else None
+    stream = counted() if sink is None else sink.feed(counted())
+    complete = False
+    with terminate_quietly(out):
+        try:
+            write_output(res, stream, out, fmt)
+            complete = True
+        finally:
+            res.close()
+            if sink is not None:
+                sink.close(complete)
     s = res.summary
     print(s.describe(), file=sys.stderr)
     if args.fail_under is not None and low:
         print(f"{low} replies scored below {args.fail_under}", file=sys.stderr)
     return 1 if (s.failed or low) else 0
-
-
-def _write(rows: Any, out: str, columns: tuple[str, ...], fmt: str | None = None) -> None:
-    """Rows to ``out`` as ``fmt`` (``--format``), else as the file name says (stdout: JSONL)."""
-    if fmt is None:
-        low = out.lower()
-        if out == "-" or low.endswith((".jsonl", ".ndjson", ".json")):
-            fmt = "jsonl"
-        elif low.endswith(".csv"):
-            fmt = "csv"
-    if fmt == "jsonl":
-        fh = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
-        try:
-            for r in rows:
-                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        finally:
-            if fh is not sys.stdout:
-                fh.close()
-        return
-    if fmt == "csv":
-        import csv
-
-        fh2 = sys.stdout if out == "-" else open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115
-        try:
-            w = csv.writer(fh2)
-            w.writerow(columns)
-            for r in rows:
-                w.writerow(
-                    [
-                        json.dumps(r[c], ensure_ascii=False)
-                        if isinstance(r[c], (list, dict))
-                        else ("" if r[c] is None else r[c])
-                        for c in columns
-                    ]
-                )
-        finally:
-            if fh2 is not sys.stdout:
-                fh2.close()
-        return
-    raise InputError(
-        f"{out}: output must end in .jsonl or .csv, or give --format (or '-' for stdout)"
-    )

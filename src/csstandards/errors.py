@@ -24,6 +24,7 @@ __all__ = [
     "NonexistentTimeError",
     "PolicyError",
     "RecordError",
+    "RowTimeoutError",
     "RuleNotFound",
     "TemplateFileError",
     "TemplateLimitError",
@@ -210,6 +211,21 @@ class RecordError(CSStandardsError, ValueError):
             where.append(f"field {field!r}")
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {problem}" if prefix else problem)
+
+
+class RowTimeoutError(RecordError):
+    """One row of a batch job took longer than its time budget (每行时限) and was stopped."""
+
+    def __init__(self, row: int | None, field: str | None, seconds: float) -> None:
+        self.seconds = seconds
+        doing = f" while working on {field!r}" if field else ""
+        super().__init__(
+            row,
+            field,
+            f"took longer than the {seconds:g} s time budget per row{doing} and was stopped "
+            "(raise it with row_timeout= / --row-timeout, or check the field for a "
+            "pathologically long or repetitive text)",
+        )
 
 
 class TemplateFileError(CSStandardsError):

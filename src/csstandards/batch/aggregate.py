@@ -93,8 +93,20 @@ class Recurrence(FrozenModel):
 
 def _rows(rows: Any) -> list[Mapping[str, Any]]:
     if type(rows).__name__ == "DataFrame" and hasattr(rows, "to_dict"):
+        labels = list(rows.index)
         recs: list[Mapping[str, Any]] = rows.reset_index(drop=True).to_dict("records")
-        return [{k: _na(v) for k, v in r.items()} for r in recs]
+        out: list[Mapping[str, Any]] = []
+        for label, r in zip(labels, recs, strict=True):
+            d = {k: _na(v) for k, v in r.items()}
+            if isinstance(d.get("error"), str):  # a typed frame: error is the reason
+                d["error"] = {
+                    "row": _na(d.get("row", label)),
+                    "line": _na(d.get("line")),
+                    "field": d.get("error_field"),
+                    "reason": d["error"],
+                }
+            out.append(d)
+        return out
     return list(rows)
 
 
@@ -107,6 +119,17 @@ def _na(v: Any) -> Any:
     except (TypeError, ValueError):
         return None if type(v).__name__ == "NAType" else v
     return v
+
+
+def rating_of(r: Mapping[str, Any]) -> Any:
+    """A row's rating: ``star_rating`` (given or from stars), else ``text_rating`` (the
+    classifier's), else the ``rating`` of rows written before the two were split."""
+    return r.get("star_rating") or r.get("text_rating") or r.get("rating")
+
+
+def _group(r: Mapping[str, Any], by: str) -> str:
+    v = rating_of(r) if by == "rating" else r.get(by)
+    return str(v or UNKNOWN)
 
 
 def _ok(r: Mapping[str, Any]) -> bool:
@@ -133,7 +156,7 @@ def compliance(rows: Iterable[Mapping[str, Any]], by: str | None = None) -> dict
     for r in rows:
         if not _ok(r) or r.get("sla_met") is None:
             continue
-        key = "all" if by is None else str(r.get(by) or UNKNOWN)
+        key = "all" if by is None else _group(r, by)
         totals[key] += 1
         if r["sla_met"]:
             met[key] += 1
@@ -149,7 +172,7 @@ def score_distribution(
     for r in rows:
         if not _ok(r) or r.get("score") is None:
             continue
-        key = "all" if by is None else str(r.get(by) or UNKNOWN)
+        key = "all" if by is None else _group(r, by)
         groups[key].append(float(r["score"]))
         if r.get("passed"):
             passed[key] += 1
@@ -264,7 +287,7 @@ def topic_trends(
 
 
 def _is_problem(r: Mapping[str, Any]) -> bool:
-    return r.get("rating") in ("negative", "neutral") or r.get("kind") in (
+    return rating_of(r) in ("negative", "neutral") or r.get("kind") in (
         "complaint",
         "grievance",
     )

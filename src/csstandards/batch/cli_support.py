@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .core import BatchResult
+from ..errors import InputError
+from .core import DEFAULT_ROW_TIMEOUT, BatchResult
 from .timeparse import DEFAULT_TZ
+from .writers import PARTIAL_SUFFIX, write_csv, write_jsonl
 
-__all__ = ["add_input_options", "input_options", "print_failures", "sample_path", "want_progress"]
+__all__ = [
+    "add_input_options",
+    "input_options",
+    "print_failures",
+    "sample_path",
+    "terminate_quietly",
+    "want_progress",
+    "write_output",
+]
+
+#: Exit status of a batch command stopped by SIGTERM (128 + 15, as a shell reports it).
+EXIT_TERMINATED = 143
 
 
 def sample_path() -> Path:
@@ -46,6 +63,13 @@ def add_input_options(p: argparse.ArgumentParser, *, workers: bool = True) -> No
     p.add_argument(
         "--errors", metavar="FILE", help="write bad rows (row, line, field, reason) as JSONL"
     )
+    p.add_argument(
+        "--row-timeout",
+        type=float,
+        default=DEFAULT_ROW_TIMEOUT,
+        metavar="SECONDS",
+        help=f"time budget per row; a slower row fails (default {DEFAULT_ROW_TIMEOUT:g}; 0 = none)",
+    )
     prog = p.add_mutually_exclusive_group()
     prog.add_argument(
         "--progress",
@@ -70,6 +94,7 @@ def input_options(args: argparse.Namespace) -> dict[str, Any]:
         "progress": want_progress(args),
         "format": args.input_format,
         "encoding": args.encoding,
+        "row_timeout": args.row_timeout if args.row_timeout and args.row_timeout > 0 else None,
     }
 
 
@@ -111,3 +136,62 @@ class FailurePrinter:
 
 def print_failures(result: BatchResult, source: str, limit: int = 10) -> Iterator[dict[str, Any]]:
     return iter(FailurePrinter(result, source, limit))
+
+
+class _Terminated(SystemExit):
+    """SIGTERM in a batch command: unwinds (workers stopped, partial file kept) and exits 143."""
+
+
+_OWNER_PID: int | None = None
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    if os.getpid() != _OWNER_PID:
+        # a worker forked with this handler, terminated before its initializer reset it
+        # (the pool replaces workers even while it is being stopped): leave without a word
+        os._exit(EXIT_TERMINATED)
+    raise _Terminated(EXIT_TERMINATED)
+
+
+@contextlib.contextmanager
+def terminate_quietly(output: str | None = None) -> Iterator[None]:
+    """SIGTERM ends the command like Ctrl-C would: ``finally`` blocks run, the pool's workers
+    are terminated (they exit without a traceback), the output stays ``OUT.partial`` and the
+    command exits 143 with one line saying so."""
+    global _OWNER_PID
+    previous = None
+    in_main = threading.current_thread() is threading.main_thread()
+    if in_main:
+        _OWNER_PID = os.getpid()
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    except _Terminated:
+        where = ""
+        if output and output != "-":
+            where = f"; the rows written so far are in {output}{PARTIAL_SUFFIX}"
+        print(f"terminated (SIGTERM) before the end of the input{where}", file=sys.stderr)
+        raise
+    except KeyboardInterrupt:
+        if output and output != "-":
+            print(
+                f"interrupted; the rows written so far are in {output}{PARTIAL_SUFFIX}",
+                file=sys.stderr,
+            )
+        raise
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def write_output(
+    result: BatchResult, rows: Iterable[dict[str, Any]], out: str, fmt: str = "jsonl"
+) -> None:
+    """Rows to ``out`` (``-`` = stdout) as ``fmt`` (``jsonl`` or ``csv``), atomically for a
+    file; a row that cannot be written becomes its own error row."""
+    if fmt == "jsonl":
+        write_jsonl(rows, out, result)
+    elif fmt == "csv":
+        write_csv(rows, out, result.columns, result)
+    else:
+        raise InputError(f"unknown output format {fmt!r}: use jsonl or csv")

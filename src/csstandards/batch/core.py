@@ -9,12 +9,13 @@ there as a JSON line.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import json
 import math
 import multiprocessing as mp
+import numbers
 import os
+import signal
 import threading
 import time
 from collections import Counter, deque
@@ -27,12 +28,15 @@ from typing import IO, Any, Literal
 
 from ..errors import CSStandardsError, InputError, RecordError
 from ..models import Channel, FrozenModel, Rating
+from .budget import RowBudget
 from .columns import ColumnMap, parse_column_spec
-from .readers import RawRecord, iter_records
+from .readers import RawRecord, ReadMeter, iter_records
 from .timeparse import DEFAULT_TZ, hours_between, parse_timestamp, resolve_zone
+from .writers import write_csv, write_jsonl
 
 __all__ = [
     "CLASSIFY_COLUMNS",
+    "DEFAULT_ROW_TIMEOUT",
     "REPLY_COLUMNS",
     "BatchResult",
     "BatchSummary",
@@ -42,6 +46,9 @@ __all__ = [
 
 Kind = Literal["reply", "feedback"]
 Checker = Callable[..., Any]
+
+#: Seconds one row may take by default before it fails with a time-budget error (每行时限).
+DEFAULT_ROW_TIMEOUT = 20.0
 
 #: Output columns of :func:`score_replies`, in order.
 REPLY_COLUMNS: tuple[str, ...] = (
@@ -53,7 +60,8 @@ REPLY_COLUMNS: tuple[str, ...] = (
     "template_id",
     "customer",
     "product",
-    "rating",
+    "star_rating",
+    "text_rating",
     "stars",
     "reviewed_at",
     "replied_at",
@@ -98,7 +106,8 @@ CLASSIFY_COLUMNS: tuple[str, ...] = (
     "closed_at",
     "tz",
     "kind",
-    "rating",
+    "text_rating",
+    "star_rating",
     "sentiment",
     "emotion",
     "urgency",
@@ -135,7 +144,7 @@ class BatchSummary(FrozenModel):
     def describe(self) -> str:
         verb = "scored" if self.kind == "reply" else "classified"
         text = (
-            f"{self.read} rows read, {self.scored} {verb}, {self.failed} failed "
+            f"{self.read} rows in, {self.scored} {verb}, {self.failed} failed "
             f"({self.seconds:.2f} s, {self.workers} worker(s); naive times read as {self.tz})"
         )
         if self.failures:
@@ -158,7 +167,10 @@ class _Job:
     classifier: Checker | None = None
     classify: bool = True
     keep_text: bool = True
+    row_timeout: float | None = None
     _zone: tzinfo | None = field(default=None, repr=False)
+    _many: Checker | None = field(default=None, repr=False)
+    _default_classifier: bool | None = field(default=None, repr=False)
     _lookup: dict[str, tuple[str, ...]] | None = field(default=None, repr=False)
     _policy: Any = field(default=None, repr=False)
 
@@ -195,6 +207,18 @@ class _Job:
             self.classifier = _peer("csstandards.feedback", "classify_feedback")
         return self.classifier
 
+    def default_classifier(self) -> bool:
+        """Whether the classifier is the library's own (its assessment feeds the checker)."""
+        if self._default_classifier is None:
+            own = _peer("csstandards.feedback", "classify_feedback")
+            self._default_classifier = self.resolved_classifier() is own
+        return self._default_classifier
+
+    def many(self) -> Checker:
+        if self._many is None:
+            self._many = _peer("csstandards.tone", "check_replies")
+        return self._many
+
 
 def _peer(module: str, name: str) -> Checker:
     try:
@@ -226,18 +250,80 @@ def _get(rec: Mapping[str, Any], names: tuple[str, ...]) -> Any:
 
 
 def _text(v: Any) -> str | None:
+    """An identifier-like value (id, agent, template id …): text, or an integer as its digits."""
     if v is None:
         return None
-    return v if isinstance(v, str) else str(v)
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, numbers.Integral):
+        return str(int(v))
+    if isinstance(v, float) and v.is_integer():  # an id column with gaps read by pandas
+        return str(int(v))
+    if isinstance(v, (numbers.Real, datetime)):
+        return str(v)
+    return None  # a list, dict or bytes: _ident raises for it
+
+
+def _ident(row: int, fieldname: str, v: Any) -> str | None:
+    """An identifier column's value; a list, dict or binary value is a row error."""
+    out = _text(v)
+    if out is None and v is not None:
+        raise RecordError(row, fieldname, f"{fieldname} is {_kind_of(v)}, not text or a number")
+    if out is not None and not _encodable(out):
+        raise RecordError(row, fieldname, f"{fieldname} holds a lone surrogate: {out!r}")
+    return out
+
+
+def _encodable(s: str) -> bool:
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _safe_text(v: Any) -> str | None:
+    """``_text`` for an error row: nothing that could stop the row from being written."""
+    out = _text(v)
+    return out if out is not None and _encodable(out) else None
+
+
+def _kind_of(v: Any) -> str:
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return f"binary data ({bytes(v)[:12]!r}…; a Parquet binary column?)"
+    name = type(v).__name__
+    shown = repr(v)
+    if len(shown) > 40:
+        shown = shown[:40] + "…"
+    return f"a {name} ({shown})"
+
+
+def _words(row: int, fieldname: str, v: Any) -> str | None:
+    """A text column (reply, review, feedback text): only a string is text (7: no ``str()``)."""
+    if v is None:
+        return None
+    if not isinstance(v, str):
+        raise RecordError(
+            row, fieldname, f"{fieldname} must be text but is {_kind_of(v)} (内容不是文本)"
+        )
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RecordError(
+            row, fieldname, f"{fieldname} holds a lone surrogate at character {exc.start}"
+        ) from None
+    return v
 
 
 _CHANNELS: dict[str, str] = {}
 
 
 def _channel(v: Any) -> str | None:
-    if v is None:
-        return None
-    key = str(v).strip()
+    if not isinstance(v, str):
+        return None  # _prepare refuses a non-text channel for its row
+    key = v.strip()
     if not _CHANNELS:
         for c in Channel:
             for name in (c.value, c.label_zh, c.label_en, c.name.lower()):
@@ -258,6 +344,8 @@ _RATINGS = {
 def _stars(row: int, v: Any) -> float | None:
     if v is None:
         return None
+    if isinstance(v, bool) or not isinstance(v, (str, numbers.Real)):
+        raise RecordError(row, "stars", f"stars must be a number but is {_kind_of(v)}")
     try:
         s = float(v)
     except (TypeError, ValueError):
@@ -270,7 +358,9 @@ def _stars(row: int, v: Any) -> float | None:
 def _rating(row: int, v: Any) -> Rating | None:
     if v is None:
         return None
-    r = _RATINGS.get(str(v).strip().lower())
+    if not isinstance(v, str):
+        raise RecordError(row, "rating", f"rating must be text but is {_kind_of(v)}")
+    r = _RATINGS.get(v.strip().lower())
     if r is None:
         raise RecordError(
             row, "rating", f"rating {v!r} is not one of positive/neutral/negative (好评/中评/差评)"
@@ -389,6 +479,22 @@ class _Prepared:
         }
 
 
+_IDENTS = ("id", "agent", "template_id", "customer", "product")
+
+
+def _pass_through(
+    row: int, rec: Mapping[str, Any], lk: dict[str, tuple[str, ...]], out: dict[str, Any]
+) -> None:
+    """Identifier columns and the channel, checked for type (7: a list is not an id)."""
+    for name in _IDENTS:
+        if name in out:
+            out[name] = _ident(row, name, _get(rec, lk[name]))
+    ch = _get(rec, lk["channel"])
+    if ch is not None and not isinstance(ch, str):
+        raise RecordError(row, "channel", f"channel must be text but is {_kind_of(ch)}")
+    out["channel"] = _channel(ch)
+
+
 def _prepare_reply(job: _Job, raw: RawRecord) -> _Prepared:
     """Read and validate one reply record (raises :class:`RecordError`)."""
     row = raw.row
@@ -401,14 +507,9 @@ def _prepare_reply(job: _Job, raw: RawRecord) -> _Prepared:
     rec = raw.data
     lk = job.lookup()
     zone = job.zone()
-    out["id"] = _text(_get(rec, lk["id"]))
-    out["channel"] = _channel(_get(rec, lk["channel"]))
-    out["agent"] = _text(_get(rec, lk["agent"]))
-    out["template_id"] = _text(_get(rec, lk["template_id"]))
-    out["customer"] = _text(_get(rec, lk["customer"]))
-    out["product"] = _text(_get(rec, lk["product"]))
-    reply = _text(_get(rec, lk["reply"]))
-    review = _text(_get(rec, lk["review"]))
+    _pass_through(row, rec, lk, out)
+    reply = _words(row, "reply", _get(rec, lk["reply"]))
+    review = _words(row, "review", _get(rec, lk["review"]))
     if job.keep_text:
         out["reply"] = reply
         out["review"] = review
@@ -431,16 +532,24 @@ def _prepare_reply(job: _Job, raw: RawRecord) -> _Prepared:
     return _Prepared(out, reply, review, rating, stars, reviewed_at, replied_at)
 
 
-def _finish_reply(job: _Job, p: _Prepared, report: Any) -> dict[str, Any]:
+def _finish_reply(job: _Job, p: _Prepared, report: Any, budget: RowBudget) -> dict[str, Any]:
     """Fill the output row from the reply report (and the review's classification)."""
     out = p.out
     assessment = p.assessment
     if assessment is None and job.classify and p.review is not None:
+        budget.stage = "review"
         assessment = _classify_review(job, p)
+        budget.stage = None
+    # One meaning per column: star_rating from the rating column or the stars, text_rating
+    # from the classifier's reading of the review; the SLA target uses the first that exists.
+    out["star_rating"] = _value(p.rating)
+    text_rating = getattr(assessment, "rating", None) if assessment is not None else None
+    if text_rating is None and p.review is not None and job.classify:
+        text_rating = getattr(getattr(report, "assessment", None), "rating", None)
+    out["text_rating"] = _value(text_rating)
     rating = p.rating
     if rating is None:
-        rating = getattr(report, "rating", None)
-    out["rating"] = _value(rating)
+        rating = text_rating if text_rating is not None else getattr(report, "rating", None)
     out["score"] = float(report.score)
     for name in ("speed", "warmth", "depth"):
         out[name] = _sub_score(report, name)
@@ -477,60 +586,29 @@ def _classify_review(job: _Job, p: _Prepared) -> Any:
     )
 
 
-def _score_reply(job: _Job, raw: RawRecord) -> dict[str, Any]:
+def _score_reply(job: _Job, raw: RawRecord, budget: RowBudget) -> dict[str, Any]:
     p = _prepare_reply(job, raw)
-    report = job.resolved_checker()(p.reply, standard=job.standard, **p.kwargs())
-    return _finish_reply(job, p, report)
-
-
-def _score_chunk_shared(job: _Job, chunk: list[RawRecord]) -> list[dict[str, Any]]:
-    """The default checker over a chunk: ``tone.check_replies`` shares rules and lexicon."""
-    rows: list[dict[str, Any] | None] = [None] * len(chunk)
-    ready: list[tuple[int, _Prepared]] = []
-    for i, raw in enumerate(chunk):
-        try:
-            ready.append((i, _prepare_reply(job, raw)))
-        except RecordError as exc:
-            rows[i] = _failed(job, raw, exc.field, exc.problem)
-        except CSStandardsError as exc:
-            rows[i] = _failed(job, raw, None, str(exc))
-    # The review is classified once: the checker reuses the assessment the output reports
-    # (only the library's own classifier's, whose assessment the checker understands).
-    share = job.classify and job.resolved_classifier() is _peer(
-        "csstandards.feedback", "classify_feedback"
-    )
-    items: list[dict[str, Any]] = []
-    for _, p in ready:
+    if job.checker is None:
+        # The library's own checker: the review is classified once and the checker reuses the
+        # assessment the output reports (only for the library's own classifier, whose
+        # assessment the checker understands).  ``check_replies`` shares rules and lexicon.
         item = {"reply": p.reply, **p.kwargs()}
-        if share and p.review is not None:
-            # a failure is reported for its row when _finish_reply classifies it again
-            with contextlib.suppress(Exception):
-                p.assessment = item["assessment"] = _classify_review(job, p)
-        items.append(item)
-    reports: list[Any] | None
-    try:
-        many = _peer("csstandards.tone", "check_replies")
-        reports = many(items, standard=job.standard)
-    except Exception:
-        reports = None  # one bad item: fall back to one call per record to isolate it
-    one = _peer("csstandards.tone", "check_reply")
-    for k, (i, p) in enumerate(ready):
-        try:
-            report = reports[k] if reports is not None else one(standard=job.standard, **items[k])
-            rows[i] = _finish_reply(job, p, report)
-        except RecordError as exc:
-            rows[i] = _failed(job, chunk[i], exc.field, exc.problem)
-        except CSStandardsError as exc:
-            rows[i] = _failed(job, chunk[i], None, str(exc))
-        except Exception as exc:  # counted and reported, like any bad row
-            rows[i] = _failed(job, chunk[i], None, f"unexpected {type(exc).__name__}: {exc}")
-    return [r for r in rows if r is not None]
+        if job.classify and p.review is not None and job.default_classifier():
+            budget.stage = "review"
+            p.assessment = item["assessment"] = _classify_review(job, p)
+        budget.stage = "reply"
+        report = job.many()([item], standard=job.standard)[0]
+    else:
+        budget.stage = "reply"
+        report = job.checker(p.reply, standard=job.standard, **p.kwargs())
+    budget.stage = None
+    return _finish_reply(job, p, report, budget)
 
 
 _CHANNEL_VALUES = frozenset(c.value for c in Channel)
 
 
-def _classify(job: _Job, raw: RawRecord) -> dict[str, Any]:
+def _classify(job: _Job, raw: RawRecord, budget: RowBudget) -> dict[str, Any]:
     row = raw.row
     out: dict[str, Any] = dict.fromkeys(CLASSIFY_COLUMNS)
     out["row"] = row
@@ -541,12 +619,8 @@ def _classify(job: _Job, raw: RawRecord) -> dict[str, Any]:
     rec = raw.data
     lk = job.lookup()
     zone = job.zone()
-    out["id"] = _text(_get(rec, lk["id"]))
-    out["channel"] = _channel(_get(rec, lk["channel"]))
-    out["agent"] = _text(_get(rec, lk["agent"]))
-    out["customer"] = _text(_get(rec, lk["customer"]))
-    out["product"] = _text(_get(rec, lk["product"]))
-    text = _text(_get(rec, lk["text"]))
+    _pass_through(row, rec, lk, out)
+    text = _words(row, "text", _get(rec, lk["text"]))
     if job.keep_text:
         out["text"] = text
     stars = _stars(row, _get(rec, lk["stars"]))
@@ -556,10 +630,14 @@ def _classify(job: _Job, raw: RawRecord) -> dict[str, Any]:
     if text is None:
         raise RecordError(row, "text", "the feedback text is missing (缺少反馈内容)")
     ch = out["channel"] if out["channel"] in _CHANNEL_VALUES else None
+    budget.stage = "text"
     a = job.resolved_classifier()(text, stars=stars, channel=ch, standard=job.standard)
+    budget.stage = None
     out.update(_assessment_fields(a))
-    for name in ("rating", "emotion", "urgency", "severity", "scope"):
+    for name in ("emotion", "urgency", "severity", "scope"):
         out[name] = _value(getattr(a, name, None))
+    out["text_rating"] = _value(getattr(a, "rating", None))
+    out["star_rating"] = None if stars is None else Rating.from_stars(stars).value
     sent = getattr(a, "sentiment", None)
     out["sentiment"] = float(sent) if isinstance(sent, (int, float)) else _sub_score(a, "sentiment")
     out["key_issues"] = [
@@ -574,16 +652,18 @@ def _classify(job: _Job, raw: RawRecord) -> dict[str, Any]:
     return out
 
 
-def _run_one(job: _Job, raw: RawRecord) -> dict[str, Any]:
+def _run_one(job: _Job, raw: RawRecord, budget: RowBudget) -> dict[str, Any]:
+    """One row, whatever happens: its output row or its error row (the row contract)."""
     fn = _score_reply if job.kind == "reply" else _classify
     try:
-        return fn(job, raw)
+        with budget.row(raw.row):
+            return fn(job, raw, budget)
     except RecordError as exc:
         return _failed(job, raw, exc.field, exc.problem)
     except CSStandardsError as exc:
-        return _failed(job, raw, None, str(exc))
+        return _failed(job, raw, budget.stage, str(exc))
     except Exception as exc:  # a bug in a checker must not stop a million-row run: count it
-        return _failed(job, raw, None, f"unexpected {type(exc).__name__}: {exc}")
+        return _failed(job, raw, budget.stage, f"unexpected {type(exc).__name__}: {exc}")
 
 
 def _failed(job: _Job, raw: RawRecord, fieldname: str | None, problem: str) -> dict[str, Any]:
@@ -596,18 +676,18 @@ def _failed(job: _Job, raw: RawRecord, fieldname: str | None, problem: str) -> d
         out.update(key_issues=[])
     if raw.data is not None:
         lk = job.lookup()
-        for name in ("id", "agent", "template_id", "customer", "product"):
+        for name in _IDENTS:
             if name in out:
-                out[name] = _text(_get(raw.data, lk[name]))
-        out["channel"] = _channel(_get(raw.data, lk["channel"]))
+                out[name] = _safe_text(_get(raw.data, lk[name]))
+        out["channel"] = _safe_text(_channel(_get(raw.data, lk["channel"])))
     out["error"] = {"row": raw.row, "line": raw.line, "field": fieldname, "reason": problem}
     return out
 
 
 def _run_chunk_local(job: _Job, chunk: list[RawRecord]) -> list[dict[str, Any]]:
-    if job.kind == "reply" and job.checker is None:
-        return _score_chunk_shared(job, chunk)
-    return [_run_one(job, r) for r in chunk]
+    budget = RowBudget(job.row_timeout)
+    with budget.armed():
+        return [_run_one(job, r, budget) for r in chunk]
 
 
 # ---- worker-process side ----------------------------------------------------------------------
@@ -617,12 +697,20 @@ _WORKER_JOB: _Job | None = None
 def _worker_init(job: _Job) -> None:
     global _WORKER_JOB
     _WORKER_JOB = job
+    # Quiet exits: the parent decides.  SIGTERM (pool.terminate, a kill of the process group)
+    # ends the worker without a traceback even when a forked worker inherited the CLI's
+    # handler; Ctrl-C reaches the parent, which stops the pool.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _worker_chunk(chunk: list[tuple[int, int | None, Any, str | None]]) -> list[dict[str, Any]]:
+def _worker_chunk(chunk: list[tuple[int, int | None, Any, str | None]]) -> list[tuple[Any, ...]]:
+    """Score a chunk in a worker; rows go back as tuples in column order (no key per row)."""
     job = _WORKER_JOB
     assert job is not None
-    return _run_chunk_local(job, [RawRecord(*t) for t in chunk])
+    cols = REPLY_COLUMNS if job.kind == "reply" else CLASSIFY_COLUMNS
+    rows = _run_chunk_local(job, [RawRecord(*t) for t in chunk])
+    return [tuple([r.get(c) for c in cols]) for r in rows]
 
 
 def _chunks(records: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord]]:
@@ -654,15 +742,27 @@ def _parallel(
         limit = max(1, workers * prefetch)
         for chunk in chunks:
             payload = [(r.row, r.line, r.data, r.problem) for r in chunk]
-            pending.append(pool.apply_async(_worker_chunk, (payload,)))
+            pending.append((pool.apply_async(_worker_chunk, (payload,)), chunk))
             if len(pending) >= limit:
-                yield from pending.popleft().get()
+                yield from _collect(job, *pending.popleft())
         while pending:
-            yield from pending.popleft().get()
+            yield from _collect(job, *pending.popleft())
         pool.close()
         pool.join()
     finally:
         pool.terminate()
+
+
+def _collect(job: _Job, result: Any, chunk: list[RawRecord]) -> list[dict[str, Any]]:
+    """A chunk's rows from its worker; if the chunk itself failed (its records or rows could
+    not be pickled, the worker broke), every row of it is reported instead of ending the job."""
+    try:
+        packed: list[tuple[Any, ...]] = result.get()
+    except Exception as exc:
+        reason = f"the worker process could not score this chunk: {type(exc).__name__}: {exc}"
+        return [_failed(job, r, None, reason) for r in chunk]
+    cols = REPLY_COLUMNS if job.kind == "reply" else CLASSIFY_COLUMNS
+    return [dict(zip(cols, t, strict=True)) for t in packed]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -690,8 +790,9 @@ class BatchResult(Iterator[dict[str, Any]]):
         chunk_size: int,
         prefetch: int,
         errors: str | os.PathLike[str] | IO[str] | None,
-        progress: bool,
+        progress: bool | IO[str],
         total: int | None = None,
+        meter: Any = None,
     ) -> None:
         self.job = job
         self.columns = REPLY_COLUMNS if job.kind == "reply" else CLASSIFY_COLUMNS
@@ -710,8 +811,10 @@ class BatchResult(Iterator[dict[str, Any]]):
             rows: Iterator[dict[str, Any]] = _parallel(job, chunks, workers, prefetch)
         else:
             rows = (row for chunk in chunks for row in _run_chunk_local(job, chunk))
-        if progress:
-            rows = _with_progress(rows, total, "scoring" if job.kind == "reply" else "classifying")
+        self._bar: _Progress | None = None
+        desc = "scoring" if job.kind == "reply" else "classifying"
+        # the bar starts with the first row: by then a Parquet reader knows its row count
+        self._bar_args = (progress, total, meter, desc) if progress not in (False, None) else None
         self._rows = rows
 
     def __iter__(self) -> BatchResult:
@@ -749,7 +852,27 @@ class BatchResult(Iterator[dict[str, Any]]):
             self._failed += 1
             self._failures[err["field"] or "record"] += 1
             self._write_error(err)
+        if self._bar_args is not None:
+            self._bar, self._bar_args = _progress(*self._bar_args), None
+        if self._bar is not None:
+            self._bar.tick(self._read)
         return row
+
+    def demote(
+        self, row: dict[str, Any], reason: str, fieldname: str | None = None
+    ) -> dict[str, Any]:
+        """Turn an already counted row into an error row (it could not be written, say) and
+        count it as failed, so that rows in == scored + failed still holds."""
+        raw = RawRecord(row.get("row") or 0, row.get("line"), None)
+        out = _failed(self.job, raw, fieldname, reason)
+        for name in (*_IDENTS, "channel"):
+            if name in out:
+                out[name] = _safe_text(row.get(name))
+        if row.get("error") is None:
+            self._failed += 1
+        self._failures[fieldname or "record"] += 1
+        self._write_error(out["error"])
+        return out
 
     def _write_error(self, err: Mapping[str, Any]) -> None:
         if self._errors_target is None:
@@ -766,6 +889,11 @@ class BatchResult(Iterator[dict[str, Any]]):
     def _finish(self) -> None:
         if self._end is None:
             self._end = time.perf_counter()
+        if self._bar_args is not None:  # no row at all: the bar still says so
+            self._bar, self._bar_args = _progress(*self._bar_args), None
+        if self._bar is not None:
+            bar, self._bar = self._bar, None
+            bar.close(self.summary)
         if self._errors_fh is not None and self._own_errors_fh:
             self._errors_fh.close()
             self._errors_fh = None
@@ -812,74 +940,82 @@ class BatchResult(Iterator[dict[str, Any]]):
         return list(self)
 
     def to_jsonl(self, path: str | os.PathLike[str] | IO[str]) -> BatchSummary:
-        """Write every row as one JSON line; returns the summary."""
-        fh, own = _open_out(path)
-        try:
-            dumps = json.dumps
-            for row in self:
-                fh.write(dumps(row, ensure_ascii=False) + "\n")
-        finally:
-            if own:
-                fh.close()
+        """Write every row as one JSON line; returns the summary.
+
+        A path is written as ``path.partial`` and renamed when the last row is out, so an
+        interrupted run leaves no file that looks finished (:mod:`csstandards.batch.writers`).
+        """
+        write_jsonl(self, path, self)
         return self.summary
 
     def to_csv(self, path: str | os.PathLike[str] | IO[str]) -> BatchSummary:
-        """Write a CSV; list/dict cells (findings, topics, error) are JSON-encoded."""
-        import csv
-
-        fh, own = _open_out(path)
-        try:
-            w = csv.writer(fh)
-            w.writerow(self.columns)
-            for row in self:
-                w.writerow([_csv_cell(row[c]) for c in self.columns])
-        finally:
-            if own:
-                fh.close()
+        """Write a CSV (atomically, like :meth:`to_jsonl`); list/dict cells are JSON-encoded."""
+        write_csv(self, path, self.columns, self)
         return self.summary
 
     def to_dataframe(self) -> Any:
         """All rows as a pandas DataFrame with the typed columns of :mod:`csstandards.batch.frames`."""
         from .frames import rows_to_frame
 
-        return rows_to_frame(self, self.job.kind)
+        return rows_to_frame(self, self.job.kind, tz=self.job.tz)
 
 
-def _csv_cell(v: Any) -> Any:
-    if isinstance(v, (list, dict)):
-        return json.dumps(v, ensure_ascii=False)
-    return "" if v is None else v
+class _Progress:
+    """A ``tqdm.auto`` bar (a notebook widget in Jupyter): total, rate and ETA when the size
+    of the input is known — rows, or bytes of a CSV/JSONL file — and a final summary line."""
+
+    def __init__(self, total: int | None, meter: Any, desc: str, file: IO[str] | None) -> None:
+        from tqdm.auto import tqdm
+
+        self.meter = meter
+        if total is None and meter is not None:
+            total = meter.rows  # a Parquet file's row count
+        self.by_bytes = total is None and meter is not None and meter.size is not None
+        self.bar = tqdm(
+            total=meter.size if self.by_bytes else total,
+            desc=desc,
+            unit="B" if self.by_bytes else "row",
+            unit_scale=self.by_bytes,
+            unit_divisor=1024 if self.by_bytes else 1000,
+            mininterval=0.5,
+            leave=True,
+            file=file,
+            dynamic_ncols=file is None,
+        )
+        self.seen = 0
+
+    def tick(self, n_rows: int) -> None:
+        if n_rows - self.seen < 256:
+            return
+        if self.by_bytes:
+            self.bar.update(self.meter.bytes_read - self.bar.n)
+            self.bar.set_postfix_str(f"{n_rows:,} rows", refresh=False)
+        else:
+            self.bar.update(n_rows - self.seen)
+        self.seen = n_rows
+
+    def close(self, summary: BatchSummary) -> None:
+        if self.by_bytes:
+            self.bar.update(max(0, self.meter.bytes_read - self.bar.n))
+        else:
+            self.bar.update(summary.read - self.seen)
+        verb = "scored" if summary.kind == "reply" else "classified"
+        self.bar.set_postfix_str(
+            f"{summary.read:,} rows in, {summary.scored:,} {verb}, {summary.failed:,} failed",
+            refresh=False,
+        )
+        self.bar.close()
 
 
-def _open_out(path: str | os.PathLike[str] | IO[str]) -> tuple[IO[str], bool]:
-    if isinstance(path, (str, os.PathLike)):
-        if str(path) == "-":
-            import sys
-
-            return sys.stdout, False
-        return open(path, "w", encoding="utf-8", newline=""), True
-    return path, False
-
-
-def _with_progress(
-    rows: Iterator[dict[str, Any]], total: int | None, desc: str
-) -> Iterator[dict[str, Any]]:
+def _progress(
+    progress: bool | IO[str], total: int | None, meter: Any, desc: str
+) -> _Progress | None:
+    if progress is False or progress is None:
+        return None
     try:
-        from tqdm import tqdm
+        return _Progress(total, meter, desc, None if progress is True else progress)
     except ImportError:  # the progress extra is optional: degrade to no bar
-        yield from rows
-        return
-    bar = tqdm(total=total, desc=desc, unit="row", mininterval=0.5, leave=False)
-    try:
-        n = 0
-        for row in rows:
-            n += 1
-            if n % 256 == 0:
-                bar.update(256)
-            yield row
-        bar.update(n % 256)
-    finally:
-        bar.close()
+        return None
 
 
 def _make(
@@ -897,16 +1033,26 @@ def _make(
     chunk_size: int,
     prefetch: int,
     errors: str | os.PathLike[str] | IO[str] | None,
-    progress: bool,
+    progress: bool | IO[str],
     format: str | None,
     total: int | None,
     encoding: str = "utf-8-sig",
+    row_timeout: float | None = None,
 ) -> BatchResult:
     if not isinstance(workers, int) or workers < 1:
         raise InputError(f"workers must be a positive integer, got {workers!r}")
     if chunk_size < 1:
         raise InputError(f"chunk_size must be positive, got {chunk_size!r}")
     resolve_zone(tz)  # fail early on an unknown zone
+    if row_timeout is not None and (
+        isinstance(row_timeout, bool)
+        or not isinstance(row_timeout, (int, float))
+        or not row_timeout > 0
+        or not math.isfinite(row_timeout)
+    ):
+        raise InputError(
+            f"row_timeout must be a positive number of seconds or None, got {row_timeout!r}"
+        )
     job = _Job(
         kind=kind,
         columns=parse_column_spec(columns),
@@ -916,6 +1062,7 @@ def _make(
         classifier=classifier,
         classify=classify,
         keep_text=keep_text,
+        row_timeout=None if row_timeout is None else float(row_timeout),
     )
     if isinstance(source, (str, os.PathLike)):
         name = str(source)
@@ -925,7 +1072,8 @@ def _make(
         name = f"<{type(source).__name__}>"
     if total is None and hasattr(source, "__len__") and not isinstance(source, (str, bytes)):
         total = len(source)
-    records = iter_records(source, format=format, encoding=encoding)
+    meter = ReadMeter()
+    records = iter_records(source, format=format, encoding=encoding, meter=meter)
     return BatchResult(
         job,
         records,
@@ -936,6 +1084,7 @@ def _make(
         errors=errors,
         progress=progress,
         total=total,
+        meter=meter,
     )
 
 
@@ -949,7 +1098,7 @@ def score_replies(
     chunk_size: int = 500,
     prefetch: int = 4,
     errors: str | os.PathLike[str] | IO[str] | None = None,
-    progress: bool = False,
+    progress: bool | IO[str] = False,
     classify: bool = True,
     keep_text: bool = True,
     format: str | None = None,
@@ -957,6 +1106,7 @@ def score_replies(
     classifier: Checker | None = None,
     total: int | None = None,
     encoding: str = "utf-8-sig",
+    row_timeout: float | None = DEFAULT_ROW_TIMEOUT,
 ) -> BatchResult:
     """Score reply records (审核回复) from a file, DataFrame or iterable, as a lazy stream.
 
@@ -967,6 +1117,12 @@ def score_replies(
     processes; output order is input order.  ``checker``/``classifier`` replace
     :func:`csstandards.tone.check_reply` / :func:`csstandards.feedback.classify_feedback`
     (same keyword signature; must be picklable for ``workers > 1``).
+
+    The row contract (#17): whatever goes wrong while a record is read, prepared, checked or
+    written becomes that row's ``error`` and the job goes on; ``summary.read == summary.scored
+    + summary.failed`` always.  ``row_timeout`` (seconds, default
+    :data:`DEFAULT_ROW_TIMEOUT`; ``None`` for none) is each row's time budget: a row that
+    takes longer fails with a :class:`~csstandards.errors.RowTimeoutError` reason.
     """
     return _make(
         "reply",
@@ -986,6 +1142,7 @@ def score_replies(
         format=format,
         total=total,
         encoding=encoding,
+        row_timeout=row_timeout,
     )
 
 
@@ -999,12 +1156,13 @@ def classify_records(
     chunk_size: int = 500,
     prefetch: int = 4,
     errors: str | os.PathLike[str] | IO[str] | None = None,
-    progress: bool = False,
+    progress: bool | IO[str] = False,
     keep_text: bool = True,
     format: str | None = None,
     classifier: Checker | None = None,
     total: int | None = None,
     encoding: str = "utf-8-sig",
+    row_timeout: float | None = DEFAULT_ROW_TIMEOUT,
 ) -> BatchResult:
     """Classify feedback records (分类与评估, 002 二(二)2) as a lazy stream of rows."""
     return _make(
@@ -1025,4 +1183,5 @@ def classify_records(
         format=format,
         total=total,
         encoding=encoding,
+        row_timeout=row_timeout,
     )

@@ -7,6 +7,7 @@ starts on (CSV, JSONL) or ``None``.  Nothing is read ahead beyond one Parquet ba
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -19,9 +20,19 @@ from typing import Any
 
 from ..errors import InputError
 
-__all__ = ["RawRecord", "detect_format", "iter_records"]
+__all__ = ["RawRecord", "ReadMeter", "detect_format", "iter_records"]
 
 FORMATS = ("csv", "jsonl", "parquet", "tsv")
+
+
+class ReadMeter:
+    """How far a reader has got: ``size`` (bytes of a text file, else ``None``), ``bytes_read``
+    and ``rows`` (the total of a Parquet file), for progress bars."""
+
+    def __init__(self) -> None:
+        self.size: int | None = None
+        self.bytes_read = 0
+        self.rows: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +62,11 @@ def detect_format(path: str | os.PathLike[str]) -> str:
 
 
 def iter_records(
-    source: Any, *, format: str | None = None, encoding: str = "utf-8-sig"
+    source: Any,
+    *,
+    format: str | None = None,
+    encoding: str = "utf-8-sig",
+    meter: ReadMeter | None = None,
 ) -> Iterator[RawRecord]:
     """Records from a path, an open text file, a pandas DataFrame or an iterable of mappings.
 
@@ -61,24 +76,34 @@ def iter_records(
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if str(source) == "-":
-            yield from _iter_text(sys.stdin, format or "jsonl", "<stdin>")
+            buf = getattr(sys.stdin, "buffer", None)
+            stdin: Any = sys.stdin if buf is None else _DecodedLines(buf, encoding, "<stdin>")
+            yield from _iter_text(stdin, format or "jsonl", "<stdin>")
             return
         if not path.exists():
             raise InputError(f"{path}: no such file (找不到输入文件)")
         fmt = format or detect_format(path)
         if fmt == "parquet":
-            yield from _iter_parquet(path)
+            yield from _iter_parquet(path, meter=meter)
             return
         try:
-            with open(path, encoding=encoding, newline="") as fh:
-                yield from _iter_text(fh, fmt, str(path))
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{path}: byte {exc.start} is not valid {encoding} ({exc.reason}); "
-                "pass encoding='gb18030' (--encoding gb18030) for GBK exports"
-            ) from exc
+            codec = codecs.lookup(encoding)
         except LookupError as exc:
             raise InputError(f"unknown encoding {encoding!r}") from exc
+        if not _line_safe(codec.name):  # UTF-16/32: newline bytes are not on their own
+            try:
+                with open(path, encoding=encoding, newline="") as fh:
+                    yield from _iter_text(fh, fmt, str(path))
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{path}: not valid {encoding} ({exc.reason}); the file cannot be read"
+                ) from exc
+            return
+        if meter is not None:
+            meter.size = path.stat().st_size
+        with open(path, "rb") as bfh:
+            lines = _DecodedLines(bfh, encoding, str(path), meter)
+            yield from _iter_text(lines, fmt, str(path))
         return
     if isinstance(source, io.TextIOBase):
         yield from _iter_text(source, format or "jsonl", getattr(source, "name", "<stream>"))
@@ -102,15 +127,78 @@ def iter_records(
             yield RawRecord(i, None, None, f"record is a {type(item).__name__}, not a mapping")
 
 
+def _line_safe(codec_name: str) -> bool:
+    """Whether ``\\n`` bytes always end a line in this encoding (UTF-8, GB18030, Latin-1 …)."""
+    return not codec_name.startswith(("utf-16", "utf-32"))
+
+
+class _DecodedLines:
+    """Lines of a binary file decoded one at a time (行级解码).
+
+    A line that is not valid in ``encoding`` does not end the run: it is recorded in
+    :attr:`bad` (line number → reason, naming the byte offset in the file) and replaced by its
+    lossy decoding, so the reader reports it as one failed row and goes on.
+    """
+
+    def __init__(self, fh: Any, encoding: str, name: str, meter: ReadMeter | None = None) -> None:
+        self._fh = fh
+        self._meter = meter
+        self._encoding = encoding
+        self._name = name
+        self.bad: dict[int, str] = {}
+        self.lineno = 0
+        self.offset = 0  # byte offset of the next line
+
+    def __iter__(self) -> Iterator[str]:
+        enc = self._encoding
+        meter = self._meter
+        for raw in self._fh:
+            self.lineno += 1
+            start = self.offset
+            self.offset += len(raw)
+            if meter is not None:
+                meter.bytes_read = self.offset
+            try:
+                yield raw.decode(enc)
+            except UnicodeDecodeError as exc:
+                where = start + exc.start
+                self.bad[self.lineno] = (
+                    f"line {self.lineno}: byte {where} of the file (byte {exc.start} of the line) "
+                    f"is not valid {enc} ({exc.reason}); if the whole file is a GBK export, "
+                    "pass encoding='gb18030' (--encoding gb18030)"
+                )
+                # the line's structure (quotes, separators) is kept so a CSV record around it
+                # still ends where it should; the record is reported, never scored
+                yield raw.decode(enc, errors="replace")
+
+    def take(self, first: int, last: int) -> str | None:
+        """The problem of the first bad line in ``first..last`` (and forget those lines)."""
+        if not self.bad:
+            return None
+        hits = sorted(n for n in self.bad if first <= n <= last)
+        if not hits:
+            return None
+        problem = self.bad[hits[0]]
+        for n in hits:
+            del self.bad[n]
+        return problem
+
+
 def _is_dataframe(obj: Any) -> bool:
     mod = type(obj).__module__
     return mod.startswith("pandas") and type(obj).__name__ == "DataFrame"
 
 
 def _iter_text(fh: Any, fmt: str, name: str) -> Iterator[RawRecord]:
+    decoded = fh if isinstance(fh, _DecodedLines) else None
     if fmt == "jsonl":
         row = 0
         for lineno, line in enumerate(fh, start=1):
+            problem = decoded.take(lineno, lineno) if decoded is not None else None
+            if problem is not None:
+                row += 1
+                yield RawRecord(row, lineno, None, problem)
+                continue
             if not line.strip():
                 continue
             row += 1
@@ -118,6 +206,9 @@ def _iter_text(fh: Any, fmt: str, name: str) -> Iterator[RawRecord]:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 yield RawRecord(row, lineno, None, f"invalid JSON: {exc.msg} (column {exc.colno})")
+                continue
+            except RecursionError:
+                yield RawRecord(row, lineno, None, "invalid JSON: nested too deeply")
                 continue
             if not isinstance(obj, dict):
                 yield RawRecord(
@@ -134,6 +225,9 @@ def _iter_text(fh: Any, fmt: str, name: str) -> Iterator[RawRecord]:
             return
         except csv.Error as exc:
             raise InputError(f"{name}:1: unreadable CSV header: {exc}") from exc
+        problem = decoded.take(1, reader.line_num) if decoded is not None else None
+        if problem is not None:
+            raise InputError(f"{name}: unreadable CSV header: {problem}")
         header = [h.strip() for h in header]
         if len(set(header)) != len(header):
             raise InputError(f"{name}:1: duplicate column names in the header {header}")
@@ -146,11 +240,17 @@ def _iter_text(fh: Any, fmt: str, name: str) -> Iterator[RawRecord]:
                 return
             except csv.Error as exc:
                 row += 1
-                yield RawRecord(row, start, None, f"unreadable CSV: {exc}")
+                problem = decoded.take(start, reader.line_num) if decoded is not None else None
+                yield RawRecord(row, start, None, problem or f"unreadable CSV: {exc}")
                 start = reader.line_num + 1
                 continue
             line = start
             start = reader.line_num + 1
+            problem = decoded.take(line, reader.line_num) if decoded is not None else None
+            if problem is not None:  # an undecodable line costs the record it belongs to
+                row += 1
+                yield RawRecord(row, line, None, problem)
+                continue
             if not values or (len(values) == 1 and not values[0].strip()):
                 continue
             row += 1
@@ -164,7 +264,9 @@ def _iter_text(fh: Any, fmt: str, name: str) -> Iterator[RawRecord]:
     raise InputError(f"{name}: unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def _iter_parquet(path: Path, batch_size: int = 8192) -> Iterator[RawRecord]:
+def _iter_parquet(
+    path: Path, batch_size: int = 8192, meter: ReadMeter | None = None
+) -> Iterator[RawRecord]:
     try:
         import pyarrow.parquet as pq
     except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -175,8 +277,19 @@ def _iter_parquet(path: Path, batch_size: int = 8192) -> Iterator[RawRecord]:
         pf = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises its own types
         raise InputError(f"{path}: not a readable Parquet file: {exc}") from exc
+    if meter is not None:
+        meter.rows = pf.metadata.num_rows
     row = 0
-    for batch in pf.iter_batches(batch_size=batch_size):
+    batches = pf.iter_batches(batch_size=batch_size)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except Exception as exc:  # a corrupt row group: the rows before it were delivered
+            raise InputError(
+                f"{path}: Parquet data unreadable after row {row}: {exc} (the run stops here)"
+            ) from exc
         for rec in batch.to_pylist():
             row += 1
             yield RawRecord(row, None, rec)

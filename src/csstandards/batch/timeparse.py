@@ -82,7 +82,9 @@ def parse_timestamp(value: object, tz: str | tzinfo = DEFAULT_TZ) -> datetime | 
     if isinstance(value, datetime):
         if value != value:  # pandas NaT
             return None
-        return value if value.tzinfo is not None else value.replace(tzinfo=zone)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=zone)
+        return _checked_offset(value, repr(value))
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=zone)
     if isinstance(value, bool):
@@ -144,6 +146,20 @@ def _dateutil_parse(text: str, zone: tzinfo) -> datetime:
         raise InputError(f"cannot read {text!r} as a date/time (无法解析时间)") from exc
     if dt.tzinfo is None:
         return dt.replace(tzinfo=zone)
+    return _checked_offset(dt, repr(text))
+
+
+def _checked_offset(dt: datetime, shown: str) -> datetime:
+    """``dt`` if its UTC offset is usable; dateutil accepts ``+25:00``, datetime refuses it later."""
+    try:
+        off = dt.utcoffset()
+        if off is not None:
+            dt.astimezone(timezone.utc)  # also refuses an instant out of datetime's range
+    except (ValueError, OverflowError) as exc:
+        raise InputError(
+            f"invalid UTC offset in {shown}: offsets must lie strictly between -24:00 and "
+            f"+24:00 and the instant inside years 1–9999 ({exc})"
+        ) from exc
     return dt
 
 

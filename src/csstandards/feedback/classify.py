@@ -12,22 +12,26 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .._intervals import DisjointIntervals, merge_intervals
 from ..errors import InputError
-from ..lexicon import Lexicon, LexiconHit
+from ..lexicon import Lexicon, LexiconHit, load_file
 from ..models import Channel, Evidence, Priority, Rating, Span, trusted_builder
 from ..text.analysis import QUOTE, Analysis, clause_breaks
 from ..text.normalize import NormalizedText, normalize, normalize_phrase
 from ..text.phrases import PhraseMatcher
+from .english import add_english_hits, is_english
+from .hazard import HazardHit, find_hazards
 from .models import (
     EmotionLevel,
     FeedbackAssessment,
     FeedbackKind,
     FeedbackSettings,
+    Hazard,
     Hint,
     IssueSeverity,
     KeyIssue,
@@ -97,9 +101,19 @@ _EMOTION_LEVELS = (
     (1.0, EmotionLevel.ANNOYED),
 )
 _FURIOUS_WITHOUT_INSULT = 8.0
+_ASCII_LETTER = re.compile(r"[a-z]")
 _REPEAT_BANG = re.compile(r"!{2,}")
 _REPEAT_Q = re.compile(r"\?{2,}|\?!|!\?")
 _SEVERITY_CUES = {"fb_sev_critical": IssueSeverity.CRITICAL, "fb_sev_high": IssueSeverity.HIGH}
+_HAZARD_WEIGHT = -1.5  # a hazard is a negative fact, whatever the tone
+_NEG_FACT = -1.0  # 每天晚上八点断一次: a frequency + fault pair
+_FACT_GAP = 10
+_SARCASM_REACH = 2  # 真是 … 稳定: the intensifier ends at most this far before the positive word
+_HOTLINE_GAP = 3  # 订单号是315…: an identifier word this close before a hotline number
+_POLITE = frozenset({"fb_pos_weak", "fb_emoji_pos"})  # 谢谢: not praise of the service
+_EN_CONFIDENCE = 0.6  # the most an English text's fields are trusted
+# kinds that raise no problem to act on (hint no_action, no root cause)
+_NO_CASE_KINDS = frozenset({FeedbackKind.PRAISE, FeedbackKind.ENQUIRY, FeedbackKind.UNKNOWN})
 
 
 # ---------------------------------------------------------------------------------- context
@@ -157,6 +171,7 @@ def _lean_matcher(lexicon: Lexicon, taxonomy: Taxonomy) -> PhraseMatcher[_LeanPa
 # round-trip assessments through validation to keep this honest).
 _build_evidence = trusted_builder(Evidence)
 _key_issue = trusted_builder(KeyIssue)
+_hazard = trusted_builder(Hazard)
 _EVIDENCE_CACHE: dict[tuple[str, str, str, str, str], Evidence] = {}
 
 
@@ -358,6 +373,10 @@ class _Text:
         """(list name, hits) of every list with a hit in this text."""
         return self._raw.items()
 
+    def list_names(self) -> KeysView[str]:
+        """Names of the lists with a hit in this text."""
+        return self._raw.keys()
+
     def hits_of(self, name: str) -> list[LexiconHit]:
         return self._raw.get(name, _NO_HITS)
 
@@ -385,11 +404,21 @@ class _Text:
             return (0, len(self.s))
         return (self.clause_starts[i], self.clause_ends[i])
 
+    def sentence_start(self, pos: int) -> int:
+        i = bisect_right(self.sentence_starts, pos) - 1
+        return self.sentence_starts[i] if i >= 0 else 0
+
     def sentence_bounds(self, si: int) -> tuple[int, int]:
         return (self.sentence_starts[si], self.sentence_ends[si])
 
     def span(self, s: int, e: int) -> Span:
         return self.norm.span(s, e)  # Spans are shared (models.span): no per-text cache
+
+    def questions(self) -> list[int]:
+        """Indices of the sentences that end in a question mark."""
+        if "?" not in self.s:
+            return []
+        return [i for i in range(len(self.sentence_starts)) if self.is_question(i)]
 
     def is_question(self, sent_index: int) -> bool:
         if sent_index < 0:
@@ -600,6 +629,160 @@ def _sarcastic_quotes(t: _Text, cues: list[_Cue], ironic_words: frozenset[str]) 
     return out
 
 
+def _sarcasm_intensified(t: _Text, cues: list[_Cue]) -> None:
+    """真是 + a positive word, then a negative fact later in the sentence with no turn between
+    (网速真是稳定,稳定地每天晚上八点断一次): the praise is sarcasm; a repeat of the praised word
+    after it (稳定地) is part of the same irony."""
+    marks = t.of("fb_sarcasm_intensifier")
+    if not marks:
+        return
+    contrast = t.of("fb_contrast")
+    for c in cues:
+        if c.weight <= 0 or c.source not in _NEGATABLE:
+            continue
+        m = next((m for m in marks if c.start - _SARCASM_REACH <= m.end <= c.start), None)
+        if m is None:
+            continue
+        si = t.sentence_index(c.start)
+        se = t.sentence_ends[si] if si >= 0 else len(t.s)
+        later_neg = [
+            d
+            for d in cues
+            if d.weight < 0
+            and c.end <= d.start < se
+            and not any(c.end <= k.start < d.start for k in contrast)
+        ]
+        if not later_neg:
+            continue
+        rule = f"反讽:{m.phrase}…+负面事实 sarcasm (intensifier + negative fact)"
+        c.weight = -abs(c.weight)
+        c.notes.append(rule)
+        for e in cues:
+            if e is not c and e.phrase == c.phrase and c.end <= e.start < se and e.weight > 0:
+                e.weight = -abs(e.weight)
+                e.notes.append(rule)
+
+
+@lru_cache(maxsize=1)
+def _fact_pairs() -> tuple[tuple[str, str, str], ...]:
+    """``[facts]`` of feedback.toml: (first list, second list, name) of each negative-fact pair."""
+    data = load_file("feedback.toml").get("facts", {})
+    return tuple((str(a), str(b), str(name)) for name, (a, b) in data.items())
+
+
+def _negative_facts(t: _Text, cues: list[_Cue]) -> list[_Cue]:
+    """Negative facts told without an evaluative word: a word of one class followed in its
+    clause by a word of another (每天晚上八点 + 断一次, 卡在中转站 + 五天), unless a negative
+    cue already covers the second word."""
+    out: list[_Cue] = []
+    neg: _Cover | None = None
+    for la, lb, name in _fact_pairs():
+        seconds = t.of(lb)
+        firsts = t.of(la) if seconds else _NO_HITS
+        if not firsts:
+            continue
+        if neg is None:
+            neg = _Cover((c.start, c.end) for c in cues if c.weight < 0)
+        for f in seconds:
+            if neg.touches(f.start, f.end) or any(o.start <= f.start < o.end for o in out):
+                continue
+            cs, _ = t.clause_bounds(f.start)
+            q = next(
+                (q for q in firsts if cs <= q.start and q.end <= f.start <= q.end + _FACT_GAP),
+                None,
+            )
+            if q is not None:
+                phrase = _printable(t.s[q.start : f.end])
+                out.append(_Cue(q.start, f.end, "fact", phrase, _NEG_FACT, [f"负面事实:{name}"]))
+    return out
+
+
+def _hazards(
+    t: _Text, cues: list[_Cue], negs: _NegIndex
+) -> tuple[list[HazardHit], list[str], _Cover]:
+    """The text's hazards after the scope rule, and a note per hazard set aside; a negative cue
+    is added for each hazard that no negative cue covers yet.
+
+    Scope rule: a past harm of a care class (body and health) that is neither attributed to
+    what was sold or done nor still going on, in a text whose only opinions are positive, is
+    the reason for a service the text praises (孩子发烧去急诊,医生特别耐心): no hazard."""
+    found = find_hazards(t, lambda pos: _negated(t, pos, negs) is not None)
+    if not found:
+        return found, [], _EMPTY
+    hz_cover = _Cover((h.start, h.end) for h in found)
+    pos = sum(c.weight for c in cues if c.weight > 0)
+    other_neg = sum(
+        -c.weight for c in cues if c.weight < 0 and not hz_cover.touches(c.start, c.end)
+    )
+    kept: list[HazardHit] = []
+    dropped: list[str] = []
+    dropped_spans: list[tuple[int, int]] = []
+    for h in found:
+        if h.cls.care and not h.ongoing and not h.attributed and pos > 0 and other_neg == 0:
+            dropped.append(f"{h.phrase}: 求助原因,已获妥善处理 reason for a praised service")
+            dropped_spans.extend(h.spans)
+            continue
+        kept.append(h)
+    reason = _Cover(dropped_spans) if dropped_spans else _EMPTY
+    if dropped_spans:  # the reason for the visit is no opinion either
+        for c in cues:
+            if c.weight < 0 and reason.touches(c.start, c.end):
+                c.weight = 0.0
+                c.notes.append("求助原因")
+    neg_cover = _Cover((c.start, c.end) for c in cues if c.weight < 0)
+    for h in kept:
+        if not neg_cover.touches(h.start, h.end):
+            cues.append(
+                _Cue(
+                    h.start,
+                    h.end,
+                    "hazard",
+                    _printable(h.phrase),
+                    _HAZARD_WEIGHT,
+                    [f"危害:{h.name}"],
+                )
+            )
+    return kept, dropped, reason
+
+
+def _hotlines(t: _Text) -> list[LexiconHit]:
+    """Hotline numbers (12315 …) standing on their own: not inside a longer run of digits or
+    letters, and not right after an identifier word (订单号, 尾号)."""
+    s = t.s
+    ids = t.of("fb_hotline_not")
+    out: list[LexiconHit] = []
+    for h in t.of("fb_hotline"):
+        before = s[h.start - 1] if h.start > 0 else ""
+        after = s[h.end] if h.end < len(s) else ""
+        if (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum()):
+            continue
+        if before in "-_/#." and before:
+            continue
+        if any(h.start - _HOTLINE_GAP <= i.end <= h.start for i in ids):
+            continue
+        out.append(h)
+    return out
+
+
+_SIGNAL_LISTS = ("fb_scope_repeated", "fb_misunderstanding", "fb_rhetorical", "fb_communication")
+
+
+def _problem_signals(
+    t: _Text, negs: _NegIndex, q_cover: _Cover, key_issues: Sequence[KeyIssue]
+) -> bool:
+    """Whether a question carries a problem (没到, 修不了, 每次都, 是不是我不会用, 明天要用 …)
+    and so is a complaint told as a question; an explicit enquiry (请问, 想了解) may still
+    name a deadline or ask for a request (请问怎么申请退款)."""
+    for hs in negs.values():
+        if any(not q_cover.touches(h.start, h.end) for h in hs):
+            return True
+    if t.of(*_SIGNAL_LISTS):
+        return True
+    if t.of("fb_enquiry_marker"):
+        return False
+    return bool(t.of("fb_urgent")) or any(k.polarity == "request" for k in key_issues)
+
+
 # ---------------------------------------------------------------------------------- main
 _Taxo = list[tuple[int, int, str, str, str]]  # (start, end, "aspect"|"cue", ref, phrase)
 
@@ -615,6 +798,7 @@ def _prepare(text: str | Analysis, ctx: _Context) -> tuple[_Text, _Taxo]:
             for kind, ref in payloads:
                 taxo.append((st, en, kind, ref, phrase))
         own = {name: list(hs) for name, hs in text.hits.items() if name.startswith("fb_")}
+        add_english_hits(text.norm, own)
         return _Text(text.norm, own, text.quoted), taxo
     if not isinstance(text, str):
         raise InputError(f"feedback text must be str or Analysis, got {type(text).__name__}")
@@ -632,6 +816,7 @@ def _prepare(text: str | Analysis, ctx: _Context) -> tuple[_Text, _Taxo]:
                 got.append(h)
         for kind, ref in refs:
             taxo.append((st, en, kind, ref, phrase))
+    add_english_hits(norm, hits)
     quoted: list[tuple[int, int]] = []
     if not _QUOTE_CHARS.isdisjoint(norm.text):
         quoted = [(m.start(), m.end()) for m in QUOTE.finditer(norm.text)]
@@ -771,6 +956,15 @@ def _run(
     )
     _apply_modifiers(t, cues, negs)
     cues.extend(_sarcastic_quotes(t, cues, ctx.ironic))
+    cues.extend(_negative_facts(t, cues))
+    _sarcasm_intensified(t, cues)
+    hazards, hazards_dropped, care_reason = _hazards(t, cues, negs)
+    if hazards_dropped:
+        group_cues = [g for g in group_cues if not care_reason.touches(g.start, g.end)]
+        blockers = _Cover(
+            [(h.start, h.end) for h in t.of("fb_not_sentiment")]
+            + [(g.start, g.end) for g in cues if "求助原因" in g.notes]
+        )
     resolved = t.of("fb_resolved")
     if resolved:  # 光猫坏了…师傅就上门换好了: the problem told before the fix weighs less
         last = max(h.start for h in resolved)
@@ -893,7 +1087,7 @@ def _run(
             )
         )
     explained_cover = _Cover(explained)
-    slow_hits = t.of("fb_slow")
+    slow_hits = t.of("fb_slow", "fb_duration")
     contrast_cover = _cover(t, "fb_contrast")
     topic_ids: dict[str, int] = {}
     opinion_sentences: set[int] = set()
@@ -902,6 +1096,8 @@ def _run(
         if c.weight != 0.0:
             opinion_sentences.add(t.sentence_index(c.start))
             by_clause.setdefault(t.clause_index(c.start), []).append(c)
+    asked = t.questions()
+    opinion_sentences.update(asked)  # a question is about what it names (寄到北京要几天?)
     for s0, e0, tid, _ in aspects:
         if t.sentence_index(s0) in opinion_sentences:
             topic_ids.setdefault(tid, s0)  # an aspect discussed with an opinion
@@ -946,6 +1142,26 @@ def _run(
         )
         have.add((tid, pol))
         clause_groups[ci] = have
+    have_groups = {k.group for _, k, _ in issues}
+    for hz in hazards:  # each hazard is a key issue of its class's group (one per group)
+        hgd = tax.groups.get(hz.cls.group)
+        if hgd is None or hz.cls.group in have_groups:
+            continue
+        have_groups.add(hz.cls.group)
+        issues.append(
+            (
+                hz.start,
+                _key_issue(
+                    label=hgd.label_zh,
+                    topic=hgd.topic,
+                    group=hz.cls.group,
+                    cue=_printable(hz.phrase),
+                    spans=tuple(t.span(a, b) for a, b in hz.spans),
+                    polarity="negative",
+                ),
+                hz.cls.severity,
+            )
+        )
     issues.sort(key=lambda x: x[0])
     key_issues = tuple([k for _, k, _ in issues])
     if issues_only:
@@ -968,7 +1184,21 @@ def _run(
         pos_k = k.spans[0].start if k.spans else 0
         if k.topic not in topic_ids or topic_ids[k.topic] > pos_k:
             topic_ids[k.topic] = pos_k
+    for hz in hazards:
+        if hz.cls.topic is not None and hz.cls.topic in tax.topics:
+            topic_ids.setdefault(hz.cls.topic, hz.start)
     ordered = sorted(topic_ids, key=lambda x: topic_ids[x])
+    if rating is not Rating.POSITIVE:
+        # a text that complains is about its problems: the topics of its problems and
+        # requests (and hazards), not of the praise it concedes or of aspects named in passing
+        focus = {k.topic for k in key_issues if k.polarity != "positive"}
+        focus.update(hz.cls.topic for hz in hazards if hz.cls.topic is not None)
+        if focus:
+            ordered = [x for x in ordered if x in focus]
+    else:
+        focus = {k.topic for k in key_issues if k.polarity == "positive"}
+        if focus:
+            ordered = [x for x in ordered if x in focus]
     if not ordered and any(c.weight != 0.0 for c in cues) and _DEFAULT_TOPIC in tax.topics:
         ordered = [_DEFAULT_TOPIC]  # an opinion with no named aspect is about the product itself
     if not ordered and "other" in tax.topics:
@@ -1013,34 +1243,91 @@ def _run(
     serious = any(
         s is not None and s.rank >= IssueSeverity.HIGH.rank for _, s in negative_issues
     ) or (any(lvl.rank >= IssueSeverity.HIGH.rank for _, lvl in sev_cues) and negativity)
+    grievance = sorted(grievance + _hotlines(t), key=lambda h: h.start)
+    # questions: 请问/能不能/吗 … or a sentence ending in "?"; negative cues that are only the
+    # question's own words (能不能, 为什么) are not a problem
+    q_hits = [h for h in t.of("fb_question") if not blockers.contains(h.start, h.end)]
+    q_cover = _Cover((h.start, h.end) for h in q_hits) if q_hits else _EMPTY
+    asks = bool(q_hits) or bool(asked)
+    problem_neg = (
+        sum(-c.weight for c in cues if c.weight < 0 and not q_cover.touches(c.start, c.end))
+        if asks
+        else neg
+    )
+    problems = [k for k, _ in negative_issues if k.polarity == "negative"]
+    polite_only = pos > 0 and all(c.source in _POLITE for c in cues if c.weight > 0)
+    signals = asks and _problem_signals(t, negs, q_cover, key_issues)
     kind_ev: list[tuple[str, tuple[Span, ...], str]]
+    kind_conf: float
     if grievance:
         kind = FeedbackKind.GRIEVANCE
         kind_ev = [(h.phrase, (t.span(h.start, h.end),), "投诉/升级用语") for h in grievance[:3]]
-    elif (
-        suggestion
-        and not serious
-        and (rating is not Rating.NEGATIVE or suggestion[0].start < t.clause_ends[0])
+        kind_conf = 0.9
+    elif suggestion and (
+        suggestion[0].start < t.clause_ends[0]
+        or (not serious and not hazards and rating is not Rating.NEGATIVE)
     ):  # a text that opens with 建议/希望 is a suggestion even when it names a pain point
         kind = FeedbackKind.SUGGESTION
         kind_ev = [(h.phrase, (t.span(h.start, h.end),), "建议用语") for h in suggestion[:3]]
+        kind_conf = 0.75
+    elif hazards:
+        kind = FeedbackKind.COMPLAINT
+        h0 = hazards[0]
+        kind_ev = [(_printable(h0.phrase), tuple(t.span(x, y) for x, y in h0.spans), "危害 hazard")]
+        kind_conf = 0.9
+    elif asks and problem_neg == 0 and not problems and (pos == 0 or polite_only) and not signals:
+        kind = FeedbackKind.ENQUIRY
+        q0 = q_hits[0] if q_hits else None
+        kind_ev = [
+            (
+                q0.phrase if q0 else "?",
+                (t.span(q0.start, q0.end),) if q0 else (),
+                "询问,无问题或评价 a plain question",
+            )
+        ]
+        kind_conf = 0.8 if q_hits and asked else 0.65
     elif rating is Rating.NEGATIVE or (
         rating is Rating.NEUTRAL and (open_neg > 0 or (negative_issues and not resolved))
     ):
         kind = FeedbackKind.COMPLAINT
         kind_ev = [(f"rating={rating.value}", (), "差评或带问题的中评")]
+        kind_conf = min(0.95, 0.55 + 0.1 * open_neg)
     elif rating is Rating.POSITIVE or pos > 0:
         kind = FeedbackKind.PRAISE
         kind_ev = [(f"rating={rating.value}", (), "正面评价")]
+        kind_conf = 0.4 if polite_only else min(0.95, 0.5 + 0.1 * pos)
     elif key_issues and any(k.polarity == "request" for k in key_issues):
         kind = FeedbackKind.COMPLAINT
         kind_ev = [("request", (), "提出诉求")]
-    elif "?" in t.s:
+        kind_conf = 0.6
+    elif t.of("fb_scope_repeated") and not asks:
+        kind = FeedbackKind.COMPLAINT  # 又…, 第二次了, 还是一样: a recurring problem
+        r0 = t.of("fb_scope_repeated")[0]
+        kind_ev = [(r0.phrase, (t.span(r0.start, r0.end),), "反复出现 a recurring problem")]
+        kind_conf = 0.5
+    elif asks and signals:
         kind = FeedbackKind.COMPLAINT
-        kind_ev = [("?", (), "无评价线索的询问/求助 question without opinion")]
+        kind_ev = [("?", (), "带问题线索的询问 a question that carries a problem")]
+        kind_conf = 0.5
+    elif asks:
+        kind = FeedbackKind.ENQUIRY
+        kind_ev = [("?", (), "询问 question")]
+        kind_conf = 0.6
     else:
-        kind = FeedbackKind.PRAISE
-        kind_ev = [("", (), "无评价线索,按默认好评 no cue: default praise")]
+        kind = FeedbackKind.UNKNOWN
+        kind_ev = [("", (), "无任何类别证据 no evidence for a kind: 人工判断")]
+        kind_conf = 0.2
+    if kind is FeedbackKind.ENQUIRY and rating is not Rating.NEUTRAL:
+        rating = Rating.NEUTRAL  # 请问…吗?谢谢: a question's politeness is no opinion
+        ev.append(
+            _evidence(
+                field="rating",
+                value=rating.value,
+                cue=f"kind={kind.value}",
+                source=SOURCE,
+                note="咨询无评价 an enquiry has no opinion",
+            )
+        )
     for cue, spans, note in kind_ev:
         ev.append(
             _evidence(
@@ -1140,6 +1427,16 @@ def _run(
         for h, lvl in sev_cues:
             if lvl.rank >= floor.rank:
                 _raise_sev(lvl, h.phrase, (t.span(h.start, h.end),), h.list_name)
+    for hz in hazards:  # hazards decide severity, not tone
+        lvl = hz.cls.severity
+        if hz.victim and lvl.rank < IssueSeverity.CRITICAL.rank:
+            lvl = IssueSeverity.CRITICAL
+        _raise_sev(
+            lvl,
+            _printable(hz.phrase),
+            tuple(t.span(x, y) for x, y in hz.spans),
+            f"危害 {hz.cls.label_zh} ({hz.name})" + (f"; 受害者 {hz.victim}" if hz.victim else ""),
+        )
     if not sev_notes:
         sev_notes.append(
             _evidence(
@@ -1160,7 +1457,13 @@ def _run(
         for h in t.of("fb_urgent")
         if not calm_spans.contains(h.start, h.end) and _negated(t, h.start, negs) is None
     ]
-    if urgent and negativity and kind in (FeedbackKind.COMPLAINT, FeedbackKind.GRIEVANCE):
+    if kind is FeedbackKind.ENQUIRY:  # a question is urgent only by a deadline (明天要用)
+        victims = _cover(t, "fb_hz_minor", "fb_hz_elderly", "fb_hz_pet")
+        urgent = [h for h in urgent if not victims.touches(h.start, h.end)]
+    if urgent and (
+        kind is FeedbackKind.ENQUIRY
+        or (negativity and kind in (FeedbackKind.COMPLAINT, FeedbackKind.GRIEVANCE))
+    ):
         urgency = Urgency.HIGH
         ev.append(
             _evidence(
@@ -1182,11 +1485,15 @@ def _run(
                 source=f"{SOURCE}:fb_not_urgent",
             )
         )
-    elif kind in (FeedbackKind.PRAISE, FeedbackKind.SUGGESTION):
+    elif kind in (FeedbackKind.PRAISE, FeedbackKind.SUGGESTION, FeedbackKind.ENQUIRY):
         urgency = Urgency.LOW
         ev.append(
             _evidence(
-                field="urgency", value="low", cue=kind.value, source=SOURCE, note="表扬/建议无时限"
+                field="urgency",
+                value="low",
+                cue=kind.value,
+                source=SOURCE,
+                note="表扬/建议/咨询无时限",
             )
         )
     else:
@@ -1212,6 +1519,32 @@ def _run(
                 note="公开渠道的抱怨 public channel",
             )
         )
+
+    if hazards:
+        hot = next((hz for hz in hazards if hz.ongoing or hz.victim), None)
+        if hot is None:
+            hot = next((hz for hz in hazards if hz.cls.urgency is Urgency.HIGH), None)
+        want = Urgency.HIGH if hot is not None else Urgency.NORMAL
+        if want.rank > urgency.rank:
+            urgency = want
+            hsrc = hot if hot is not None else hazards[0]
+            why = (
+                f"仍在发生 ongoing: {hsrc.ongoing}"
+                if hsrc.ongoing
+                else f"受害者 victim: {hsrc.victim}"
+                if hsrc.victim
+                else f"危害 {hsrc.cls.label_zh}"
+            )
+            ev.append(
+                _evidence(
+                    field="urgency",
+                    value=urgency.value,
+                    cue=_printable(hsrc.phrase),
+                    spans=tuple(t.span(x, y) for x, y in hsrc.spans),
+                    source=f"{SOURCE}:hazard",
+                    note=why,
+                )
+            )
 
     # -- scope ---------------------------------------------------------------------------
     scope = Scope.INDIVIDUAL
@@ -1258,7 +1591,8 @@ def _run(
 
     # -- hint and root cause -------------------------------------------------------------
     mis = [h for h in t.of("fb_misunderstanding")]
-    if mis and kind is not FeedbackKind.PRAISE:
+    no_case = kind in _NO_CASE_KINDS and not hazards
+    if mis and not no_case:
         hint = Hint.MISUNDERSTANDING
         ev.append(
             _evidence(
@@ -1269,7 +1603,7 @@ def _run(
                 source=f"{SOURCE}:fb_misunderstanding",
             )
         )
-    elif kind is not FeedbackKind.PRAISE:
+    elif not no_case:
         hint = Hint.ACTIONABLE
         ev.append(
             _evidence(
@@ -1295,9 +1629,11 @@ def _run(
                 note="误解→沟通",
             )
         )
-    elif kind is FeedbackKind.PRAISE:
+    elif no_case:
         ev.append(
-            _evidence(field="root_cause", value="", cue="", source=SOURCE, note="表扬 praise")
+            _evidence(
+                field="root_cause", value="", cue="", source=SOURCE, note=f"{kind.label_zh} 无问题"
+            )
         )
     elif comm := t.of("fb_communication"):
         root = RootCause.COMMUNICATION
@@ -1377,6 +1713,54 @@ def _run(
             _evidence(field="channel", value=channel.value, cue=channel.label_zh, source=SOURCE)
         )
 
+    # -- confidence and language ---------------------------------------------------------
+    language = "en" if _ASCII_LETTER.search(t.norm.text) and is_english(t.norm.original) else "zh"
+    if not counted:
+        rating_conf = 0.3
+    elif mixed and abs(sentiment) < _MIXED_MAX:
+        rating_conf = 0.5
+    else:
+        rating_conf = min(0.95, 0.5 + 0.4 * abs(sentiment) + 0.05 * len(counted))
+    if hazards:
+        sev_conf = 0.9
+    elif kind is FeedbackKind.GRIEVANCE:
+        sev_conf = 0.8
+    elif kind is FeedbackKind.UNKNOWN:
+        sev_conf = 0.3
+    elif severity is IssueSeverity.LOW and kind in _NO_CASE_KINDS:
+        sev_conf = 0.8
+    else:
+        sev_conf = 0.6
+    if language == "en":
+        kind_conf = min(kind_conf, _EN_CONFIDENCE if kind is not FeedbackKind.UNKNOWN else 0.1)
+        rating_conf = min(rating_conf, _EN_CONFIDENCE)
+        sev_conf = min(sev_conf, _EN_CONFIDENCE)
+    ev.append(
+        _evidence(
+            field="kind_confidence",
+            value=f"{kind_conf:.2f}",
+            cue=kind.value,
+            source=SOURCE,
+            note=f"language={language}",
+        )
+    )
+    for note in hazards_dropped:
+        ev.append(
+            _evidence(field="hazards", value="", cue="", source=f"{SOURCE}:hazard", note=note)
+        )
+    hazard_objs = tuple(
+        _hazard(
+            name=h.name,
+            label_zh=h.cls.label_zh,
+            label_en=h.cls.label_en,
+            cue=_printable(h.phrase),
+            spans=tuple(t.span(x, y) for x, y in h.spans),
+            victim=h.victim,
+            ongoing=h.ongoing,
+        )
+        for h in hazards
+    )
+
     return FeedbackAssessment(
         kind=kind,
         rating=rating,
@@ -1394,5 +1778,10 @@ def _run(
         hint=hint,
         root_cause=root,
         channel=channel,
+        hazards=hazard_objs,
+        kind_confidence=round(kind_conf, 3),
+        rating_confidence=round(rating_conf, 3),
+        severity_confidence=round(sev_conf, 3),
+        language=language,
         evidence=tuple(ev),
     )

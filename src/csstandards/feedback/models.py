@@ -18,6 +18,7 @@ __all__ = [
     "FeedbackKind",
     "FeedbackSettings",
     "GroupDef",
+    "Hazard",
     "Hint",
     "IssueSeverity",
     "KeyIssue",
@@ -31,12 +32,15 @@ __all__ = [
 
 
 class FeedbackKind(LabelledEnum):
-    """The four classes of 002 二(二)2: 表扬 / 建议 / 抱怨 / 投诉."""
+    """The four classes of 002 二(二)2 (表扬 / 建议 / 抱怨 / 投诉), plus 咨询 (a plain question or
+    request for information, 001) and 未识别 (no evidence for any kind: a person reads it)."""
 
     PRAISE = "praise"
     SUGGESTION = "suggestion"
     COMPLAINT = "complaint"
     GRIEVANCE = "grievance"
+    ENQUIRY = "enquiry"
+    UNKNOWN = "unknown"
 
 
 _label(
@@ -46,6 +50,8 @@ _label(
         "suggestion": ("建议", "suggestion"),
         "complaint": ("抱怨", "complaint"),
         "grievance": ("投诉", "grievance"),
+        "enquiry": ("咨询", "enquiry"),
+        "unknown": ("未识别", "unknown"),
     },
 )
 
@@ -218,6 +224,19 @@ class KeyIssue(FrozenModel):
     polarity: Polarity = "negative"
 
 
+class Hazard(FrozenModel):
+    """A hazard (危害) the text reports: its class (body, fire, machine, gas, water, money,
+    privacy), the cue and where, who it happened to and whether it is still going on."""
+
+    name: str
+    label_zh: str
+    label_en: str
+    cue: str
+    spans: tuple[Span, ...] = ()
+    victim: str | None = None
+    ongoing: str | None = None
+
+
 Matrix = dict[IssueSeverity, dict[Urgency, Priority]]
 
 
@@ -258,7 +277,10 @@ class FeedbackAssessment(FrozenModel):
     """The classification of one feedback text (002 二(二)2, 003 二(一)(二)).
 
     Every field is explained by :attr:`evidence` (``evidence_for("urgency")`` …); spans point
-    into the caller's original text.
+    into the caller's original text.  ``kind``, ``rating`` and ``severity`` carry a confidence
+    in [0, 1] (置信度): low when little evidence decided them (``kind`` is ``UNKNOWN`` 未识别 when
+    none did).  ``hazards`` lists what decided a critical/high severity; ``language`` is
+    ``"zh"`` or ``"en"`` (English text is read with a small English lexicon).
     """
 
     kind: FeedbackKind
@@ -277,6 +299,11 @@ class FeedbackAssessment(FrozenModel):
     hint: Hint
     root_cause: RootCause | None = None
     channel: Channel | None = None
+    hazards: tuple[Hazard, ...] = ()
+    kind_confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    rating_confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    severity_confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    language: str = "zh"
     evidence: tuple[Evidence, ...] = ()
 
     @model_validator(mode="after")

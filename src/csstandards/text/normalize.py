@@ -7,6 +7,9 @@ What normalisation does (the same to texts and to phrases, so they meet in the m
 * lower case;
 * variant punctuation folds: curly and corner quotes (“ ” 「 」 『 』 ‘ ’) become ``"``/``'``,
   the wave dash and dashes fold (``～ 〜`` → ``~``, ``— –`` → ``-``);
+* Traditional Chinese becomes Simplified (OpenCC, :mod:`csstandards.text.script`): 一打開就閃退
+  → 一打开就闪退, so that the Simplified lexicons match; phrase conversions that change the
+  length (埠 → 端口) are mapped back through the same offset map;
 * whitespace and zero-width characters are removed (Chinese does not separate words by
   spaces, so ``已 收到`` and ``已收到`` must match alike), except line breaks, which are kept
   as ``\\n`` because they end sentences.
@@ -23,6 +26,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..models import Span, span
+from .script import needs_conversion, to_simplified
 
 __all__ = ["NormalizedText", "normalize", "normalize_phrase"]
 
@@ -88,8 +92,8 @@ class _NormTable(dict[int, str]):
             _IRREGULAR.add(ch)
         if len(self) < _CACHE_LIMIT:
             self[key] = out
-            if out == ch:
-                _STABLE.add(ch)
+            if out == ch and not needs_conversion(ch):
+                _STABLE.add(ch)  # a Traditional character is never on the fast path
         return out
 
 
@@ -150,6 +154,13 @@ def normalize(text: str) -> NormalizedText:
         raise InputError(f"text must be str, got {type(text).__name__}")
     if _STABLE.issuperset(text):  # already normal: no copy, no map
         return NormalizedText(text, text)
+    if not needs_conversion(text):
+        return _fold_text(text)
+    simplified, origin = to_simplified(text)
+    return _compose(text, _fold_text(simplified), origin)
+
+
+def _fold_text(text: str) -> NormalizedText:
     mapped = text.translate(_TABLE)
     if _IRREGULAR.isdisjoint(text):
         return NormalizedText(text, mapped)
@@ -168,6 +179,27 @@ def normalize(text: str) -> NormalizedText:
     return NormalizedText(text, "".join(pieces), tuple(starts), tuple(ends))
 
 
+def _compose(
+    original: str, folded: NormalizedText, origin: tuple[tuple[int, int], ...] | None
+) -> NormalizedText:
+    """The map of ``folded`` (normalised from the Simplified conversion of ``original``)
+    carried back through the conversion's ``origin`` map to ``original``."""
+    if origin is None:  # the conversion kept every character in place
+        return NormalizedText(original, folded.text, folded.starts, folded.ends)
+    n = len(folded.text)
+    starts = [0] * n
+    ends = [0] * n
+    for i in range(n):
+        cs = folded.starts[i] if folded.starts is not None else i
+        ce = folded.ends[i] if folded.ends is not None else i + 1
+        starts[i] = origin[cs][0]
+        ends[i] = max(origin[ce - 1][1], starts[i])
+    return NormalizedText(original, folded.text, tuple(starts), tuple(ends))
+
+
 def normalize_phrase(phrase: str) -> str:
-    """The normalised form of a phrase, as :func:`normalize` would produce inside a text."""
+    """The normalised form of a phrase, as :func:`normalize` would produce inside a text
+    (a phrase written in Traditional characters is converted to Simplified too)."""
+    if needs_conversion(phrase):
+        phrase = to_simplified(phrase)[0]
     return phrase.translate(_TABLE)
