@@ -106,3 +106,35 @@ def test_turn_wording_table_errors_name_the_place(monkeypatch: pytest.MonkeyPatc
     assert Channel.PHONE.value in {
         c for chans, _ in wording._table()["reply.privacy-leak"] for c in chans
     }
+
+
+def test_clocks_of_some_metrics_equal_those_of_a_full_run() -> None:
+    from importlib import resources
+
+    from csstandards.qa import read_transcripts
+    from csstandards.sla import Metric
+    from csstandards.workflow import check_consultation
+    from csstandards.workflow.checks import ConsultationContext
+
+    path = resources.files("csstandards") / "data" / "sample" / "transcripts.jsonl"
+    some = (Metric.ACKNOWLEDGEMENT, Metric.FOLLOW_UP)
+    seen = 0
+    for rec in read_transcripts(str(path)):
+        assert rec.transcript is not None
+        c = rec.transcript.to_consultation(fill_times=True)
+        full = ConsultationContext(consultation=c).clocks()
+        part = ConsultationContext(consultation=c).rule_clocks()
+        assert part.clocks == tuple(k for k in full.clocks if k.metric in some)
+        seen += len(part.clocks)
+        # once every clock is known, the rules read that set
+        ctx = ConsultationContext(consultation=c)
+        assert ctx.rule_clocks() is not ctx.clocks()
+        assert ConsultationContext(consultation=c).clocks() == full
+        both = ConsultationContext(consultation=c)
+        assert both.clocks() is both.rule_clocks()
+    assert seen > 100
+    # check_consultation reports every clock, as before
+    rep = check_consultation(c)
+    assert rep.clocks is not None and {k.metric for k in rep.clocks.clocks} >= {
+        Metric.FIRST_RESPONSE
+    }

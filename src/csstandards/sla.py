@@ -1010,6 +1010,7 @@ def compute_clocks(
     context: TicketContext | None = None,
     strict: bool = True,
     ticket_id: str = "",
+    metrics: Iterable[Metric] | None = None,
 ) -> TicketClocks:
     """Derive every SLA clock of a ticket from its event log as of ``now`` (pure function).
 
@@ -1017,9 +1018,11 @@ def compute_clocks(
     :class:`PolicyVersion`: each cycle uses the version in force when it started, so a later
     policy change never re-judges a completed cycle.  ``strict=True`` raises
     :class:`EventOrderError` on an inconsistent log; ``strict=False`` skips the offending event
-    and records an :class:`EventProblem`.
+    and records an :class:`EventProblem`.  ``metrics`` keeps only those metrics' clocks (each
+    metric's clock is derived on its own, so they equal the same clocks of a full run).
     """
     _aware(now, "now")
+    only = frozenset(metrics) if metrics is not None else None
     ctx = context or TicketContext()
     if policy is None or isinstance(policy, SLAPolicy):
         versions: Sequence[PolicyVersion] = (
@@ -1046,6 +1049,8 @@ def compute_clocks(
         problems.append(EventProblem(index=i, kind=ev.kind.value if ev else "", problem=text))
 
     def start(metric: Metric, at: datetime, stage: str | None = None) -> None:
+        if only is not None and metric not in only:
+            return
         rt = cur_policy.resolve(metric, ctx, at, stage=stage)
         if rt is not None:
             running.append(_Running(rt, len(cycles), at, paused and metric != Metric.FOLLOW_UP))

@@ -75,7 +75,7 @@ def _fmt(seconds: float) -> str:
     ],
 )
 def slow_first_response(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
-    for clock in ctx.clocks().of(Metric.ACKNOWLEDGEMENT):
+    for clock in ctx.rule_clocks().of(Metric.ACKNOWLEDGEMENT):
         if not clock.breached:
             continue
         secs = clock.elapsed.total_seconds()
@@ -452,7 +452,7 @@ def fact_contradiction(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
 def follow_up_late(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
     if not ctx.consultation.state.important:
         return
-    for clock in ctx.clocks().of(Metric.FOLLOW_UP):
+    for clock in ctx.rule_clocks().of(Metric.FOLLOW_UP):
         if not clock.breached:
             continue
         hours = clock.elapsed.total_seconds() / 3600

@@ -25,7 +25,7 @@ resolve: 003 二(三)); ``progress_updated`` → ``agent_reply``; ``result_commu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from functools import lru_cache
 
@@ -33,6 +33,7 @@ from ..lexicon import load_file
 from ..models import trusted_builder
 from ..sla import (
     EventKind,
+    Metric,
     SLAPolicy,
     TicketClocks,
     TicketContext,
@@ -180,8 +181,10 @@ def consultation_clocks(
     now: datetime | None = None,
     policy: SLAPolicy | None = None,
     auto_reply_counts: AutoReplyCounts | None = None,
+    metrics: Iterable[Metric] | None = None,
 ) -> TicketClocks:
-    """SLA clocks of a consultation as of ``now`` (default: its last event)."""
+    """SLA clocks of a consultation as of ``now`` (default: its last event); ``metrics``: only
+    those metrics' clocks (see :func:`~csstandards.sla.compute_clocks`)."""
     when = now or c.state.last_at
     if when is None:
         raise_empty("consultation", c.id)
@@ -192,6 +195,7 @@ def consultation_clocks(
         policy=policy or default_policy(),
         context=consultation_context(c),
         ticket_id=c.id,
+        metrics=metrics,
     )
 
 
