@@ -4,10 +4,10 @@ selection in the classifier and the commitment parser)."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
-__all__ = ["DisjointIntervals", "merge_intervals", "uncovered"]
+__all__ = ["DisjointIntervals", "RangeIndex", "merge_intervals", "uncovered"]
 
 
 def merge_intervals(pairs: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -64,3 +64,40 @@ class DisjointIntervals:
         starts.insert(i, start)
         ends.insert(i, end)
         return True
+
+
+class RangeIndex:
+    """A fixed set of half-open ranges (they may overlap) answering, in O(log n) each, the
+    questions rules otherwise answer by scanning every range per cue (issue #17):
+
+    * :meth:`covers` — ``any(s <= p < e for s, e in ranges)``
+    * :meth:`overlaps` — ``any(s < b and a < e for s, e in ranges)``
+    * :meth:`contains` — ``any(s <= a and b <= e for s, e in ranges)`` (one range holds all)
+
+    Ranges sorted by start with the running maximum of their ends: of the ranges starting at
+    or before a point, the furthest-reaching one decides each question."""
+
+    __slots__ = ("_reach", "_starts")
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        pairs = sorted(ranges)
+        self._starts = [s for s, _ in pairs]
+        self._reach: list[int] = []
+        for _, e in pairs:
+            self._reach.append(max(e, self._reach[-1]) if self._reach else e)
+
+    def __bool__(self) -> bool:
+        return bool(self._starts)
+
+    def _furthest(self, i: int) -> int:
+        """The furthest end among the first ``i`` ranges (below any position when ``i`` is 0)."""
+        return self._reach[i - 1] if i else -(2**62)
+
+    def covers(self, p: int) -> bool:
+        return self._furthest(bisect_right(self._starts, p)) > p
+
+    def overlaps(self, a: int, b: int) -> bool:
+        return self._furthest(bisect_left(self._starts, b)) > a
+
+    def contains(self, a: int, b: int) -> bool:
+        return self._furthest(bisect_right(self._starts, a)) >= b

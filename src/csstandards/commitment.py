@@ -409,7 +409,11 @@ def _data() -> _Data:
 
     cn = "".join(sorted(set(digits) | set(mults)))
     cn_digits = "".join(sorted(digits))
-    num = rf"(?:\d+(?:\.\d+)?|[{cn}]+(?:点[{cn_digits}]+)?)"
+    # A number starts where its run starts (never inside a run of digits or numerals): a
+    # match from inside a run ends where one from its start would, so the lookbehinds change
+    # no match and keep the scan linear (without them a long digit run is rescanned from
+    # every offset, issue #17).
+    num = rf"(?:(?<!\d)\d+(?:\.\d+)?|(?<![{cn}])[{cn}]+(?:点[{cn_digits}]+)?)"
     unit_alt = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     qty = re.compile(
         rf"(?P<n1>{num})(?:(?P<sep>-|~|至|到)(?P<n2>{num}))?(?P<ge>个)?(?P<half>半)?(?P<unit>{unit_alt})"
@@ -522,6 +526,50 @@ class _Sentence:
     end: int
     clauses: tuple[tuple[int, int], ...]
 
+    @cached_property
+    def clause_starts(self) -> list[int]:
+        return [a for a, _ in self.clauses]
+
+    def clause_index(self, pos: int) -> int:
+        """Index of the clause containing ``pos`` (0 when none does: ``pos`` on a comma)."""
+        i = bisect_right(self.clause_starts, pos) - 1
+        return i if i >= 0 and pos < self.clauses[i][1] else 0
+
+
+class _KindIndex:
+    """The cues of one kind, sorted by start and pairwise disjoint (see :func:`_longest`), so
+    their ends are sorted too and the cues inside any range are one slice, found by bisecting;
+    per-name prefix counts answer "how many … inside" in O(log n) (issue #17: no scan of the
+    cue list per quantity or per sentence)."""
+
+    def __init__(self, cues: list[_Cue]) -> None:
+        self.cues = cues
+        self.starts = [c.start for c in cues]
+        self.ends = [c.end for c in cues]
+        self._counts: dict[str, list[int]] = {}
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """``(i, j)``: ``cues[i:j]`` are the cues lying inside ``[start, end)``."""
+        i = bisect_left(self.starts, start)
+        j = bisect_right(self.ends, end)
+        return i, max(i, j)
+
+    def prefix(self, name: str) -> list[int]:
+        got = self._counts.get(name)
+        if got is None:
+            got = [0]
+            for c in self.cues:
+                got.append(got[-1] + (c.name == name))
+            self._counts[name] = got
+        return got
+
+    def count(self, i: int, j: int, name: str | None = None) -> int:
+        """Cues among ``cues[i:j]`` (named ``name`` when given)."""
+        if name is None:
+            return j - i
+        p = self.prefix(name)
+        return p[j] - p[i]
+
 
 @dataclass
 class _Orphan:
@@ -544,6 +592,9 @@ class CommitmentParse:
     orphans: list[_Orphan] = field(default_factory=list)
     unitless: list[tuple[int, int, str]] = field(default_factory=list)
     placeholders: list[tuple[int, int, str]] = field(default_factory=list)
+    _nearest: dict[tuple[str, int, str | None], list[int]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def text(self) -> str:
@@ -564,20 +615,72 @@ class CommitmentParse:
         return [s.start for s in self.sentences]
 
     @cached_property
-    def _cue_starts(self) -> list[int]:
-        return [c.start for c in self.cues]
+    def _kinds(self) -> dict[str, _KindIndex]:
+        by_kind: dict[str, list[_Cue]] = {}
+        for c in self.cues:
+            by_kind.setdefault(c.kind, []).append(c)
+        return {k: _KindIndex(v) for k, v in by_kind.items()}
+
+    def _kind(self, kind: str) -> _KindIndex:
+        k = self._kinds.get(kind)
+        if k is None:
+            k = self._kinds[kind] = _KindIndex([])
+        return k
 
     def cues_in(self, kind: str, start: int, end: int) -> list[_Cue]:
-        """Cues of ``kind`` lying inside ``[start, end)`` (cues are sorted by start)."""
-        cues = self.cues
-        out: list[_Cue] = []
-        for i in range(bisect_left(self._cue_starts, start), len(cues)):
-            c = cues[i]
-            if c.start >= end:
-                break
-            if c.kind == kind and c.end <= end:
-                out.append(c)
-        return out
+        """Cues of ``kind`` lying inside ``[start, end)``, in order (O(log n + found))."""
+        k = self._kind(kind)
+        i, j = k.bounds(start, end)
+        return k.cues[i:j]
+
+    def count_cues(self, kind: str, start: int, end: int, name: str | None = None) -> int:
+        """How many cues of ``kind`` (named ``name``) lie inside ``[start, end)``."""
+        k = self._kind(kind)
+        return k.count(*k.bounds(start, end), name)
+
+    @cached_property
+    def _quantity_starts(self) -> list[int]:
+        return [q.start for q in self.quantities]
+
+    def quantities_of(self, si: int) -> list[_Quantity]:
+        """The quantities of sentence ``si`` (bisected: quantities are sorted)."""
+        sent = self.sentences[si]
+        st = self._quantity_starts
+        return self.quantities[bisect_left(st, sent.start) : bisect_left(st, sent.end)]
+
+    def quantity_starting_in(self, start: int, end: int) -> bool:
+        """Whether a quantity starts in ``[start, end)`` (quantities are sorted)."""
+        st = self._quantity_starts
+        i = bisect_left(st, start)
+        return i < len(st) and st[i] < end
+
+    @cached_property
+    def _newlines(self) -> list[int]:
+        return [i for i, ch in enumerate(self.text) if ch == "\n"]
+
+    def line_start(self, pos: int) -> int:
+        """Start of the line holding ``pos`` (``text.rfind("\\n", 0, pos) + 1``)."""
+        nl = self._newlines
+        i = bisect_left(nl, pos)
+        return nl[i - 1] + 1 if i else 0
+
+    def nearest_clause_with(self, kind: str, si: int, ci: int, skip: str | None = None) -> int:
+        """Index of the nearest clause before clause ``ci`` of sentence ``si`` holding a cue of
+        ``kind`` (other than ``skip``), or -1; a table per sentence, built once."""
+        key = (kind, si, skip)
+        table = self._nearest.get(key)
+        if table is None:
+            sent = self.sentences[si]
+            table, last = [], -1
+            for i, (a, b) in enumerate(sent.clauses):
+                table.append(last)
+                n = self.count_cues(kind, a, b)
+                if skip is not None:
+                    n -= self.count_cues(kind, a, b, skip)
+                if n:
+                    last = i
+            self._nearest[key] = table
+        return table[ci] if ci < len(table) else -1
 
 
 _SENT_BREAK = re.compile(r"[。;!?\n]+|(?<!\d)\.+|\.+(?!\d)")
@@ -641,12 +744,19 @@ def _scan(text: str) -> CommitmentParse:
         if m.end - m.start == len(m.phrase)  # guard: matcher may overrun the text's end
         for kind, name in dict.fromkeys(m.payloads)
     ]
-    all_hours = [c for c in raw if c.kind == "scope" and c.name == "all_hours"]
+    all_hours = sorted((c.start, c.end) for c in raw if c.kind == "scope" and c.name == "all_hours")
+    ah_starts = [a for a, _ in all_hours]
+    ah_reach: list[int] = []  # ah_reach[i]: the furthest end among the first i + 1 of them
+    for _, b in all_hours:
+        ah_reach.append(max(b, ah_reach[-1]) if ah_reach else b)
 
     def in_all_hours(a: int, b: int) -> bool:
-        return any(o.start < b and a < o.end for o in all_hours)
+        """Whether ``[a, b)`` overlaps an all-hours cue (bisect, not a scan per match)."""
+        i = bisect_left(ah_starts, b)  # the cues starting before b
+        return i > 0 and ah_reach[i - 1] > a
 
     quantities: list[_Quantity] = []
+    q_starts: list[int] = []
     placeholders: list[tuple[int, int, str]] = []
     unitless: list[tuple[int, int, str]] = []
     for si, sent in enumerate(sentences):
@@ -656,12 +766,14 @@ def _scan(text: str) -> CommitmentParse:
             q = _quantity(m, s, si)
             if q is not None:
                 quantities.append(q)
+                q_starts.append(q.start)
         for m in d.placeholder.finditer(s, sent.start, sent.end):
             placeholders.append((m.start(), m.end(), m.group(0)))
         for m in d.unitless.finditer(s, sent.start, sent.end):
             g = "a" if m.group("a") is not None else "b"
             a, b = m.start(g), m.end(g)
-            if any(q.start <= a < q.end for q in quantities):
+            k = bisect_right(q_starts, a) - 1  # quantities are sorted and disjoint
+            if k >= 0 and a < quantities[k].end:
                 continue
             if parse_chinese_number(m.group(g)) is None:
                 continue
@@ -685,9 +797,9 @@ def _scan(text: str) -> CommitmentParse:
         unitless=unitless,
         placeholders=placeholders,
     )
-    for q in doc.quantities:
+    for qi, q in enumerate(doc.quantities):
         if q.bounded:
-            _attach(doc, q)
+            _attach(doc, qi)
     return doc
 
 
@@ -748,26 +860,26 @@ def _quantity(m: re.Match[str], s: str, sentence: int) -> _Quantity | None:
 
 
 def _clause_of(sent: _Sentence, pos: int) -> int:
-    for i, (a, b) in enumerate(sent.clauses):
-        if a <= pos < b:
-            return i
-    return 0
+    return sent.clause_index(pos)
 
 
-def _attach(doc: CommitmentParse, q: _Quantity) -> None:
-    """Turn a bounded quantity into targets using the cues of its clause and sentence."""
+def _attach(doc: CommitmentParse, qi: int) -> None:
+    """Turn bounded quantity ``qi`` into targets using the cues of its clause and sentence."""
     s = doc.text
+    q = doc.quantities[qi]
     sent = doc.sentences[q.sentence]
     ci = _clause_of(sent, q.start)
     ca, cb = sent.clauses[ci]
-    prev_q = max(
-        (o.end for o in doc.quantities if o.sentence == q.sentence and ca <= o.end <= q.start),
-        default=ca,
-    )
-    next_q = min(
-        (o.start for o in doc.quantities if o.sentence == q.sentence and q.end <= o.start < cb),
-        default=cb,
-    )
+    # quantities are sorted and disjoint: the neighbours bound the region
+    prev_q, next_q = ca, cb
+    if qi > 0:
+        o = doc.quantities[qi - 1]
+        if o.sentence == q.sentence and ca <= o.end <= q.start:
+            prev_q = o.end
+    if qi + 1 < len(doc.quantities):
+        o = doc.quantities[qi + 1]
+        if o.sentence == q.sentence and q.end <= o.start < cb:
+            next_q = o.start
     region = (prev_q, next_q)
 
     # metric: the cue nearest the quantity in its region, else in earlier clauses
@@ -777,10 +889,10 @@ def _attach(doc: CommitmentParse, q: _Quantity) -> None:
     else:
         ms = [c for c in doc.cues_in("metric", *region) if c.name != "negative_review_reply"]
         if not ms:
-            for pa, pb in reversed(sent.clauses[:ci]):
+            pi = doc.nearest_clause_with("metric", q.sentence, ci, skip="negative_review_reply")
+            if pi >= 0:
+                pa, pb = sent.clauses[pi]
                 ms = [c for c in doc.cues_in("metric", pa, pb) if c.name != "negative_review_reply"]
-                if ms:
-                    break
         if ms:
 
             def dist(c: _Cue) -> int:
@@ -791,8 +903,8 @@ def _attach(doc: CommitmentParse, q: _Quantity) -> None:
         if not doc.cues_in("other", *region):  # 3个工作日内到账 measures a refund, not service
             doc.orphans.append(_Orphan(q.start, q.end, q.sentence))
         return
-    if metric is CommitmentMetric.FIRST_RESPONSE and any(
-        c.name == "negative_review_reply" for c in doc.cues_in("metric", sent.start, sent.end)
+    if metric is CommitmentMetric.FIRST_RESPONSE and doc.count_cues(
+        "metric", sent.start, sent.end, "negative_review_reply"
     ):
         metric = CommitmentMetric.NEGATIVE_REVIEW_REPLY
 
@@ -801,10 +913,9 @@ def _attach(doc: CommitmentParse, q: _Quantity) -> None:
     if not chans:
         chans = [c for c in doc.cues_in("channel", q.end, region[1])]
     if not chans:
-        for pa, pb in reversed(sent.clauses[:ci]):
-            chans = doc.cues_in("channel", pa, pb)
-            if chans:
-                break
+        pi = doc.nearest_clause_with("channel", q.sentence, ci)
+        if pi >= 0:
+            chans = doc.cues_in("channel", *sent.clauses[pi])
     channels: list[Channel | None] = list(dict.fromkeys(Channel(c.name) for c in chans)) or [None]
 
     # aggregate
@@ -827,18 +938,15 @@ def _attach(doc: CommitmentParse, q: _Quantity) -> None:
             aggregate = CommitmentAggregate.MAXIMUM
 
     # scope: explicit cue in the sentence, else implied by the unit
+    # scope: counted, not listed (a long sentence of many scopes and quantities stays linear)
     scope: CommitmentScope | None = q.implied_scope
-    scopes = [
-        c
-        for c in doc.cues_in("scope", sent.start, sent.end)
-        if not (c.start < q.end and q.start < c.end)
-    ]
-    if not scopes:  # a scope stated at the head of the line covers its later sentences
-        line_start = s.rfind("\n", 0, sent.start) + 1
-        scopes = [c for c in doc.cues_in("scope", line_start, sent.start)]
-    if scope is None and scopes:
-        names = {c.name for c in scopes}
-        scope = CommitmentScope.ALL_HOURS if "all_hours" in names else CommitmentScope.WORKING_HOURS
+    n_scopes, n_all = _scopes_beside(doc, sent, q)
+    if not n_scopes:  # a scope stated at the head of the line covers its later sentences
+        line_start = doc.line_start(sent.start)
+        n_scopes = doc.count_cues("scope", line_start, sent.start)
+        n_all = doc.count_cues("scope", line_start, sent.start, "all_hours")
+    if scope is None and n_scopes:
+        scope = CommitmentScope.ALL_HOURS if n_all else CommitmentScope.WORKING_HOURS
     if q.unit is ThresholdUnit.WORKING_DAY:
         scope = CommitmentScope.WORKING_HOURS
 
@@ -861,6 +969,20 @@ def _attach(doc: CommitmentParse, q: _Quantity) -> None:
         except ValidationError:  # pragma: no cover - guarded above; never raise from parsing
             continue
         doc.targets.append((t, q.sentence))
+
+
+def _scopes_beside(doc: CommitmentParse, sent: _Sentence, q: _Quantity) -> tuple[int, int]:
+    """(scope cues, all-hours scope cues) in ``sent`` that do not overlap ``q``."""
+    k = doc._kind("scope")
+    i, j = k.bounds(sent.start, sent.end)
+    total, all_hours = k.count(i, j), k.count(i, j, "all_hours")
+    # the overlapping ones are a run of the sorted, disjoint cues around q
+    lo = max(i, bisect_right(k.ends, q.start))
+    hi = min(j, bisect_left(k.starts, q.end))
+    for c in k.cues[lo:hi]:
+        total -= 1
+        all_hours -= c.name == "all_hours"
+    return total, all_hours
 
 
 def parse_commitment(text: str) -> list[CommitmentTarget]:
@@ -1034,10 +1156,11 @@ def _responsiveness(a: Analysis, doc: CommitmentParse) -> ElementCoverage:
             note_en=f"measurable response targets for {len(chans)} channel(s): {', '.join(chans_en)}",
         )
     vague: list[LexiconHit] = []
+    taken = DisjointIntervals()  # longest first, no overlap (a bisect per hit, not a scan)
     for h in sorted(a.hits_of("cm_vague_time"), key=lambda h: (-(h.end - h.start), h.start)):
         if a.in_quote(h.start, h.end):
             continue
-        if not any(o.start < h.end and h.start < o.end for o in vague):
+        if taken.claim(h.start, h.end):
             vague.append(h)
     vague.sort(key=lambda h: h.start)
     if timed or vague or doc.orphans:
@@ -1085,8 +1208,7 @@ def _recovery_coverage(a: Analysis, doc: CommitmentParse) -> ElementCoverage:
         cues = tuple(
             dict.fromkeys(
                 h.phrase
-                for h in a.hits_of("cm_recovery_trigger", "cm_el_recovery")
-                if s.start <= h.start < s.end
+                for h in a.hits_in(("cm_recovery_trigger", "cm_el_recovery"), s.start, s.end)
             )
         )
         return ElementCoverage(
@@ -1148,11 +1270,8 @@ def _recovery_clauses(a: Analysis, doc: CommitmentParse) -> tuple[RecoveryClause
         s = doc.sentences[i]
         sp = doc.span(s.start, s.end)
         # what it is about: cues before the remedy (the trigger part of the sentence)
-        remedy_at = min(
-            (h.start for h in a.hits_of("cm_el_recovery", "cm_el_recovery_weak")
-             if s.start <= h.start < s.end),
-            default=s.end,
-        )  # fmt: skip
+        remedies = a.hits_in(("cm_el_recovery", "cm_el_recovery_weak"), s.start, s.end)
+        remedy_at = remedies[0].start if remedies else s.end
         metrics = tuple(
             dict.fromkeys(
                 CommitmentMetric(c.name)
@@ -1160,7 +1279,7 @@ def _recovery_clauses(a: Analysis, doc: CommitmentParse) -> tuple[RecoveryClause
                 if c.name != "negative_review_reply"
             )
         )
-        if any(c.name == "negative_review_reply" for c in doc.cues_in("metric", s.start, s.end)):
+        if doc.count_cues("metric", s.start, s.end, "negative_review_reply"):
             metrics = tuple(
                 CommitmentMetric.NEGATIVE_REVIEW_REPLY
                 if m is CommitmentMetric.FIRST_RESPONSE
@@ -1170,13 +1289,16 @@ def _recovery_clauses(a: Analysis, doc: CommitmentParse) -> tuple[RecoveryClause
         channels = tuple(
             dict.fromkeys(Channel(c.name) for c in doc.cues_in("channel", s.start, remedy_at))
         )
-        if any(q.sentence == i and q.unit is ThresholdUnit.RING for q in doc.quantities):
+        if any(q.unit is ThresholdUnit.RING for q in doc.quantities_of(i)):
             metrics = tuple(dict.fromkeys((*metrics, CommitmentMetric.PHONE_ANSWER)))
         cues = tuple(
             dict.fromkeys(
                 h.phrase
-                for h in a.hits_of("cm_recovery_trigger", "cm_el_recovery", "cm_el_recovery_weak")
-                if s.start <= h.start < s.end
+                for h in a.hits_in(
+                    ("cm_recovery_trigger", "cm_el_recovery", "cm_el_recovery_weak"),
+                    s.start,
+                    s.end,
+                )
             )
         )
         out.append(

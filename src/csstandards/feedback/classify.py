@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, KeysView, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -507,6 +507,12 @@ def _apply_modifiers(t: _Text, cues: list[_Cue], negs: _NegIndex) -> None:
     weak_at = {h.start: h for h in t.of("fb_degree_post_weak")}
     contrast = _by_sentence(t, t.of("fb_contrast"))
     concession = _by_sentence(t, t.of("fb_concession"))
+    # per sentence, once: the earliest marker end and latest marker start (is a marker after
+    # / before the cue) and the sorted concession starts (one in the cue's clause), instead
+    # of scanning every marker of the sentence for every cue (issue #17)
+    first_end = {si: min(m.end for m in ms) for si, ms in contrast.items()}
+    last_start = {si: max(m.start for m in ms) for si, ms in contrast.items()}
+    conc_starts = {si: sorted(m.start for m in ms) for si, ms in concession.items()}
     flip_markers = _by_sentence(t, t.of("fb_question_flip", "fb_rhetorical"))
     quotes = [(qs, qe) for qs, qe in t.quoted if s[qs] != "《"]
     quote_starts = [q[0] for q in quotes]
@@ -554,11 +560,12 @@ def _apply_modifiers(t: _Text, cues: list[_Cue], negs: _NegIndex) -> None:
                 c.notes.append(f"反问:{marker.phrase}")
         # contrast: 虽然…但是… / …就是…
         if si >= 0 and (si in contrast or si in concession):
-            here = contrast.get(si, ())
-            after = any(m.end <= c.start for m in here)
-            before = any(c.end <= m.start for m in here)
+            after = si in first_end and first_end[si] <= c.start
+            before = si in last_start and c.end <= last_start[si]
             cs, _ = t.clause_bounds(c.start)
-            conceded = any(cs <= m.start < c.start for m in concession.get(si, ()))
+            cst = conc_starts.get(si, ())
+            k = bisect_left(cst, cs) if cst else 0
+            conceded = k < len(cst) and cst[k] < c.start
             if after:
                 c.weight *= _CONTRAST_AFTER
                 c.notes.append("转折后")
@@ -580,6 +587,46 @@ def _printable(text: str) -> str:
     return text
 
 
+class _SignedCues:
+    """The weighted cues of one sentence, answering "how many positive / negative cues end
+    by p" and "is there a negative cue starting at or after p" by bisecting."""
+
+    def __init__(self) -> None:
+        self._cues: list[_Cue] = []
+        self._built = False
+        self._ends: list[int] = []
+        self._pos_by_end: list[int] = []
+        self._neg_by_end: list[int] = []
+        self._neg_starts: list[int] = []
+
+    def add(self, c: _Cue) -> None:
+        self._cues.append(c)
+        self._built = False
+
+    def _build(self) -> None:
+        by_end = sorted(self._cues, key=lambda c: c.end)
+        self._ends = [c.end for c in by_end]
+        self._pos_by_end, self._neg_by_end = [0], [0]
+        for c in by_end:
+            self._pos_by_end.append(self._pos_by_end[-1] + (c.weight > 0))
+            self._neg_by_end.append(self._neg_by_end[-1] + (c.weight < 0))
+        self._neg_starts = sorted(c.start for c in self._cues if c.weight < 0)
+        self._built = True
+
+    def ending_by(self, p: int) -> tuple[int, int]:
+        """(positive, negative) cues with ``end <= p``."""
+        if not self._built:
+            self._build()
+        i = bisect_right(self._ends, p)
+        return self._pos_by_end[i], self._neg_by_end[i]
+
+    def negative_from(self, p: int) -> bool:
+        """Whether a negative cue starts at or after ``p``."""
+        if not self._built:
+            self._build()
+        return bool(self._neg_starts) and self._neg_starts[-1] >= p
+
+
 def _contrast_turn(t: _Text, cues: list[_Cue]) -> str:
     """'to_negative' when the text's only problems follow a turn from praise at 但是/就是/不过
     (东西是好东西,就是价格有点贵); 'to_positive' when its only praise follows a turn from a
@@ -587,20 +634,39 @@ def _contrast_turn(t: _Text, cues: list[_Cue]) -> str:
     markers = t.of("fb_contrast")
     if not markers:
         return ""
-    by_sentence: dict[int, list[_Cue]] = {}
+    by_sentence: dict[int, _SignedCues] = {}
     for c in cues:
         if c.weight != 0.0:
-            by_sentence.setdefault(t.sentence_index(c.start), []).append(c)
+            si = t.sentence_index(c.start)
+            got = by_sentence.get(si)
+            if got is None:
+                got = by_sentence[si] = _SignedCues()
+            got.add(c)
+    # A marker's "after" cues are those starting at or past its end, so the cues turned by a
+    # sentence's markers are those past the earliest end of a marker that turns: one bound
+    # per sentence, found with prefix counts instead of a list per marker (issue #17).
+    neg_from: dict[int, int] = {}  # sentence -> cues starting here or later turned negative
+    pos_from: dict[int, int] = {}
+    for m in markers:
+        si = t.sentence_index(m.start)
+        here = by_sentence.get(si)
+        if here is None:
+            continue
+        pos_before, neg_before = here.ending_by(m.start)
+        if pos_before and not neg_before:
+            neg_from[si] = min(neg_from.get(si, m.end), m.end)
+        if neg_before and not here.negative_from(m.end):
+            pos_from[si] = min(pos_from.get(si, m.end), m.end)
     turned_neg: set[int] = set()  # ids of cues after a praise → problem turn
     turned_pos: set[int] = set()
-    for m in markers:
-        here = by_sentence.get(t.sentence_index(m.start), [])
-        before = [c for c in here if c.end <= m.start]
-        after = [c for c in here if c.start >= m.end]
-        if any(c.weight > 0 for c in before) and not any(c.weight < 0 for c in before):
-            turned_neg.update(id(c) for c in after if c.weight < 0)
-        if any(c.weight < 0 for c in before) and not any(c.weight < 0 for c in after):
-            turned_pos.update(id(c) for c in after if c.weight > 0)
+    for c in cues:
+        if c.weight == 0.0:
+            continue
+        si = t.sentence_index(c.start)
+        if c.weight < 0 and si in neg_from and c.start >= neg_from[si]:
+            turned_neg.add(id(c))
+        if c.weight > 0 and si in pos_from and c.start >= pos_from[si]:
+            turned_pos.add(id(c))
     negatives = [c for c in cues if c.weight < 0]
     positives = [c for c in cues if c.weight > 0]
     if negatives and all(id(c) in turned_neg for c in negatives):

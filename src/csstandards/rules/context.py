@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from .._intervals import RangeIndex
 from ..models import Rating
 from ..standard import Standard
 from ..text.analysis import Analysis, analyze
@@ -42,7 +43,8 @@ class ReplyContext:
     def in_placeholder(self, start: int, end: int) -> bool:
         if not self.placeholders:
             return False
-        return any(ps <= start and end <= pe for ps, pe in self.placeholders)
+        index = self.cached("placeholder-index", lambda: RangeIndex(self.placeholders))
+        return index.contains(start, end)  # a bisect, not a scan per cue (issue #17)
 
     def cached(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per context under ``key`` (shared between rules)."""

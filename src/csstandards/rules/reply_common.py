@@ -84,23 +84,30 @@ class FirstCharScan:
     slower): a test derives those characters from the parsed pattern, another compares the
     matches with ``finditer``.  Patterns here never match the empty string."""
 
-    __slots__ = ("first", "pattern")
+    __slots__ = ("after_miss", "first", "pattern")
 
-    def __init__(self, pattern: re.Pattern[str], first: str) -> None:
+    def __init__(
+        self, pattern: re.Pattern[str], first: str, after_miss: re.Pattern[str] | None = None
+    ) -> None:
         self.pattern = pattern
         self.first = re.compile(f"[{first}]")
+        # tried instead of ``pattern`` at the position right after one where it failed
+        # (must match exactly what ``pattern`` matches there)
+        self.after_miss = after_miss or pattern
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        search, match = self.first.search, self.pattern.match
+        search, match, miss_match = self.first.search, self.pattern.match, self.after_miss.match
         pos, n = 0, len(text)
+        missed = -2  # the last position where no match started
         while pos < n:
             f = search(text, pos)
             if f is None:
                 return
             i = f.start()
-            m = match(text, i)
+            m = (miss_match if missed == i - 1 else match)(text, i)
             if m is None:
                 pos = i + 1
+                missed = i
             else:
                 yield m
                 pos = max(m.end(), i + 1)
@@ -119,28 +126,39 @@ def live_hits(
         if not hits:
             return out
         negate = negatable and bool(a.hits.get("negators"))  # else nothing negates a cue
+        # Hits come ordered by (start, -end): every live hit so far starts at or before this
+        # one, so "inside a longer live hit" is "the furthest live end reaches past it", and
+        # none can lie inside this one (it would share the start and be longer).  Out of
+        # that order the pairwise tests below run instead.
+        ordered, last_start, reach = True, -1, -1
         for h in hits:
             st, en = h.start, h.end
             if excluded(ctx, st, en):
                 continue
             if negate and a.preceded_by(st, ["negators"], window=3):
                 continue
+            if st < last_start:
+                ordered = False
+            last_start = st
             if out:
-                if any(s <= st and en <= e for s, e, _ in out):
-                    continue  # inside a longer live hit
-                if any(st <= s and e <= en for s, e, _ in out):
-                    out = [t for t in out if not (st <= t[0] and t[1] <= en)]
+                if ordered:
+                    if reach >= en:
+                        continue  # inside a longer live hit
+                else:
+                    if any(s <= st and en <= e for s, e, _ in out):
+                        continue  # inside a longer live hit
+                    if any(st <= s and e <= en for s, e, _ in out):
+                        out = [t for t in out if not (st <= t[0] and t[1] <= en)]
             out.append((st, en, h.phrase))
+            reach = max(reach, en)
         return out
 
     return ctx.cached(f"live:{list_name}:{negatable}", compute)
 
 
 def _sentence_of(ctx: ReplyContext, pos: int) -> tuple[int, int]:
-    for s in ctx.reply.sentences:
-        if s.start <= pos < s.end:
-            return (s.start, s.end)
-    return (pos, pos)
+    s = ctx.reply.sentence_at(pos)  # bisect: sentences are sorted and disjoint
+    return (s.start, s.end) if s is not None else (pos, pos)
 
 
 #: the fault put on someone else: 可能是骑手送餐时颠簸导致的, 建议您联系骑手 …
@@ -333,7 +351,22 @@ _TIME = re.compile(
 )
 #: a counted span (一个星期, 3天, 两个小时), as opposed to a named day (今天, 周五)
 _COUNTED = re.compile(r"[\d一二两三四五六七八九十半]")
-_TIME_SCAN = FirstCharScan(_TIME, r"今明后当即月本下这周星上中傍晚凌一二两三四五六七八九十半\d")
+#: _TIME where the position before was tried and failed: a count cannot start inside a run
+#: of digits or numerals whose earlier offset failed (from inside the run it could only end
+#: where it ended from there), so the lookbehinds skip the rescans of a long run that make
+#: it quadratic (issue #17) and change no match.  After a match the plain pattern is tried:
+#: a match may end inside a run (周三|三天, 1:23|4天).
+_TIME_AFTER_MISS = re.compile(
+    _TIME.pattern.replace(
+        r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十半]+)",
+        r"(?:(?<!\d)\d+(?:\.\d+)?|(?<![一二两三四五六七八九十半])[一二两三四五六七八九十半]+)",
+    )
+)
+_TIME_SCAN = FirstCharScan(
+    _TIME,
+    r"今明后当即月本下这周星上中傍晚凌一二两三四五六七八九十半\d",
+    after_miss=_TIME_AFTER_MISS,
+)
 
 
 def time_spans(ctx: ReplyContext) -> list[tuple[int, int]]:
@@ -722,9 +755,10 @@ def addressed_issues(ctx: ReplyContext, *, strict: bool = False) -> tuple[list[I
             issues = issues + extra
         done: list[Issue] = []
         missed: list[Issue] = []
-        echoed = any(b in text for b in _complaint_bigrams(ctx))
+        echoed = _any_in(_complaint_bigrams(ctx), text)
+        found = _Substrings(text)  # a long review's many issues: lookups, not searches
         for issue in issues:
-            if echoed or any(p in text for p in issue.phrases) or (issue.problem and remedy):
+            if echoed or any(p in found for p in issue.phrases) or (issue.problem and remedy):
                 done.append(issue)
             else:
                 missed.append(issue)
@@ -774,18 +808,74 @@ def _complaint_issues(ctx: ReplyContext) -> list[Issue]:
 
 def _complaint_bigrams(ctx: ReplyContext) -> frozenset[str]:
     """:func:`review_bigrams` (complaint filter) of the complaint part of the review."""
-    p = _complaint_start(ctx)
-    bigrams = review_bigrams(ctx, praise=False)
-    if not p or ctx.review is None:
-        return bigrams
-    tail = ctx.review.text[p:]
-    return frozenset(b for b in bigrams if b in tail)
+
+    def compute() -> frozenset[str]:
+        p = _complaint_start(ctx)
+        bigrams = review_bigrams(ctx, praise=False)
+        if not p or ctx.review is None:
+            return bigrams
+        tail = _grams(ctx.review.text[p:])
+        return frozenset(b for b in bigrams if b in tail)  # a set lookup, not a search
+
+    return ctx.cached("complaint_bigrams", compute)
+
+
+def _grams(text: str) -> frozenset[str]:
+    """Every bigram of ``text`` (so "is bigram b in text" is a set lookup: testing each of a
+    long review's bigrams by substring search would cost O(bigrams × text), issue #17)."""
+    return frozenset(map(add, text, text[1:]))
+
+
+class _Substrings:
+    """``p in _Substrings(text)`` is ``p in text``, answered from the set of ``text``'s
+    substrings of ``len(p)`` (built once per length up to 8, O(len(text)) each), so testing
+    thousands of phrases against a long text stays linear (issue #17)."""
+
+    __slots__ = ("_by_len", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._by_len: dict[int, frozenset[str]] = {}
+
+    def __contains__(self, p: object) -> bool:
+        if not isinstance(p, str):
+            return False
+        k = len(p)
+        if k == 0 or k > 8:
+            return p in self._text
+        got = self._by_len.get(k)
+        if got is None:
+            t = self._text
+            got = self._by_len[k] = frozenset(t[i : i + k] for i in range(len(t) - k + 1))
+        return p in got
+
+
+def _any_in(items: Iterable[str], text: str) -> bool:
+    """``any(x in text for x in items)`` for bigrams and single characters, in
+    O(len(text) + len(items)); other lengths are searched."""
+    grams: frozenset[str] | None = None
+    chars: frozenset[str] | None = None
+    for x in items:
+        if len(x) == 2:
+            if grams is None:
+                grams = _grams(text)
+            if x in grams:
+                return True
+        elif len(x) == 1:
+            if chars is None:
+                chars = frozenset(text)
+            if x in chars:
+                return True
+        elif x in text:
+            return True
+    return False
 
 
 def _any_addressed(ctx: ReplyContext, issues: list[Issue], text: str) -> bool:
-    if any(b in text for b in _complaint_bigrams(ctx)):
+    if _any_in(_complaint_bigrams(ctx), text):
         return True
-    return any(any(p in text for p in i.phrases) for i in issues)
+    found = _Substrings(text)
+    return any(any(p in found for p in i.phrases) for i in issues)
 
 
 def echoes_review(ctx: ReplyContext) -> bool:
@@ -794,13 +884,14 @@ def echoes_review(ctx: ReplyContext) -> bool:
     def compute() -> bool:
         text = _reply_visible_text(ctx)
         bigrams = review_bigrams(ctx)
-        if any(b in text for b in bigrams):
+        if _any_in(bigrams, text):
             return True
         # compounds share morphemes (粽子 / 鲜肉粽, 矮 / 加高款): a detail character in common
         # counts (characters of generic praise and of boilerplate replies never do)
-        if any(c in text for c in review_detail_chars(ctx)):
+        if _any_in(review_detail_chars(ctx), text):
             return True
-        return any(any(p in text for p in i.phrases) for i in review_issues(ctx))
+        found = _Substrings(text)
+        return any(any(p in found for p in i.phrases) for i in review_issues(ctx))
 
     return ctx.cached("echo", compute)
 

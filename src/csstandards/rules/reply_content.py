@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
+from .._intervals import RangeIndex
 from ..lexicon import load_file
 from ..models import Finding, Rating, Severity
 from ..text.analysis import Analysis
@@ -41,13 +42,15 @@ _THANKS_WORDS = frozenset({"谢谢", "感谢", "多谢"})
 def _core_acks(ctx: ReplyContext) -> list[tuple[int, int, str]]:
     """Bare acknowledgements (已收到, 知道了) not part of a longer filler or template phrase."""
     a = ctx.reply
-    shells = [(h.start, h.end) for h in a.hits_of("reply_filler", "template_boilerplate")]
-    blamed = blamed_sentences(ctx)
+    # indexes, not a scan of every shell and blamed sentence per acknowledgement (issue #17)
+    shells = RangeIndex((h.start, h.end) for h in a.hits_of("reply_filler", "template_boilerplate"))
+    blamed = RangeIndex(blamed_sentences(ctx))
     out = []
     for s, e, p in live_hits(ctx, "acknowledgement", negatable=False):
-        if p in _THANKS_WORDS or any(bs <= s < be for bs, be in blamed):
+        if p in _THANKS_WORDS or blamed.covers(s):
             continue
-        if any(ss <= s and e <= se and (se - ss) > (e - s) for ss, se in shells):
+        # inside a strictly longer shell: one reaching past e, or starting before s
+        if shells.contains(s, e + 1) or shells.contains(s - 1, e):
             continue
         out.append((s, e, p))
     return out

@@ -4,6 +4,7 @@ and in which order."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from ..lexicon import LexiconHit
@@ -223,13 +224,22 @@ def missing_eta(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     if rating_of(ctx) is not NEG:
         return
     a = ctx.reply
+    firsts: dict[int, int] = {}
+    waits: dict[int, bool] = {}  # by sentence start: 下次 or money already back in it
+
+    def waited(pos: int) -> bool:
+        sent = a.sentence_at(pos)
+        key = sent.start if sent is not None else -1
+        got = waits.get(key)
+        if got is None:
+            text = sent.text if sent is not None else ""
+            got = waits[key] = "下次" in text or bool(_MONEY_BACK.search(text))
+        return got
+
     plan = [
         h
         for h in plan_hits(ctx)
-        if h.phrase not in _NO_WAIT
-        and "下次" not in _sentence_text(a, h.start)
-        and not _MONEY_BACK.search(_sentence_text(a, h.start))
-        and not _conditional(a, h.start)
+        if h.phrase not in _NO_WAIT and not waited(h.start) and not _conditional(a, h.start, firsts)
     ]
     if not plan or has_concrete_time(ctx):
         return
@@ -304,28 +314,34 @@ _GENERIC_IMPROVE = frozenset(
 
 def _sentence_text(a: Analysis, pos: int) -> str:
     """The sentence around ``pos`` (a plan redeemed 下次到店 needs no ETA)."""
-    for s in a.sentences:
-        if s.start <= pos < s.end:
-            return s.text
-    return ""
+    s = a.sentence_at(pos)  # bisect, not a scan of the sentences per cue
+    return s.text if s is not None else ""
 
 
 _IF = ("如果", "若", "万一", "要是", "假如", "如仍", "如还")
 
 
-def _conditional(a: Analysis, pos: int) -> bool:
-    """A plan offered on a condition (如果还有味道,直接为您换新) has nothing to wait for."""
-    for s in a.sentences:
-        if s.start <= pos < s.end:
-            return any(w in a.text[s.start : pos] for w in _IF)
-    return False
+def _conditional(a: Analysis, pos: int, firsts: dict[int, int] | None = None) -> bool:
+    """A plan offered on a condition (如果还有味道,直接为您换新) has nothing to wait for.
+
+    That is, a word of ``_IF`` lies in the sentence before ``pos``: the first occurrences
+    are found once per sentence (``firsts``, by sentence start, shared by a rule's calls)
+    instead of slicing and searching the sentence for every cue in it (issue #17)."""
+    s = a.sentence_at(pos)
+    if s is None:
+        return False
+    firsts = {} if firsts is None else firsts
+    end = firsts.get(s.start)
+    if end is None:
+        ends = [i + len(w) for w in _IF if (i := a.text.find(w, s.start, s.end)) >= 0]
+        end = firsts[s.start] = min(ends, default=s.end + 1)
+    return end <= pos
 
 
 def _sentence_index(ctx: ReplyContext, pos: int) -> int:
-    for i, s in enumerate(ctx.reply.sentences):
-        if pos < s.end:
-            return i
-    return len(ctx.reply.sentences)
+    """Index of the first sentence ending after ``pos`` (sentences are sorted: a bisect)."""
+    ends = ctx.cached("sentence_ends", lambda: [s.end for s in ctx.reply.sentences])
+    return bisect_right(ends, pos)
 
 
 @rule(

@@ -8,7 +8,7 @@ happen at most once per text, on first use.  All offsets inside are offsets into
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -86,6 +86,8 @@ class Analysis:
         self.original = text
         self.norm: NormalizedText = normalize(text)
         self.lexicon: Lexicon = lexicon if lexicon is not None else Lexicon.default()
+        # merged hits per tuple of list names: (hits by position, their starts, longest hit)
+        self._merged: dict[tuple[str, ...], tuple[list[LexiconHit], list[int], int]] = {}
 
     # -- derived views -----------------------------------------------------------------
     @property
@@ -125,15 +127,35 @@ class Analysis:
     def _clause_starts(self) -> list[int]:
         return [c.start for c in self.clauses]
 
+    @cached_property
+    def _quote_starts(self) -> list[int]:
+        return [a for a, _ in self.quoted]
+
+    def _merge(self, lists: tuple[str, ...]) -> tuple[list[LexiconHit], list[int], int]:
+        """The hits of ``lists`` ordered by ``(start, -end)``, their starts and the longest
+        hit's length, merged once per combination (issue #17: queries per sentence or per hit
+        bisect this instead of re-sorting every hit each time)."""
+        got = self._merged.get(lists)
+        if got is None:
+            found: list[LexiconHit] = []
+            for name in lists:
+                found.extend(self.hits.get(name, ()))
+            if len(lists) > 1:  # one list is already in this order (PhraseMatcher.scan)
+                found.sort(key=lambda h: (h.start, -h.end))
+            longest = max((h.end - h.start for h in found), default=0)
+            got = self._merged[lists] = (found, [h.start for h in found], longest)
+        return got
+
     # -- queries -----------------------------------------------------------------------
     def hits_of(self, *lists: str) -> list[LexiconHit]:
-        """Hits of the named lists, ordered by position."""
-        found: list[LexiconHit] = []
-        for name in lists:
-            found.extend(self.hits.get(name, ()))
-        if len(lists) > 1:
-            found.sort(key=lambda h: (h.start, -h.end))
-        return found
+        """Hits of the named lists, ordered by position (a new list each call)."""
+        return list(self._merge(lists)[0])
+
+    def hits_in(self, lists: Sequence[str], start: int, end: int) -> list[LexiconHit]:
+        """Hits of ``lists`` starting in ``[start, end)``, ordered by position (O(log n +
+        found), the per-sentence form of :meth:`hits_of`)."""
+        found, starts, _ = self._merge(tuple(lists))
+        return found[bisect_left(starts, start) : bisect_left(starts, end)]
 
     def has(self, *lists: str) -> bool:
         return any(self.hits.get(name) for name in lists)
@@ -154,17 +176,41 @@ class Analysis:
         c = self.clauses[i]
         return c if c.start <= pos < c.end else None
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [c.start for c in self.sentences]
+
+    def sentence_at(self, pos: int) -> Clause | None:
+        """The sentence containing normalised position ``pos`` (None on a delimiter)."""
+        i = bisect_right(self._sentence_starts, pos) - 1
+        if i < 0:
+            return None
+        c = self.sentences[i]
+        return c if c.start <= pos < c.end else None
+
     def in_quote(self, start: int, end: int) -> bool:
         """Whether ``[start, end)`` lies inside a quotation."""
         quoted = self.quoted
-        return bool(quoted) and any(qs < start and end <= qe for qs, qe in quoted)
+        if not quoted:
+            return False
+        # quotations are disjoint and sorted: only the last one opening before start can
+        # hold the range (a bisect, not a scan of every quotation per hit)
+        i = bisect_left(self._quote_starts, start) - 1
+        return i >= 0 and end <= quoted[i][1]
 
     def preceded_by(self, pos: int, lists: Sequence[str], window: int = 4) -> LexiconHit | None:
         """A hit of ``lists`` ending within ``window`` characters before ``pos``, same clause."""
         clause = self.clause_at(pos)
-        lo = max(pos - window, clause.start if clause else 0)
-        for h in self.hits_of(*lists):
-            if lo <= h.end <= pos and h.start >= (clause.start if clause else 0):
+        cs = clause.start if clause else 0
+        lo = max(pos - window, cs)
+        found, starts, longest = self._merge(tuple(lists))
+        # a hit ending at or after lo starts at or after lo - longest: bisect to there
+        i = bisect_left(starts, max(cs, lo - longest))
+        for k in range(i, len(found)):
+            h = found[k]
+            if h.start >= pos:
+                break
+            if lo <= h.end <= pos and h.start >= cs:
                 return h
         return None
 

@@ -4,23 +4,34 @@ many events and loading from JSON (the state machine itself is in :mod:`._machin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
 
-__all__ = ["apply_all", "load_log"]
+__all__ = ["fold_events", "load_log"]
 
-L = TypeVar("L")
 M = TypeVar("M", bound=BaseModel)
+S = TypeVar("S")
+E = TypeVar("E")
 
 
-def apply_all(log: L, events: Iterable[Any], apply: Callable[[L, Any], L]) -> L:
-    """``log`` with every event applied in order (each ``apply`` returns a new log)."""
-    for event in events:
-        log = apply(log, event)
-    return log
+def fold_events(
+    state: S, events: Iterable[E], first_index: int, step: Callable[[S, E, int], S]
+) -> tuple[S, list[E]]:
+    """``(final state, the events)`` after ``step(state, event, index)`` for each event,
+    numbering them from ``first_index``.
+
+    What ``extend`` runs: the log's tuple is copied once for the whole batch, not once per
+    event as repeated ``apply`` must (an immutable log copies itself on every append, so n
+    appends cost O(n²); issue #17).  The first illegal event raises and nothing is kept.
+    """
+    taken: list[E] = []
+    for i, event in enumerate(events, first_index):
+        state = step(state, event, i)
+        taken.append(event)
+    return state, taken
 
 
 def load_log(cls: type[M], text: str | bytes, what: str) -> M:

@@ -17,7 +17,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr
 
 from ..models import Actor, Channel, Evidence, FrozenModel, LabelledEnum, Priority, _label
-from ._log import apply_all, load_log
+from ._chain import Chain
+from ._log import fold_events, load_log
 from ._machine import Refusal, Transition, TransitionTable, advance, check, evolve, replay
 from ._time import EventTime, LogModel, ReceivedTime, instant
 
@@ -253,6 +254,9 @@ CaseEvent = Annotated[
 ]
 
 
+_NO_TIMES: Chain[datetime] = Chain()  # immutable, so shared
+
+
 @dataclass(frozen=True)
 class CaseState:
     """Facts of a case derived from its log."""
@@ -268,13 +272,13 @@ class CaseState:
     assigned_at: datetime | None = None
     acknowledged_at: datetime | None = None
     started_at: datetime | None = None
-    progress_updates: tuple[datetime, ...] = ()
+    progress_updates: Chain[datetime] = _NO_TIMES  # reads like a tuple; O(1) append
     resolved_at: datetime | None = None
     communicated_at: datetime | None = None
     thanked: bool | None = None
     analysed_at: datetime | None = None
     closed_at: datetime | None = None
-    closures: tuple[datetime, ...] = ()
+    closures: Chain[datetime] = _NO_TIMES
     reopened_at: datetime | None = None
     events: int = 0
 
@@ -406,7 +410,7 @@ def _reduce(state: CaseState, ev: CaseEvent, target: CaseStage) -> CaseState:
         upd["started_at"] = state.started_at or ev.at
         upd["assignee"] = ev.assignee or state.assignee
     elif isinstance(ev, ProgressUpdated):
-        upd["progress_updates"] = (*state.progress_updates, ev.at)
+        upd["progress_updates"] = state.progress_updates.append(ev.at)
     elif isinstance(ev, Resolved):
         upd["resolved_at"] = ev.at
     elif isinstance(ev, ResultCommunicated):
@@ -418,7 +422,7 @@ def _reduce(state: CaseState, ev: CaseEvent, target: CaseStage) -> CaseState:
         upd["analysed_at"] = ev.at
     elif isinstance(ev, CaseClosed):
         upd["closed_at"] = ev.at
-        upd["closures"] = (*state.closures, ev.at)
+        upd["closures"] = state.closures.append(ev.at)
     elif isinstance(ev, CaseReopened):
         upd.update(
             cycle=state.cycle + 1,
@@ -426,7 +430,7 @@ def _reduce(state: CaseState, ev: CaseEvent, target: CaseStage) -> CaseState:
             closed_at=None,
             acknowledged_at=None,
             started_at=None,
-            progress_updates=(),
+            progress_updates=_NO_TIMES,
             resolved_at=None,
             communicated_at=None,
             thanked=None,
@@ -470,8 +474,18 @@ class FeedbackCase(LogModel):
         return out
 
     def extend(self, events: Iterable[CaseEvent]) -> FeedbackCase:
-        """A new case with ``events`` applied in order."""
-        return apply_all(self, events, type(self).apply)
+        """A new case with ``events`` applied in order (O(n + k): the log is copied once, not
+        once per event; an illegal event raises and changes nothing)."""
+
+        def step(state: CaseState, event: CaseEvent, i: int) -> CaseState:
+            return advance(CASE_TABLE, _reduce, state, event, i)
+
+        state, new = fold_events(self.state, events, len(self.events), step)
+        if not new:
+            return self
+        out = self.model_copy(update={"events": (*self.events, *new)})
+        out._cache = (out.events, state)
+        return out
 
     def to_json(self) -> str:
         return self.model_dump_json()

@@ -21,7 +21,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr
 
 from ..models import Actor, Channel, FrozenModel, LabelledEnum, _label
-from ._log import apply_all, load_log
+from ._chain import Chain
+from ._log import fold_events, load_log
 from ._machine import (
     Refusal,
     Transition,
@@ -302,6 +303,9 @@ class ConsultationPolicy(FrozenModel):
     follow_up_within: timedelta = timedelta(hours=24)  # 重要问题 24 小时内回访
 
 
+_NO_NOTES: Chain[str] = Chain()  # immutable, so shared
+
+
 @dataclass(frozen=True)
 class ConsultState:
     """Everything the log has established so far (derived, never stored)."""
@@ -322,7 +326,7 @@ class ConsultState:
     answers: int = 0
     follow_up_due: datetime | None = None
     follow_up_done_at: datetime | None = None
-    record_notes: tuple[str, ...] = ()
+    record_notes: Chain[str] = _NO_NOTES  # reads like a tuple; O(1) append
     closed_at: datetime | None = None
     close_reason: CloseReason | None = None
     events: int = 0
@@ -464,13 +468,13 @@ def _reducer(
         elif isinstance(ev, FollowUpDone):
             upd["follow_up_done_at"] = ev.at
             if ev.record_note:
-                upd["record_notes"] = (*state.record_notes, ev.record_note)
+                upd["record_notes"] = state.record_notes.append(ev.record_note)
         elif isinstance(ev, Closed):
             upd["closed_at"] = ev.at
             upd["close_reason"] = ev.reason
             upd["awaiting_since"] = None
             if ev.record_note:
-                upd["record_notes"] = (*state.record_notes, ev.record_note)
+                upd["record_notes"] = state.record_notes.append(ev.record_note)
         elif isinstance(ev, Reopened):
             upd.update(
                 cycle=state.cycle + 1,
@@ -537,8 +541,19 @@ class Consultation(LogModel):
         return out
 
     def extend(self, events: Iterable[ConsultEvent]) -> Consultation:
-        """A new consultation with ``events`` applied in order."""
-        return apply_all(self, events, type(self).apply)
+        """A new consultation with ``events`` applied in order (O(n + k): the log is copied
+        once, not once per event; an illegal event raises and changes nothing)."""
+        reducer = _reducer(self.policy)
+
+        def step(state: ConsultState, event: ConsultEvent, i: int) -> ConsultState:
+            return advance(CONSULTATION_TABLE, reducer, state, event, i)
+
+        state, new = fold_events(self.state, events, len(self.events), step)
+        if not new:
+            return self
+        out = self.model_copy(update={"events": (*self.events, *new)})
+        out._cache = (out.events, out.policy, state)
+        return out
 
     # -- JSON -------------------------------------------------------------------------------
     def to_json(self) -> str:
