@@ -53,7 +53,7 @@ _HOOKS = (
 )
 
 
-def trusted_builder(cls: type[M]) -> Callable[..., M]:
+def trusted_builder(cls: type[M], *, validators_hold: bool = False) -> Callable[..., M]:
     """A constructor of ``cls`` that skips validation, for values this library computed itself.
 
     The classifier builds a dozen evidence records per text; validating each costs more than
@@ -63,7 +63,9 @@ def trusted_builder(cls: type[M]) -> Callable[..., M]:
     extras.  Missing required or unknown fields raise :class:`TypeError`; the values
     themselves are trusted, so callers keep their own tests that round-trip the result
     through validation.  Only for plain models (no aliases, default factories, private
-    attributes, post-init hooks, validators or custom serializers).
+    attributes, post-init hooks, validators or custom serializers).  ``validators_hold=True``
+    admits a model with validators when the caller builds only values they accept (e.g. an
+    SLA stage event always with its stage name).
     """
     fields = cls.model_fields
     if not cls.model_config.get("frozen"):
@@ -72,7 +74,10 @@ def trusted_builder(cls: type[M]) -> Callable[..., M]:
         any(f.alias or f.validation_alias or f.default_factory for f in fields.values())
         or cls.__private_attributes__
         or cls.__pydantic_post_init__
-        or any(getattr(cls.__pydantic_decorators__, h, None) for h in _HOOKS)
+        or (
+            not validators_hold
+            and any(getattr(cls.__pydantic_decorators__, h, None) for h in _HOOKS)
+        )
     ):
         raise TypeError(f"{cls.__name__} is not a plain model; use model_construct")
     template = {n: None if f.is_required() else f.default for n, f in fields.items()}
