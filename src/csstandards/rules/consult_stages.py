@@ -716,6 +716,9 @@ def priority_order(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
         i = ctx.first_human_response(cycle)
         if i is None or not isinstance(ctx.events[i], AnswerGiven | AgentMessage):
             continue
+        asked = [(j, _questions(ctx.analysis(j).text)) for j in ctx.customer_before(i, cycle)]
+        if sum(len(qs) for _, qs in asked) < 2:
+            continue  # one question or none: no order to judge (and no words to segment)
         need_words: set[str] = set()
         for j in cycle:
             ev_j = ctx.events[j]
@@ -724,10 +727,10 @@ def priority_order(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
         reply = ctx.analysis(i).text
         # (first position in the reply, urgent, overlap with the need, event, range)
         found: list[tuple[int, bool, int, int, tuple[int, int]]] = []
-        for j in ctx.customer_before(i, cycle):
+        for j, questions in asked:
             ca = ctx.analysis(j)
             urgent_pos = [h.start for h in ca.hits_of("wf_urgent")]
-            for qs_, qe in _questions(ca.text):
+            for qs_, qe in questions:
                 words = _words(ca.text[qs_:qe])
                 pos = [reply.find(w) for w in words if reply.find(w) >= 0]
                 if pos:
