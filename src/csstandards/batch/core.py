@@ -26,7 +26,15 @@ from ..models import Channel, FrozenModel, Rating
 from .budget import RowBudget
 from .columns import ColumnMap, parse_column_spec
 from .readers import RawRecord, ReadMeter, iter_records
-from .stream import RowStream, chunked, ordered_pool, run_chunk, run_row, worker_job
+from .stream import (
+    RowStream,
+    checked_row_timeout,
+    chunked,
+    ordered_pool,
+    run_chunk,
+    run_row,
+    worker_job,
+)
 from .timeparse import DEFAULT_TZ, hours_between, parse_timestamp, resolve_zone
 from .writers import write_csv
 
@@ -928,15 +936,7 @@ def _make(
     if chunk_size < 1:
         raise InputError(f"chunk_size must be positive, got {chunk_size!r}")
     resolve_zone(tz)  # fail early on an unknown zone
-    if row_timeout is not None and (
-        isinstance(row_timeout, bool)
-        or not isinstance(row_timeout, (int, float))
-        or not row_timeout > 0
-        or not math.isfinite(row_timeout)
-    ):
-        raise InputError(
-            f"row_timeout must be a positive number of seconds or None, got {row_timeout!r}"
-        )
+    seconds = checked_row_timeout(row_timeout)
     job = _Job(
         kind=kind,
         columns=parse_column_spec(columns),
@@ -946,7 +946,7 @@ def _make(
         classifier=classifier,
         classify=classify,
         keep_text=keep_text,
-        row_timeout=None if row_timeout is None else float(row_timeout),
+        row_timeout=seconds,
     )
     if isinstance(source, (str, os.PathLike)):
         name = str(source)

@@ -19,6 +19,7 @@ This module knows nothing of what a row is; callers give the functions that make
 from __future__ import annotations
 
 import json
+import math
 import multiprocessing as mp
 import os
 import signal
@@ -29,12 +30,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from ..errors import CSStandardsError, RecordError
+from ..errors import CSStandardsError, InputError, RecordError
 from .budget import RowBudget
 from .writers import write_jsonl
 
 __all__ = [
     "RowStream",
+    "checked_row_timeout",
     "chunked",
     "mp_context",
     "ordered_pool",
@@ -59,6 +61,23 @@ def chunked(records: Iterable[T], size: int) -> Iterator[list[T]]:
             buf = []
     if buf:
         yield buf
+
+
+def checked_row_timeout(row_timeout: Any) -> float | None:
+    """``row_timeout`` as seconds (``None``: no budget), or an :class:`InputError` saying why
+    it is not a positive finite number."""
+    if row_timeout is None:
+        return None
+    if (
+        isinstance(row_timeout, bool)
+        or not isinstance(row_timeout, (int, float))
+        or not row_timeout > 0
+        or not math.isfinite(row_timeout)
+    ):
+        raise InputError(
+            f"row_timeout must be a positive number of seconds or None, got {row_timeout!r}"
+        )
+    return float(row_timeout)
 
 
 def run_row(row: int | None, budget: RowBudget, make: Callable[[], Row], failed: Failed) -> Row:
