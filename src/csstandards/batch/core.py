@@ -28,6 +28,7 @@ from .columns import ColumnMap, parse_column_spec
 from .readers import RawRecord, ReadMeter, iter_records
 from .stream import (
     RowStream,
+    check_pool_args,
     checked_row_timeout,
     chunked,
     ordered_pool,
@@ -771,12 +772,6 @@ class BatchResult(RowStream):
         self._bar_args = (progress, total, meter, desc) if progress not in (False, None) else None
         self._start_stream(rows, source=source, workers=workers, errors=errors)
 
-    def __iter__(self) -> BatchResult:
-        return self
-
-    def __enter__(self) -> BatchResult:
-        return self
-
     def __next__(self) -> dict[str, Any]:
         head = getattr(self, "_head", None)
         if head:  # rows _repr_html_ looked at: still yielded, once, in order
@@ -830,15 +825,6 @@ class BatchResult(RowStream):
     # -- consumers -----------------------------------------------------------------------------
     def to_list(self) -> list[dict[str, Any]]:
         return list(self)
-
-    def to_jsonl(self, path: str | os.PathLike[str] | IO[str]) -> BatchSummary:
-        """Write every row as one JSON line; returns the summary.
-
-        A path is written as ``path.partial`` and renamed when the last row is out, so an
-        interrupted run leaves no file that looks finished (:mod:`csstandards.batch.writers`).
-        """
-        self._write_jsonl(path)
-        return self.summary
 
     def to_csv(self, path: str | os.PathLike[str] | IO[str]) -> BatchSummary:
         """Write a CSV (atomically, like :meth:`to_jsonl`); list/dict cells are JSON-encoded."""
@@ -931,10 +917,7 @@ def _make(
     encoding: str = "utf-8-sig",
     row_timeout: float | None = None,
 ) -> BatchResult:
-    if not isinstance(workers, int) or workers < 1:
-        raise InputError(f"workers must be a positive integer, got {workers!r}")
-    if chunk_size < 1:
-        raise InputError(f"chunk_size must be positive, got {chunk_size!r}")
+    check_pool_args(workers, chunk_size)
     resolve_zone(tz)  # fail early on an unknown zone
     seconds = checked_row_timeout(row_timeout)
     job = _Job(

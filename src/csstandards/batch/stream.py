@@ -28,14 +28,18 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from ..errors import CSStandardsError, InputError, RecordError
 from .budget import RowBudget
 from .writers import write_jsonl
 
+if TYPE_CHECKING:
+    from .core import BatchSummary
+
 __all__ = [
     "RowStream",
+    "check_pool_args",
     "checked_row_timeout",
     "chunked",
     "mp_context",
@@ -46,6 +50,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+S = TypeVar("S", bound="RowStream")
 Row = dict[str, Any]
 #: ``failed(fieldname, reason)``: the error row of the record being run.
 Failed = Callable[[str | None, str], Row]
@@ -61,6 +66,14 @@ def chunked(records: Iterable[T], size: int) -> Iterator[list[T]]:
             buf = []
     if buf:
         yield buf
+
+
+def check_pool_args(workers: Any, chunk_size: Any) -> None:
+    """An :class:`InputError` unless ``workers`` and ``chunk_size`` are positive integers."""
+    if not isinstance(workers, int) or workers < 1:
+        raise InputError(f"workers must be a positive integer, got {workers!r}")
+    if chunk_size < 1:
+        raise InputError(f"chunk_size must be positive, got {chunk_size!r}")
 
 
 def checked_row_timeout(row_timeout: Any) -> float | None:
@@ -194,7 +207,7 @@ class RowStream(Iterator[Row]):
         self._errors_fh: IO[str] | None = None
         self._own_errors_fh = False
 
-    def __iter__(self) -> RowStream:
+    def __iter__(self: S) -> S:
         return self
 
     def __next__(self) -> Row:
@@ -218,7 +231,7 @@ class RowStream(Iterator[Row]):
             close()
         self._finish()
 
-    def __enter__(self) -> RowStream:
+    def __enter__(self: S) -> S:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -278,7 +291,18 @@ class RowStream(Iterator[Row]):
     def to_list(self) -> list[Row]:
         return list(self)
 
-    def _write_jsonl(self, path: str | os.PathLike[str] | IO[str]) -> None:
-        """Every row as one JSON line, atomically for a path (``path.partial`` renamed when the
-        last row is out); a row that cannot be serialised becomes its own error row."""
+    @property
+    def summary(self) -> BatchSummary:
+        """The counts so far (a :class:`~csstandards.batch.BatchSummary`), complete once the
+        stream is exhausted."""
+        raise NotImplementedError
+
+    def to_jsonl(self, path: str | os.PathLike[str] | IO[str]) -> BatchSummary:
+        """Write every row as one JSON line (``"-"``: stdout); returns the summary.
+
+        A path is written as ``path.partial`` and renamed when the last row is out, so an
+        interrupted run leaves no file that looks finished; a row that cannot be serialised
+        becomes its own error row (:mod:`csstandards.batch.writers`).
+        """
         write_jsonl(self, path, self)
+        return self.summary

@@ -18,6 +18,7 @@ from ..batch.budget import RowBudget
 from ..batch.core import DEFAULT_ROW_TIMEOUT
 from ..batch.stream import (
     RowStream,
+    check_pool_args,
     checked_row_timeout,
     chunked,
     ordered_pool,
@@ -25,7 +26,6 @@ from ..batch.stream import (
     run_row,
     worker_job,
 )
-from ..errors import InputError
 from ..standard import Standard
 from .check import TranscriptReport, check_transcript
 from .readers import TranscriptRecord, read_transcripts
@@ -227,12 +227,6 @@ class QAResult(RowStream):
             rows = (row for chunk in chunks for row in job.run_chunk(chunk))
         self._start_stream(rows, source=source, workers=workers, errors=errors)
 
-    def __iter__(self) -> QAResult:
-        return self
-
-    def __enter__(self) -> QAResult:
-        return self
-
     def _demoted(self, row: dict[str, Any], reason: str, fieldname: str | None) -> dict[str, Any]:
         ident = {k: row.get(k) if isinstance(row.get(k), str) else None for k in _IDENT_COLUMNS}
         err = {"field": fieldname, "reason": reason}
@@ -241,16 +235,6 @@ class QAResult(RowStream):
     @property
     def summary(self) -> BatchSummary:
         return BatchSummary(kind="qa", tz=self._tz, **self._counts())
-
-    def to_jsonl(self, path: str | os.PathLike[str] | IO[str]) -> BatchSummary:
-        """Write every row as one JSON line (``"-"``: stdout); returns the summary.
-
-        A path is written as ``path.partial`` and renamed when the last row is out, so an
-        interrupted run leaves no file that looks finished; a row that cannot be written
-        becomes its own error row (:mod:`csstandards.batch.writers`).
-        """
-        self._write_jsonl(path)
-        return self.summary
 
 
 _IDENT_COLUMNS = ("id", "channel", "agent", "team")
@@ -282,10 +266,7 @@ def score_transcripts(
     time budget: a slower one fails with a :class:`~csstandards.errors.RowTimeoutError` row.
     :meth:`QAResult.to_jsonl` writes ``OUT.partial`` and renames it to ``OUT`` on success.
     """
-    if not isinstance(workers, int) or workers < 1:
-        raise InputError(f"workers must be a positive integer, got {workers!r}")
-    if chunk_size < 1:
-        raise InputError(f"chunk_size must be positive, got {chunk_size!r}")
+    check_pool_args(workers, chunk_size)
     budget = checked_row_timeout(row_timeout)
     sc = load_scorecard(scorecard if not isinstance(scorecard, os.PathLike) else str(scorecard))
     if isinstance(source, (str, os.PathLike)):
