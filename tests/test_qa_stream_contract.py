@@ -110,7 +110,7 @@ _BAD_LINES = st.one_of(
             "not json at all",
             "[1, 2, 3]",
             '"a string"',
-            '{"id": "x"}',
+            '{"id": "x", "messages": []}',
             '{"id": "x", "messages": 5}',
             '{"id": "x", "messages": [{"role": "主管", "text": "x"}]}',
             '{"id": "x", "messages": [{"role": "customer", "text": "好", "time": "昨天"}]}',
