@@ -285,3 +285,56 @@ def test_adding_praise_never_turns_a_hazard_text_into_praise(
     fa = fb(text)
     assert fa.kind is not FeedbackKind.PRAISE, text
     assert fa.severity.rank >= IssueSeverity.HIGH.rank
+
+
+# ------------------------------------------------------- classes, not literals from one example
+# Each family below is covered by a word class or a chain of classes of feedback_hazard.toml,
+# asserted on wordings that share no literal beyond the class members.
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        # privacy: personal data … someone else … seen (data + others + seen chain)
+        ("前台把我的体检报告放在桌上,被旁边的人看到了", "privacy"),
+        ("快递面单上的手机号谁都能看到", "privacy"),
+        ("身份证复印件贴在门口,路人都看得见", "privacy"),
+        # … or seen … someone else … data (seen + others + data chain)
+        ("登录后能看到别人的住址和订单信息", "privacy"),
+        ("在App里竟然看见其他用户的聊天记录", "privacy"),
+        # leak … data (leak + data pair)
+        ("客服泄露了客户隐私", "privacy"),
+        ("你们外泄我的手机号", "privacy"),
+        # funds … gone (funds + money-movement pair)
+        ("卡里的余额不见了", "money"),
+        ("我的押金莫名其妙不见了", "money"),
+        # a thing + its failure (machine pair): 加速 as a failure of a machine
+        ("跑步机突然自己加速", "machine"),
+        ("电梯门没关就自己加速往上走", "machine"),
+        # falls told with 一跤 (摔了一跤, 滑了一跤, 跌一跤)
+        ("我妈在你们店门口滑了一跤,腰到现在还疼", "body"),
+        ("地面太滑我爸跌了一跤", "body"),
+        # near miss: 差点 … 嘴里
+        ("零件掉了,孩子差点塞嘴里", "near_miss"),
+        ("小朋友差点把纽扣放进嘴里", "near_miss"),
+    ],
+)
+def test_hazard_families_are_classes(text: str, hazard: str) -> None:
+    fa = fb(text)
+    assert hazard in {h.name for h in fa.hazards}, (text, fa.hazards)
+    assert fa.severity in (IssueSeverity.CRITICAL, IssueSeverity.HIGH)
+
+
+def test_seen_by_others_needs_the_data() -> None:
+    # the others + seen part alone is no privacy breach: the chain needs personal data
+    for text in ("别人都能看到这家店的招牌", "大家都看得到你们的广告"):
+        assert "privacy" not in {h.name for h in fb(text).hazards}, text
+
+
+def test_escalation_families_are_classes() -> None:
+    for text in (
+        "我要把视频传到网上",
+        "我会挂到网上曝光你们",
+        "按照个人信息保护法你们要负责",
+        "我去找金融监管举报",
+        "已经向市场监管部门反映",
+    ):
+        assert fb(text).kind is FeedbackKind.GRIEVANCE, text

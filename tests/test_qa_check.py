@@ -80,6 +80,8 @@ def test_customer_turns_are_classified() -> None:
     rep = check_transcript(t)
     view = rep.turns[0].customer
     assert view is not None and view.kind == "grievance"
+    assert view.topics and all(t.isidentifier() for t in view.topics)  # ids, not reprs
+    assert view.topics == check_transcript(t).turns[0].customer.topics  # type: ignore[union-attr]
     assert rep.turns[1].customer is None
     # the complaint drives W113 (not marked important, no follow-up promised)
     assert rep.by_rule("W113")[0].turn == 0
@@ -108,6 +110,11 @@ def test_timings_first_response_per_channel_and_long_waits() -> None:
     )
     rep = check_transcript(slow)
     assert rep.by_rule("W101") and rep.by_rule("W101")[0].stage == "accept"
+    # W101 points at the turn that answered late: turn 1, its whole text
+    late = rep.by_rule("W101")[0]
+    assert late.turn == 1 and late.role is Actor.AGENT
+    assert [s.of(rep.turns[1].text) for s in late.finding.spans] == [rep.turns[1].text]
+    assert 1 in rep.flagged_turns
     waits = rep.by_rule("W114")
     assert [w.turn for w in waits] == [3] and waits[0].finding.data["wait_s"] == 150
     email = slow.model_copy(update={"channel": Channel.EMAIL})
@@ -250,16 +257,68 @@ def chats(draw: st.DrawFn) -> Transcript:
     return Transcript(id="p", channel=channel, messages=tuple(msgs))
 
 
-@settings(max_examples=40, deadline=None)
-@given(chats(), _BLAME, st.integers(0, 90))
+@st.composite
+def with_blame_turn(draw: st.DrawFn) -> tuple[Transcript, Transcript]:
+    """A chat and the same chat with a blame-shifting agent turn inserted at any position
+    after the first customer turn (an agent answers someone), at a time between its
+    neighbours' (times stay monotone; after the last turn, up to 90 s later)."""
+    t = draw(chats())
+    msgs = t.messages
+    k = draw(st.integers(1, len(msgs)))
+    prev = msgs[k - 1].at
+    assert prev is not None
+    if k < len(msgs):
+        nxt = msgs[k].at
+        assert nxt is not None
+        gap = int((nxt - prev).total_seconds())
+        at = prev + timedelta(seconds=draw(st.integers(0, gap)))
+    else:
+        at = prev + timedelta(seconds=draw(st.integers(0, 90)))
+    turn = Message(role=Actor.AGENT, text=draw(_BLAME), at=at, agent="A1")
+    after = t.model_copy(update={"messages": (*msgs[:k], turn, *msgs[k:])})
+    return t, after
+
+
+@settings(max_examples=150, deadline=None)
+@given(with_blame_turn())
 def test_adding_a_blame_shifting_agent_turn_never_raises_the_score(
-    t: Transcript, blame: str, wait: int
+    pair: tuple[Transcript, Transcript],
 ) -> None:
+    t, with_blame = pair
     before = check_transcript(t)
-    last = t.messages[-1].at
-    assert last is not None
-    turn = Message(role=Actor.AGENT, text=blame, at=last + timedelta(seconds=wait), agent="A1")
-    after = check_transcript(t.model_copy(update={"messages": (*t.messages, turn)}))
+    after = check_transcript(with_blame)
     assert after.score <= before.score
     assert after.by_rule("reply.blame-shifting")
     assert not (before.passed is False and after.passed is True)
+
+
+def _leaky(channel: Channel) -> Transcript:
+    return Transcript(
+        id="p",
+        channel=channel,
+        messages=(
+            msg("customer", 0, "没人联系我"),
+            msg("agent", 5, "已按您留的电话13812345678联系您。", "A1"),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("channel", "zh", "en"),
+    [
+        (Channel.ONLINE_CHAT, "会话消息中出现客户完整的电话号码", "chat message"),
+        (Channel.IM, "会话消息中出现客户完整的电话号码", "chat message"),
+        (Channel.PHONE, "通话中念出了客户完整的电话号码", "read out"),
+        (Channel.SOCIAL_MEDIA, "公开回复中出现完整的电话号码", "public reply"),
+    ],
+)
+def test_privacy_finding_on_a_turn_speaks_of_its_channel(
+    channel: Channel, zh: str, en: str
+) -> None:
+    rep = check_transcript(_leaky(channel))
+    (f,) = rep.by_rule("R112")
+    assert f.turn == 1 and f.finding.message_zh == zh and en in f.finding.message_en
+    assert ("公开回复" in f.finding.message_zh) is (channel is Channel.SOCIAL_MEDIA)
+    assert "私信" not in f.finding.suggestion_zh or channel is Channel.SOCIAL_MEDIA
+    # the reply check itself keeps the review-reply wording
+    assert check_reply(rep.turns[1].text).by_rule("R112")[0].message_zh.startswith("公开回复")

@@ -119,6 +119,14 @@ def test_act_inference(text: str, act: TurnAct) -> None:
     assert infer_act(text) is act
 
 
+@pytest.mark.parametrize("text", ["我帮您查一下", "这边帮您查询", "好的,为您查询中"])
+def test_holding_lines_are_a_class_not_one_wording(text: str) -> None:
+    # 帮您查 / 为您查 cover the family (帮您查一下, 帮您查询, 为您查询 …): a holding line,
+    # while the same length of text that says what was done is an answer
+    assert infer_act(text) is TurnAct.MESSAGE
+    assert infer_act("已为您改好地址") is TurnAct.ANSWER
+
+
 # -- event log --------------------------------------------------------------------------------
 def chat() -> Transcript:
     return Transcript(

@@ -270,3 +270,15 @@ def test_fast_break_finders_equal_the_published_patterns(text: str) -> None:
     assert [m.span() for m in sentence_breaks(text)] == [
         m.span() for m in SENTENCE_BREAK.finditer(text)
     ]
+
+
+@pytest.mark.parametrize("text", ["\ud800溳", "這是\udfff供應商", "\ud800軟體"])
+def test_traditional_text_with_a_lone_surrogate_converts(text: str) -> None:
+    # hypothesis found OpenCC (UTF-8 only) raising on a lone surrogate beside a Traditional
+    # character; the surrogate stays in place and the rest is converted
+    once = normalize(text).text
+    assert normalize(once).text == once
+    assert [i for i, ch in enumerate(once) if "\ud800" <= ch <= "\udfff"] == [
+        i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"
+    ]
+    assert once != text  # the Traditional characters were converted

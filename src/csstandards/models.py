@@ -53,7 +53,9 @@ _HOOKS = (
 )
 
 
-def trusted_builder(cls: type[M], *, required: Iterable[str] = ()) -> Callable[..., M]:
+def trusted_builder(
+    cls: type[M], *, required: Iterable[str] = (), validators_hold: bool = False
+) -> Callable[..., M]:
     """A constructor of ``cls`` that skips validation, for values this library computed itself.
 
     The classifier builds a dozen evidence records per text; validating each costs more than
@@ -63,9 +65,11 @@ def trusted_builder(cls: type[M], *, required: Iterable[str] = ()) -> Callable[.
     extras.  Missing required or unknown fields raise :class:`TypeError`; the values
     themselves are trusted, so callers keep their own tests that round-trip the result
     through validation.  Only for plain models (no aliases, default factories, private
-    attributes, post-init hooks, validators or custom serializers); a field with a default
-    factory is accepted when named in ``required``, which makes it a required argument of the
-    builder (``trusted_builder(Finding, required=["data"])``).
+    attributes, post-init hooks, validators or custom serializers).  ``validators_hold=True``
+    admits a model with validators when the caller builds only values they accept (e.g. an
+    SLA stage event always with its stage name).  A field with a default factory is accepted
+    when named in ``required``, which makes it a required argument of the builder
+    (``trusted_builder(Finding, required=["data"])``: no default dict shared by instances).
     """
     fields = cls.model_fields
     must = frozenset(required)
@@ -80,7 +84,10 @@ def trusted_builder(cls: type[M], *, required: Iterable[str] = ()) -> Callable[.
         )
         or cls.__private_attributes__
         or cls.__pydantic_post_init__
-        or any(getattr(cls.__pydantic_decorators__, h, None) for h in _HOOKS)
+        or (
+            not validators_hold
+            and any(getattr(cls.__pydantic_decorators__, h, None) for h in _HOOKS)
+        )
     ):
         raise TypeError(f"{cls.__name__} is not a plain model; use model_construct")
     template = {n: None if f.is_required() or n in must else f.default for n, f in fields.items()}

@@ -54,7 +54,7 @@ from .errors import (
     PolicyError,
     TimeRangeError,
 )
-from .models import Channel, FrozenModel, LabelledEnum, Priority, Rating, _label
+from .models import Channel, FrozenModel, LabelledEnum, Priority, Rating, _label, trusted_builder
 
 __all__ = [
     "PEAK_NOTICE_ZH",
@@ -105,6 +105,8 @@ _RANGE = "SLA times must fall in the years 2-9998 (UTC)"
 
 def _in_range(t: datetime) -> bool:
     """Far enough from datetime's limits to be converted to any zone (±1 day) and back."""
+    if 3 <= t.year <= 9997:  # an offset is under a day: the UTC year is within one of it
+        return True
     try:
         year = (t.replace(tzinfo=None) - t.utcoffset()).year  # type: ignore[operator]
     except OverflowError:
@@ -335,6 +337,20 @@ class MetricPolicy(FrozenModel):
 _MD = re.compile(r"^(?:(\d{4})-)?(\d{2})-(\d{2})$")
 
 
+@lru_cache(maxsize=256)
+def _window_bounds(start: str, end: str) -> tuple[bool, tuple[int, ...], tuple[int, ...]]:
+    """A peak window's bounds, parsed once: dated ((y, m, d) pairs) or yearly ((m, d))."""
+    a, b = _MD.match(start), _MD.match(end)
+    assert a and b
+    if a.group(1):
+        return (
+            True,
+            tuple(int(a.group(i)) for i in (1, 2, 3)),
+            tuple(int(b.group(i)) for i in (1, 2, 3)),
+        )
+    return False, (int(a.group(2)), int(a.group(3))), (int(b.group(2)), int(b.group(3)))
+
+
 class PeakWindow(FrozenModel):
     """A peak period (高峰时段, 大促, 特殊节日) in local dates, both ends inclusive.
 
@@ -365,18 +381,11 @@ class PeakWindow(FrozenModel):
     def contains(self, d: date) -> bool:
         if self.start is None or self.end is None:
             return False
-        a, b = _MD.match(self.start), _MD.match(self.end)
-        assert a and b
-        if a.group(1):
-            lo = date(int(a.group(1)), int(a.group(2)), int(a.group(3)))
-            hi = date(int(b.group(1)), int(b.group(2)), int(b.group(3)))
-            return lo <= d <= hi
-        md = (d.month, d.day)
-        lo_md = (int(a.group(2)), int(a.group(3)))
-        hi_md = (int(b.group(2)), int(b.group(3)))
-        if lo_md <= hi_md:
-            return lo_md <= md <= hi_md
-        return md >= lo_md or md <= hi_md
+        dated, lo, hi = _window_bounds(self.start, self.end)
+        key = (d.year, d.month, d.day) if dated else (d.month, d.day)
+        if dated or lo <= hi:
+            return lo <= key <= hi
+        return key >= lo or key <= hi
 
 
 class ResolvedTarget(FrozenModel):
@@ -394,6 +403,10 @@ class ResolvedTarget(FrozenModel):
     peak_window: str = ""
     policy: str = ""
     estimated: bool = False
+
+
+#: built by :meth:`SLAPolicy.resolve` from validated policy values only
+_resolved_target = trusted_builder(ResolvedTarget)
 
 
 class SLAPolicy(FrozenModel):
@@ -520,7 +533,7 @@ class SLAPolicy(FrozenModel):
             dur = cal.standard_day * (target.working_days or 0)
             if dur <= timedelta():
                 raise PolicyError(f"rule {rule_name!r}: calendar {cal.name!r} has no working day")
-        return ResolvedTarget(
+        return _resolved_target(
             metric=metric,
             stage=stage,
             rule=rule_name,
@@ -917,6 +930,10 @@ class Clock(FrozenModel):
         return self.status in (ClockStatus.BREACHED, ClockStatus.BREACHED_RUNNING)
 
 
+#: built by :func:`compute_clocks` from validated events and resolved targets only
+_clock = trusted_builder(Clock)
+
+
 class TicketClocks(FrozenModel):
     """Everything :func:`compute_clocks` derived from one event log."""
 
@@ -993,6 +1010,7 @@ def compute_clocks(
     context: TicketContext | None = None,
     strict: bool = True,
     ticket_id: str = "",
+    metrics: Iterable[Metric] | None = None,
 ) -> TicketClocks:
     """Derive every SLA clock of a ticket from its event log as of ``now`` (pure function).
 
@@ -1000,9 +1018,11 @@ def compute_clocks(
     :class:`PolicyVersion`: each cycle uses the version in force when it started, so a later
     policy change never re-judges a completed cycle.  ``strict=True`` raises
     :class:`EventOrderError` on an inconsistent log; ``strict=False`` skips the offending event
-    and records an :class:`EventProblem`.
+    and records an :class:`EventProblem`.  ``metrics`` keeps only those metrics' clocks (each
+    metric's clock is derived on its own, so they equal the same clocks of a full run).
     """
     _aware(now, "now")
+    only = frozenset(metrics) if metrics is not None else None
     ctx = context or TicketContext()
     if policy is None or isinstance(policy, SLAPolicy):
         versions: Sequence[PolicyVersion] = (
@@ -1029,6 +1049,8 @@ def compute_clocks(
         problems.append(EventProblem(index=i, kind=ev.kind.value if ev else "", problem=text))
 
     def start(metric: Metric, at: datetime, stage: str | None = None) -> None:
+        if only is not None and metric not in only:
+            return
         rt = cur_policy.resolve(metric, ctx, at, stage=stage)
         if rt is not None:
             running.append(_Running(rt, len(cycles), at, paused and metric != Metric.FOLLOW_UP))
@@ -1192,7 +1214,7 @@ def _finish(c: _Running, now: datetime) -> Clock:
     else:
         status = ClockStatus.RUNNING
     end_at = c.stopped or now
-    return Clock(
+    return _clock(
         metric=rt.metric,
         stage=rt.stage,
         cycle=c.cycle,

@@ -3,7 +3,8 @@
 The word classes are phrase lists of ``lexicon/feedback_hazard.toml`` (``fb_hz_*``, scanned with
 the other feedback lists in the classifier's single pass); the classes of that file say which
 lists are a hazard on their own (``words``) and which pairs of lists make one when their phrases
-occur in this order in one clause (``pairs``: 手指 + 红肿, 手机号 + 泄露, 莫名 + 转走).
+occur in this order in one clause (``pairs``: 手指 + 红肿, 手机号 + 泄露, 莫名 + 转走; a pair may
+be a chain of three lists: 体重 + 旁边的人 + 看到).
 
 A hazard occurrence is kept unless it is negated (没有过敏) or hypothetical (担心会漏电, 万一
 起火); the sentence around it says who it happened to (a minor, an elderly person, a pet), whether
@@ -17,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable, KeysView, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from ..lexicon import LexiconHit, load_table
 from .models import IssueSeverity, Urgency
@@ -44,8 +46,18 @@ class HazardClass(BaseModel):
     topic: str | None = None
     care: bool = False
     words: tuple[str, ...] = ()
-    pairs: tuple[tuple[str, str], ...] = ()
+    # each a chain of two or three lists whose phrases occur in this order (手指 + 红肿;
+    # 体重 + 旁边的人 + 看到): a class of wordings composed of short members, not a literal
+    pairs: tuple[tuple[str, ...], ...] = ()
     pair_scope: Literal["clause", "sentence"] = "clause"
+
+    @field_validator("pairs")
+    @classmethod
+    def _chain_length(cls, v: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+        for chain in v:
+            if not 2 <= len(chain) <= 3:
+                raise ValueError(f"a hazard pair names two or three lists, not {list(chain)}")
+        return v
 
 
 class _Victims(BaseModel):
@@ -76,8 +88,8 @@ def hazard_lists() -> frozenset[str]:
     names.update(("fb_hz_ongoing", "fb_hz_hypothetical", "fb_hz_attribution", "fb_hz_recovered"))
     for c in tab.classes.values():
         names.update(c.words)
-        for a, b in c.pairs:
-            names.update((a, b))
+        for chain in c.pairs:
+            names.update(chain)
     return frozenset(names)
 
 
@@ -87,7 +99,7 @@ def _triggers() -> frozenset[str]:
     names: set[str] = set()
     for c in _table().classes.values():
         names.update(c.words)
-        names.update(b for _, b in c.pairs)
+        names.update(chain[-1] for chain in c.pairs)
     return frozenset(names)
 
 
@@ -144,33 +156,42 @@ def find_hazards(t: _TextLike, negated: Callable[[int], bool]) -> list[HazardHit
                     raw.append(
                         HazardHit(name, cls, h.start, h.end, h.phrase, spans=((h.start, h.end),))
                     )
-        for la, lb in cls.pairs:
-            if la not in present or lb not in present:
+        for chain in cls.pairs:
+            if any(lst not in present for lst in chain):
                 continue
-            firsts = t.hits_of(la)
-            seconds = t.hits_of(lb)
             wide = cls.pair_scope == "sentence"
             gap = _SENTENCE_GAP if wide else _PAIR_GAP
-            for b in seconds:
+            earlier = [t.hits_of(lst) for lst in chain[:-1]]
+            for b in t.hits_of(chain[-1]):
                 cs = t.sentence_start(b.start) if wide else t.clause_bounds(b.start)[0]
-                a = next(
-                    (
-                        a
-                        for a in reversed(firsts)
-                        if cs <= a.start and a.end <= b.start and b.start - a.end <= gap
-                    ),
-                    None,
-                )
-                if a is None or negated(b.start) or negated(a.start):
+                links = [b]
+                for firsts in reversed(earlier):
+                    nxt = links[-1]
+                    a = next(
+                        (
+                            a
+                            for a in reversed(firsts)
+                            if cs <= a.start and a.end <= nxt.start and nxt.start - a.end <= gap
+                        ),
+                        None,
+                    )
+                    if a is None:
+                        break
+                    links.append(a)
+                if len(links) < len(chain) or any(negated(h.start) for h in links):
                     continue
+                links.reverse()
+                phrase = links[0].phrase
+                for prev, h in pairwise(links):
+                    phrase += ("…" if h.start > prev.end else "") + h.phrase
                 raw.append(
                     HazardHit(
                         name,
                         cls,
-                        a.start,
+                        links[0].start,
                         b.end,
-                        f"{a.phrase}…{b.phrase}" if b.start > a.end else a.phrase + b.phrase,
-                        spans=((a.start, a.end), (b.start, b.end)),
+                        phrase,
+                        spans=tuple((h.start, h.end) for h in links),
                     )
                 )
     if not raw:

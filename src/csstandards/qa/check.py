@@ -28,8 +28,10 @@ from ..standard import Standard
 from ..text.analysis import analyze
 from ..workflow.checks import ConsultationContext, KnowledgeBase
 from ..workflow.consultation import Consultation, ConsultStage
+from ..workflow.sla_bridge import stage_history
 from .scorecard import Scorecard, ScoredFinding, ScoreResult, load_scorecard
 from .transcript import Transcript, TurnAct
+from .wording import turn_wording
 
 __all__ = [
     "CHAT_TURN",
@@ -236,7 +238,7 @@ def _customer_view(fa: Any) -> CustomerView:
         priority=fa.priority.value,
         sentiment=fa.sentiment,
         hazards=hazards,
-        topics=tuple(str(getattr(t, "value", t)) for t in fa.topics),
+        topics=fa.topic_ids,
     )
 
 
@@ -282,13 +284,16 @@ def check_transcript(
     }
     events, turn_of = transcript.event_log(fill_times=True, analyses=analyses)
     # the whole log at once, replayed once (each event is legal or WorkflowError says why)
-    consultation = Consultation(
+    # the events are the library's own (built from validated messages): not validated again
+    consultation = Consultation.model_construct(
         id=transcript.id,
         channel=transcript.channel,
         customer=transcript.customer,
         events=tuple(events),
     )
-    consultation.state  # noqa: B018 - replays the log: an illegal event raises here
+    # replays the log once (an illegal event raises here); the stage after each event and the
+    # final state are kept on the consultation for the SLA clocks and the rules
+    stage_history(consultation)
     event_of = {t: i for i, t in enumerate(turn_of) if t >= 0}
     ctx = ConsultationContext(
         consultation=consultation,
@@ -359,7 +364,12 @@ def check_transcript(
                         turn=turn,
                         role=m.role,
                         stage=stage,
-                        finding=f.model_copy(update={"data": {**f.data, "turn": turn}}),
+                        finding=f.model_copy(
+                            update={
+                                "data": {**f.data, "turn": turn},
+                                **turn_wording(f, transcript.channel),
+                            }
+                        ),
                     )
                 )
     # scorecard severity overrides, then the score

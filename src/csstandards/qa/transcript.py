@@ -28,7 +28,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..errors import InputError
 from ..lexicon import Lexicon, load_file, phrase_lists
-from ..models import Actor, Channel, FrozenModel, LabelledEnum, _label
+from ..models import Actor, Channel, FrozenModel, LabelledEnum, _label, trusted_builder
 from ..text.analysis import Analysis, analyze
 from ..workflow.consultation import (
     AgentMessage,
@@ -289,9 +289,45 @@ def _close_reason(answers: int, important: bool) -> CloseReason:
     return CloseReason.RESOLVED if answers else CloseReason.ABANDONED
 
 
+#: events of the log built from a transcript's validated messages (text, ids, an aware time)
+_customer_message = trusted_builder(CustomerMessage)
+_auto_reply = trusted_builder(AutoReply)
+_question_asked = trusted_builder(QuestionAsked)
+_answer_given = trusted_builder(AnswerGiven)
+_closed = trusted_builder(Closed)
+_agent_message = trusted_builder(AgentMessage)
+
+
 def _event(
     m: Message, at: datetime, answers: int, a: Analysis | None = None, important: bool = False
 ) -> ConsultEvent:
+    if type(at.tzinfo) is not timezone or not 1 < at.year < 9999 or at.fold:
+        return _checked_event(m, at, answers, a, important)  # a zone the log must normalise
+    if m.role is Actor.CUSTOMER:
+        return _customer_message(at=at, text=m.text, ref=m.id)
+    act = m.act
+    if m.role is Actor.BOT:
+        if act is None:
+            return _auto_reply(at=at, text=m.text, ref=m.id)
+        actor = Actor.BOT
+    else:
+        act = act or infer_act(a if a is not None else m.text)
+        actor = Actor.AGENT
+    if act is TurnAct.QUESTION:
+        return _question_asked(at=at, text=m.text, actor=actor, agent=m.agent, ref=m.id)
+    if act is TurnAct.ANSWER:
+        return _answer_given(at=at, text=m.text, actor=actor, agent=m.agent, ref=m.id)
+    if act is TurnAct.CLOSE:
+        reason = _close_reason(answers, important)
+        return _closed(at=at, text=m.text, actor=actor, reason=reason, ref=m.id)
+    return _agent_message(at=at, text=m.text, actor=actor, agent=m.agent, ref=m.id)
+
+
+def _checked_event(
+    m: Message, at: datetime, answers: int, a: Analysis | None = None, important: bool = False
+) -> ConsultEvent:
+    """The validating path: a time on a named zone (or at a DST fold) is checked and kept as
+    its UTC offset by the event model, exactly as an event applied by hand."""
     if m.role is Actor.CUSTOMER:
         return CustomerMessage(at=at, text=m.text, ref=m.id)
     act = m.act
@@ -351,10 +387,14 @@ def infer_act(text: str | Analysis) -> TurnAct:
     else:
         a = analyze(text if isinstance(text, str) else text.original, _act_lexicon())
     norm = a.text
-    keep = [True] * len(norm)
-    for h in a.hits_of("qa_greeting"):
-        keep[h.start : h.end] = [False] * (h.end - h.start)
-    rest = _PUNCT.sub("", "".join(ch for ch, k in zip(norm, keep, strict=True) if k))
+    greetings = a.hits_of("qa_greeting")
+    if greetings:
+        keep = [True] * len(norm)
+        for h in greetings:
+            keep[h.start : h.end] = [False] * (h.end - h.start)
+        rest = _PUNCT.sub("", "".join(ch for ch, k in zip(norm, keep, strict=True) if k))
+    else:  # nothing to cut out (most turns)
+        rest = _PUNCT.sub("", norm)
     if not rest:
         return TurnAct.MESSAGE
     if a.has("wf_closing_invitation") and len(rest) <= 24:

@@ -5,6 +5,7 @@ spans into that event's text; every finding carries ``data["stage"]``."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from ..errors import RuleNotFound
 from ..models import Channel, Finding, Severity, Span
@@ -74,11 +75,11 @@ def _fmt(seconds: float) -> str:
     ],
 )
 def slow_first_response(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
-    for clock in ctx.clocks().of(Metric.ACKNOWLEDGEMENT):
+    for clock in ctx.rule_clocks().of(Metric.ACKNOWLEDGEMENT):
         if not clock.breached:
             continue
         secs = clock.elapsed.total_seconds()
-        data = {
+        data: dict[str, object] = {
             "stage": ConsultStage.ACCEPT.value,
             "cycle": clock.cycle,
             "elapsed_s": secs,
@@ -86,6 +87,13 @@ def slow_first_response(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
             "rule": clock.rule,
             "waiting": clock.stopped_at is None,
         }
+        late = _answered_at(ctx, clock.stopped_at)
+        spans: list[Span] = []
+        if late is not None:  # the reply that came late: its event and its whole text
+            a = ctx.analysis(late)
+            data["event"] = late
+            if a.text:
+                spans = [a.span(0, len(a.text))]
         sev = Severity.ERROR if secs > 60 else None  # 78% turn negative after 1 minute
         phone = ctx.consultation.channel in (Channel.PHONE, Channel.HOTLINE)
         rings = ""
@@ -95,6 +103,7 @@ def slow_first_response(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
             rings = f"(约铃响{secs / per_ring:.0f}声,标准为3声内接听)"
         yield r.finding(
             severity=sev,
+            spans=spans,
             message_zh=f"首次响应用时{_fmt(secs)},超过时限{_fmt(clock.target.total_seconds())}"
             + rings
             + ("(客户仍在等待)" if clock.stopped_at is None else ""),
@@ -103,6 +112,24 @@ def slow_first_response(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
             + (" (still waiting)" if data["waiting"] else ""),
             data=data,
         )
+
+
+def _answered_at(ctx: ConsultationContext, at: datetime | None) -> int | None:
+    """The event that stopped an acknowledgement clock at ``at``: the first reply of that
+    instant (an auto-reply only if it acknowledges, as the clock counts it)."""
+    if at is None:
+        return None
+    for i, ev in enumerate(ctx.events):
+        if not isinstance(ev, AutoReply | AgentMessage | QuestionAsked | AnswerGiven):
+            continue
+        if ev.at != at:
+            continue
+        if isinstance(ev, AutoReply):
+            a = ctx.analysis(i)
+            if not a.has("wf_ack_receipt") or a.has("wf_mechanical"):
+                continue
+        return i
+    return None
 
 
 @rule(
@@ -425,7 +452,7 @@ def fact_contradiction(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
 def follow_up_late(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
     if not ctx.consultation.state.important:
         return
-    for clock in ctx.clocks().of(Metric.FOLLOW_UP):
+    for clock in ctx.rule_clocks().of(Metric.FOLLOW_UP):
         if not clock.breached:
             continue
         hours = clock.elapsed.total_seconds() / 3600

@@ -217,6 +217,19 @@ _KIND_ZH = {
     "email": "电子邮箱",
     "address": "详细地址",
 }
+_KIND_EN = {
+    "id_number": "ID card number",
+    "bank_card": "bank card number",
+    "phone": "phone number",
+    "email": "e-mail address",
+    "address": "street address",
+}
+
+
+def personal_data_label(kind: str) -> tuple[str, str]:
+    """The Chinese and English name of a kind of personal data :func:`find_personal_data`
+    reports (``"phone"`` → 电话号码, phone number)."""
+    return _KIND_ZH.get(kind, kind), _KIND_EN.get(kind, kind.replace("_", " "))
 
 
 @rule(

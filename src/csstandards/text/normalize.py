@@ -88,6 +88,10 @@ class _NormTable(dict[int, str]):
     def __missing__(self, key: int) -> str:
         ch = chr(key)
         out = _fold(ch)
+        if out != ch and needs_conversion(out):
+            # a compatibility form folding onto a Traditional character (U+2F8xx → 備): convert
+            # it here, or a second normalisation would change the text again
+            out = to_simplified(out)[0]
         if len(out) != 1:
             _IRREGULAR.add(ch)
         if len(self) < _CACHE_LIMIT:

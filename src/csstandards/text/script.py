@@ -18,6 +18,7 @@ converted character came from.
 
 from __future__ import annotations
 
+import re
 import threading
 from difflib import SequenceMatcher
 from typing import Any
@@ -29,6 +30,7 @@ _TRIGGER_CONFIG = "t2s"
 # CJK Unified Ideographs, Extension A and the compatibility block: where OpenCC's tables live
 _RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _lock = threading.Lock()
 _state: list[Any] = []  # [converter, frozenset of characters that convert]
 
@@ -76,8 +78,12 @@ def to_simplified(text: str) -> tuple[str, tuple[tuple[int, int], ...] | None]:
     conv, changed = (_state[0], _state[1]) if _state else _load()
     if changed.isdisjoint(text):
         return text, None
-    out: str = conv.convert(text)
+    surrogates = _SURROGATE.search(text) is not None
+    # OpenCC takes UTF-8: a lone surrogate (valid in a str, not in UTF-8) goes in as U+FFFD
+    out: str = conv.convert(_SURROGATE.sub("\ufffd", text) if surrogates else text)
     if len(out) == len(text):
+        if surrogates:  # character-for-character: each surrogate back in its place
+            out = "".join(a if _SURROGATE.match(a) else b for a, b in zip(text, out, strict=True))
         return out, None
     origin: list[tuple[int, int]] = []
     sm = SequenceMatcher(None, text, out, autojunk=False)

@@ -21,7 +21,7 @@ from pydantic import Field
 
 from ..errors import InputError, RuleNotFound
 from ..lexicon import load_file
-from ..models import Channel, Finding, FrozenModel, Span
+from ..models import Channel, Finding, FrozenModel, Span, trusted_builder
 from ..sla import SLAPolicy, TicketClocks, default_policy
 from ..standard import Standard
 from ..text.analysis import Analysis, analyze
@@ -214,6 +214,10 @@ class SlotEvidence(FrozenModel):
     source: Literal["customer", "confirmed"] = "customer"
 
 
+#: slots found by :meth:`ConsultationContext.slots` in validated events and analyses
+_slot_evidence = trusted_builder(SlotEvidence)
+
+
 # -- context ---------------------------------------------------------------------------------
 @dataclass
 class ConsultationContext:
@@ -282,9 +286,29 @@ class ConsultationContext:
     def customer_before(self, i: int, cycle: range) -> list[int]:
         return [j for j in cycle if j < i and isinstance(self.events[j], CustomerMessage)]
 
+    def rule_clocks(self) -> TicketClocks:
+        """The clocks the consultation rules read (acknowledgement for W101, follow-up for
+        W108), computed once; the full set when :meth:`clocks` was computed already."""
+        got = self._memo.get("clocks") or self._memo.get("rule_clocks")
+        if got is None:
+            from ..sla import Metric
+
+            got = self._clocks((Metric.ACKNOWLEDGEMENT, Metric.FOLLOW_UP))
+            self._memo["rule_clocks"] = got
+        assert isinstance(got, TicketClocks)
+        return got
+
     def clocks(self) -> TicketClocks:
         got = self._memo.get("clocks")
-        if got is None and not self.events:
+        if got is None:
+            got = self._clocks(None)
+            self._memo["clocks"] = got
+        assert isinstance(got, TicketClocks)
+        return got
+
+    def _clocks(self, metrics: Any) -> TicketClocks:
+        got: TicketClocks | None = None
+        if not self.events:
             got = _no_clocks(self.now)
         if got is None:
             from .sla_bridge import consultation_clocks
@@ -300,9 +324,8 @@ class ConsultationContext:
                 now=self.now,
                 policy=(self.sla_policy or default_policy()).with_holidays(*self.standard.holidays),
                 auto_reply_counts=counts,
+                metrics=metrics,
             )
-            self._memo["clocks"] = got
-        assert isinstance(got, TicketClocks)
         return got
 
     def slots(self) -> list[SlotEvidence]:
@@ -313,7 +336,9 @@ class ConsultationContext:
             for i, ev in enumerate(self.events):
                 if isinstance(ev, NeedConfirmed):
                     for slot, val in ev.slots.items():
-                        found[slot] = SlotEvidence(slot=slot, cue=val, event=i, source="confirmed")
+                        found[slot] = _slot_evidence(
+                            slot=slot, cue=val, event=i, source="confirmed"
+                        )
                 elif isinstance(ev, CustomerMessage):
                     a = self.analysis(i)
                     for slot in Slot:
@@ -322,7 +347,7 @@ class ConsultationContext:
                         hits = a.hits_of(f"wf_5w1h_{slot.value}")
                         if hits:
                             h = hits[0]
-                            found[slot] = SlotEvidence(
+                            found[slot] = _slot_evidence(
                                 slot=slot, cue=h.phrase, event=i, span=a.hit_span(h)
                             )
             got = [found[s] for s in Slot if s in found]
@@ -477,13 +502,14 @@ def check_consultation(
     )
     notes: list[str] = []
     findings: list[Finding] = []
+    st = consultation.state
+    # the report shows every clock: computed before the rules, which then read the same set
+    clocks = ctx.clocks() if st.last_at is not None else None
     for r in get_registry().all("consultation"):
         findings.extend(r.run(ctx, std))
     if reply_rules:
         findings.extend(_reply_rule_findings(ctx, notes))
     slots = ctx.slots()
-    st = consultation.state
-    clocks = ctx.clocks() if st.last_at is not None else None
     due = None
     if clocks is not None:
         fu = clocks.latest(_metric_follow_up())

@@ -506,6 +506,8 @@ class Consultation(LogModel):
     # cache of the derived state, keyed by the very tuple of events and policy it was derived
     # from, so a model_copy(update=...) never reuses a stale state
     _cache: tuple[object, object, ConsultState] | None = PrivateAttr(default=None)
+    # the stage after each event, from the same fold (the SLA bridge times stage clocks by it)
+    _stages: tuple[object, object, tuple[ConsultStage, ...]] | None = PrivateAttr(default=None)
 
     # -- derived ----------------------------------------------------------------------------
     @property

@@ -25,13 +25,15 @@ resolve: 003 二(三)); ``progress_updated`` → ``agent_reply``; ``result_commu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from functools import lru_cache
 
 from ..lexicon import load_file
+from ..models import trusted_builder
 from ..sla import (
     EventKind,
+    Metric,
     SLAPolicy,
     TicketClocks,
     TicketContext,
@@ -88,6 +90,10 @@ def _default_counts(ev: AutoReply) -> bool:
     return auto_reply_acknowledges(ev.text)
 
 
+#: the bridge builds only valid ticket events (a stage event always names its stage)
+_ticket_event = trusted_builder(TicketEvent, validators_hold=True)
+
+
 def consultation_ticket_events(
     c: Consultation, *, auto_reply_counts: AutoReplyCounts | None = None
 ) -> list[TicketEvent]:
@@ -102,41 +108,58 @@ def consultation_ticket_events(
             continue  # nothing is timed before the customer's first message
         if isinstance(ev, CustomerMessage):
             if not opened:
-                out.append(TicketEvent(kind=EventKind.OPENED, at=ev.at))
-                out.append(TicketEvent(kind=EventKind.STAGE_ENTERED, at=ev.at, stage=stage.value))
+                out.append(_ticket_event(kind=EventKind.OPENED, at=ev.at))
+                out.append(_ticket_event(kind=EventKind.STAGE_ENTERED, at=ev.at, stage=stage.value))
                 opened = True
             else:
-                out.append(TicketEvent(kind=EventKind.CUSTOMER_MESSAGE, at=ev.at))
+                out.append(_ticket_event(kind=EventKind.CUSTOMER_MESSAGE, at=ev.at))
         elif isinstance(ev, AutoReply):
             if counts(ev):
-                out.append(TicketEvent(kind=EventKind.AUTO_REPLY, at=ev.at))
+                out.append(_ticket_event(kind=EventKind.AUTO_REPLY, at=ev.at))
         elif isinstance(ev, AgentMessage | QuestionAsked | AnswerGiven):
-            out.append(TicketEvent(kind=EventKind.AGENT_REPLY, at=ev.at))
+            out.append(_ticket_event(kind=EventKind.AGENT_REPLY, at=ev.at))
             if isinstance(ev, AnswerGiven) and not answered:
-                out.append(TicketEvent(kind=EventKind.RESOLVED, at=ev.at))
+                out.append(_ticket_event(kind=EventKind.RESOLVED, at=ev.at))
                 answered = True
         elif isinstance(ev, Closed):
             if not answered:
-                out.append(TicketEvent(kind=EventKind.RESOLVED, at=ev.at))
+                out.append(_ticket_event(kind=EventKind.RESOLVED, at=ev.at))
                 answered = True
         elif isinstance(ev, FollowUpDone):
-            out.append(TicketEvent(kind=EventKind.FOLLOWED_UP, at=ev.at))
+            out.append(_ticket_event(kind=EventKind.FOLLOWED_UP, at=ev.at))
         elif isinstance(ev, Reopened):
-            out.append(TicketEvent(kind=EventKind.REOPENED, at=ev.at))
+            out.append(_ticket_event(kind=EventKind.REOPENED, at=ev.at))
             answered = False
         if opened and st is not stage:
             stage = st
-            out.append(TicketEvent(kind=EventKind.STAGE_ENTERED, at=ev.at, stage=stage.value))
+            out.append(_ticket_event(kind=EventKind.STAGE_ENTERED, at=ev.at, stage=stage.value))
     return out
 
 
 def consultation_stages(c: Consultation) -> Iterator[ConsultStage]:
-    """The stage after each event of the log (one fold)."""
+    """The stage after each event of the log (one fold, shared: see :func:`stage_history`)."""
+    return iter(stage_history(c))
+
+
+def stage_history(c: Consultation) -> tuple[ConsultStage, ...]:
+    """The stage after each event of the log, folded once per consultation object; the same
+    fold's final state fills :attr:`Consultation.state`, so a consultation whose clocks are
+    computed is replayed once, not twice.  An illegal event raises as the replay does."""
+    got = c._stages
+    if got is not None and got[0] is c.events and got[1] is c.policy:
+        return got[2]
     state = ConsultState()
     reduce = _reducer(c.policy)
+    out: list[ConsultStage] = []
     for i, ev in enumerate(c.events):
         state = advance(CONSULTATION_TABLE, reduce, state, ev, i)
-        yield state.stage
+        out.append(state.stage)
+    stages = tuple(out)
+    c._stages = (c.events, c.policy, stages)
+    cache = c._cache
+    if cache is None or cache[0] is not c.events or cache[1] is not c.policy:
+        c._cache = (c.events, c.policy, state)
+    return stages
 
 
 def consultation_context(c: Consultation) -> TicketContext:
@@ -158,8 +181,10 @@ def consultation_clocks(
     now: datetime | None = None,
     policy: SLAPolicy | None = None,
     auto_reply_counts: AutoReplyCounts | None = None,
+    metrics: Iterable[Metric] | None = None,
 ) -> TicketClocks:
-    """SLA clocks of a consultation as of ``now`` (default: its last event)."""
+    """SLA clocks of a consultation as of ``now`` (default: its last event); ``metrics``: only
+    those metrics' clocks (see :func:`~csstandards.sla.compute_clocks`)."""
     when = now or c.state.last_at
     if when is None:
         raise_empty("consultation", c.id)
@@ -170,6 +195,7 @@ def consultation_clocks(
         policy=policy or default_policy(),
         context=consultation_context(c),
         ticket_id=c.id,
+        metrics=metrics,
     )
 
 
