@@ -152,3 +152,26 @@ def test_trusted_builder_matches_validation_and_rejects_missing_or_unknown_field
         trusted_builder(Finding)  # data has a default factory
     with pytest.raises(TypeError, match="not a plain model"):
         trusted_builder(Span)  # its validator would be skipped
+
+
+def test_trusted_builder_takes_a_default_factory_field_as_required() -> None:
+    from csstandards.models import Severity, trusted_builder
+
+    build = trusted_builder(Finding, required=["data"])
+    kw: dict[str, object] = {
+        "rule_id": "commitment.missing-scope",
+        "code": "C105",
+        "severity": Severity.WARNING,
+        "message_zh": "缺适用时间",
+        "message_en": "no scope",
+        "spans": (Span(start=1, end=3),),
+        "cue": "3分钟",
+    }
+    made = build(**kw, data={"target": "t"})
+    checked = Finding(**kw, data={"target": "t"})  # type: ignore[arg-type]
+    assert made == checked and made.model_fields_set == checked.model_fields_set
+    assert made.model_dump_json() == checked.model_dump_json()
+    with pytest.raises(TypeError, match="missing or unknown"):
+        build(**kw)  # data is required: a default would be one dict shared by every finding
+    with pytest.raises(TypeError, match="no fields"):
+        trusted_builder(Finding, required=["colour"])

@@ -951,7 +951,8 @@ def _attach(doc: CommitmentParse, qi: int) -> None:
         scope = CommitmentScope.WORKING_HOURS
 
     span = doc.span(q.start, q.end)
-    sa, sb = doc.span(sent.start, sent.end).start, doc.span(sent.start, sent.end).end
+    sent_span = doc.span(sent.start, sent.end)
+    sa, sb = sent_span.start, sent_span.end
     for ch in channels:
         try:
             t = CommitmentTarget(

@@ -11,7 +11,7 @@ JSON losslessly::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Any, Literal, TypeVar
 
@@ -53,7 +53,9 @@ _HOOKS = (
 )
 
 
-def trusted_builder(cls: type[M], *, validators_hold: bool = False) -> Callable[..., M]:
+def trusted_builder(
+    cls: type[M], *, required: Iterable[str] = (), validators_hold: bool = False
+) -> Callable[..., M]:
     """A constructor of ``cls`` that skips validation, for values this library computed itself.
 
     The classifier builds a dozen evidence records per text; validating each costs more than
@@ -65,13 +67,21 @@ def trusted_builder(cls: type[M], *, validators_hold: bool = False) -> Callable[
     through validation.  Only for plain models (no aliases, default factories, private
     attributes, post-init hooks, validators or custom serializers).  ``validators_hold=True``
     admits a model with validators when the caller builds only values they accept (e.g. an
-    SLA stage event always with its stage name).
+    SLA stage event always with its stage name).  A field with a default factory is accepted
+    when named in ``required``, which makes it a required argument of the builder
+    (``trusted_builder(Finding, required=["data"])``: no default dict shared by instances).
     """
     fields = cls.model_fields
+    must = frozenset(required)
+    if not must <= fields.keys():
+        raise TypeError(f"{cls.__name__} has no fields {sorted(must - fields.keys())}")
     if not cls.model_config.get("frozen"):
         raise TypeError(f"{cls.__name__} is not frozen; its instances cannot share state")
     if (
-        any(f.alias or f.validation_alias or f.default_factory for f in fields.values())
+        any(
+            f.alias or f.validation_alias or (f.default_factory and n not in must)
+            for n, f in fields.items()
+        )
         or cls.__private_attributes__
         or cls.__pydantic_post_init__
         or (
@@ -80,8 +90,8 @@ def trusted_builder(cls: type[M], *, validators_hold: bool = False) -> Callable[
         )
     ):
         raise TypeError(f"{cls.__name__} is not a plain model; use model_construct")
-    template = {n: None if f.is_required() else f.default for n, f in fields.items()}
-    required = frozenset(n for n, f in fields.items() if f.is_required())
+    template = {n: None if f.is_required() or n in must else f.default for n, f in fields.items()}
+    needed = must | frozenset(n for n, f in fields.items() if f.is_required())
     size = len(template)
     new = cls.__new__
 
@@ -92,7 +102,7 @@ def trusted_builder(cls: type[M], *, validators_hold: bool = False) -> Callable[
 
     def build(**values: Any) -> M:
         d = {**template, **values}
-        if len(d) != size or not required <= values.keys():
+        if len(d) != size or not needed <= values.keys():
             raise TypeError(f"{cls.__name__}: missing or unknown fields in {sorted(values)}")
         names = tuple(values)
         given = given_sets.get(names)

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, field_validator
 
 from ..errors import RuleNotFound
-from ..models import Finding, FrozenModel, Rating, Severity, Span
+from ..models import Finding, FrozenModel, Rating, Severity, Span, trusted_builder
 
 __all__ = [
     "REGISTRY",
@@ -41,6 +41,9 @@ __all__ = [
 
 _ID = re.compile(r"^[a-z]+(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
 _CODE = re.compile(r"^[A-Z]{1,3}\d{3}$")
+
+
+_trusted_finding = trusted_builder(Finding, required=["data"])
 
 
 class RuleExample(FrozenModel):
@@ -125,9 +128,17 @@ class Rule(FrozenModel):
         suggestion_zh: str | None = None,
         suggestion_en: str | None = None,
         data: dict[str, Any] | None = None,
+        trusted: bool = False,
     ) -> Finding:
-        """A finding of this rule; unspecified texts come from the rule's metadata."""
-        return Finding(
+        """A finding of this rule; unspecified texts come from the rule's metadata.
+
+        ``trusted=True`` skips validation (:func:`~csstandards.models.trusted_builder`), for a
+        rule that yields many findings whose every value it computed itself: ``Span`` objects,
+        ``str`` texts and a fresh ``data`` dict (issue #17: 16,000 findings of one long
+        commitment text).
+        """
+        build = _trusted_finding if trusted else Finding
+        return build(
             rule_id=self.id,
             code=self.code,
             severity=severity or self.default_severity,

@@ -279,16 +279,30 @@ def _rewrite(t: CommitmentTarget, **update: Any) -> CommitmentTarget:
     ],
 )
 def missing_channel(ctx: CommitmentContext, r: Rule) -> Iterator[Finding]:
+    # a long text can repeat one promise 10⁴ times: its texts are rendered once per key
+    rendered: dict[CommitmentTarget, tuple[str, str, str, str, str]] = {}
     for t in ctx.targets:
         if t.metric is not CommitmentMetric.FIRST_RESPONSE or t.channel is not None:
             continue
-        fixed = _rewrite(t, channel=Channel.ONLINE_CHAT, span=None)
+        texts = rendered.get(t)  # equal targets (same key) render alike
+        if texts is None:
+            fixed = _rewrite(t, channel=Channel.ONLINE_CHAT, span=None)
+            rewrite = fixed.render_zh()
+            texts = rendered[t] = (
+                t.threshold_zh(),
+                f"按渠道分别写明,例如:“{rewrite}”",
+                f"State the channel, e.g. '{rewrite}' ({fixed.render_en()})",
+                t.render_zh(),
+                rewrite,
+            )
+        cue, sug_zh, sug_en, target, rewrite = texts
         yield r.finding(
             spans=[t.span] if t.span else [],
-            cue=t.threshold_zh(),
-            suggestion_zh=f"按渠道分别写明,例如:“{fixed.render_zh()}”",
-            suggestion_en=f"State the channel, e.g. '{fixed.render_zh()}' ({fixed.render_en()})",
-            data={"target": t.render_zh(), "rewrite": fixed.render_zh()},
+            cue=cue,
+            suggestion_zh=sug_zh,
+            suggestion_en=sug_en,
+            data={"target": target, "rewrite": rewrite},
+            trusted=True,
         )
 
 
@@ -315,6 +329,7 @@ def missing_channel(ctx: CommitmentContext, r: Rule) -> Iterator[Finding]:
     ],
 )
 def missing_scope(ctx: CommitmentContext, r: Rule) -> Iterator[Finding]:
+    rendered: dict[CommitmentTarget, tuple[str, str, str, str, str, str, str]] = {}
     seen: set[tuple[int, int]] = set()
     for t in ctx.targets:
         if t.scope is not None or t.unit not in (
@@ -327,16 +342,30 @@ def missing_scope(ctx: CommitmentContext, r: Rule) -> Iterator[Finding]:
         if key in seen:
             continue
         seen.add(key)
-        fixed = _rewrite(t, scope=CommitmentScope.WORKING_HOURS, span=None)
-        qty = t.threshold_zh()
+        texts = rendered.get(t)
+        if texts is None:
+            fixed = _rewrite(t, scope=CommitmentScope.WORKING_HOURS, span=None)
+            rewrite = fixed.render_zh()
+            qty = t.threshold_zh()
+            texts = rendered[t] = (
+                qty,
+                r.message_zh.format(qty=qty),
+                r.message_en.format(qty=t.threshold_en()),
+                f"写明适用时间,例如:“{rewrite}”",
+                f"Say when it applies, e.g. '{rewrite}' ({fixed.render_en()})",
+                t.render_zh(),
+                rewrite,
+            )
+        qty, msg_zh, msg_en, sug_zh, sug_en, target, rewrite = texts
         yield r.finding(
             spans=[t.span] if t.span else [],
             cue=qty,
-            message_zh=r.message_zh.format(qty=qty),
-            message_en=r.message_en.format(qty=t.threshold_en()),
-            suggestion_zh=f"写明适用时间,例如:“{fixed.render_zh()}”",
-            suggestion_en=f"Say when it applies, e.g. '{fixed.render_zh()}' ({fixed.render_en()})",
-            data={"target": t.render_zh(), "rewrite": fixed.render_zh()},
+            message_zh=msg_zh,
+            message_en=msg_en,
+            suggestion_zh=sug_zh,
+            suggestion_en=sug_en,
+            data={"target": target, "rewrite": rewrite},
+            trusted=True,
         )
 
 

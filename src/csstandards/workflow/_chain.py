@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
-__all__ = ["Chain"]
+__all__ = ["Chain", "appended", "serialize_as_tuple"]
 
 T = TypeVar("T")
 
@@ -78,3 +78,16 @@ class Chain(Sequence[T], Generic[T]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Chain, (self.as_tuple(),))
+
+
+def appended(items: Sequence[T], item: T) -> Chain[T]:
+    """``items`` with ``item`` added, as a :class:`Chain`: O(1) when ``items`` already is one
+    (a log that was appended to), one copy of ``items`` otherwise (the first append)."""
+    base = items if isinstance(items, Chain) else Chain(items)
+    return base.append(item)
+
+
+def serialize_as_tuple(value: Any, handler: Any) -> Any:
+    """A pydantic ``WrapSerializer`` for a tuple field that may hold a :class:`Chain`: dumps
+    it as the tuple it stands for, so ``model_dump`` / JSON are unchanged."""
+    return handler(value.as_tuple() if isinstance(value, Chain) else value)

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PrivateAttr, WrapSerializer
 
 from ..models import Actor, Channel, Evidence, FrozenModel, LabelledEnum, Priority, _label
-from ._chain import Chain
+from ._chain import Chain, appended, serialize_as_tuple
 from ._log import fold_events, load_log
 from ._machine import Refusal, Transition, TransitionTable, advance, check, evolve, replay
 from ._time import EventTime, LogModel, ReceivedTime, instant
@@ -444,7 +444,9 @@ class FeedbackCase(LogModel):
 
     id: str
     complex: bool = False  # owes progress updates at the policy's cadence (003 二(三))
-    events: tuple[CaseEvent, ...] = ()
+    # a Chain after apply (O(1) append, shares its prefix); equal to, hashes and dumps like
+    # the tuple it stands for
+    events: Annotated[tuple[CaseEvent, ...], WrapSerializer(serialize_as_tuple)] = ()
     _cache: tuple[object, CaseState] | None = PrivateAttr(default=None)  # (events, state)
 
     @property
@@ -469,7 +471,7 @@ class FeedbackCase(LogModel):
     def apply(self, event: CaseEvent) -> FeedbackCase:
         """A new case with ``event`` appended; raises and changes nothing if illegal."""
         new_state = advance(CASE_TABLE, _reduce, self.state, event, len(self.events))
-        out = self.model_copy(update={"events": (*self.events, event)})
+        out = self.model_copy(update={"events": appended(self.events, event)})
         out._cache = (out.events, new_state)
         return out
 

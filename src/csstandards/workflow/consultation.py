@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PrivateAttr, WrapSerializer
 
 from ..models import Actor, Channel, FrozenModel, LabelledEnum, _label
-from ._chain import Chain
+from ._chain import Chain, appended, serialize_as_tuple
 from ._log import fold_events, load_log
 from ._machine import (
     Refusal,
@@ -500,7 +500,9 @@ class Consultation(LogModel):
     channel: Channel = Channel.ONLINE_CHAT
     customer: str = ""
     policy: ConsultationPolicy = ConsultationPolicy()
-    events: tuple[ConsultEvent, ...] = ()
+    # a Chain after apply (O(1) append, shares its prefix); equal to, hashes and dumps like
+    # the tuple it stands for
+    events: Annotated[tuple[ConsultEvent, ...], WrapSerializer(serialize_as_tuple)] = ()
     # cache of the derived state, keyed by the very tuple of events and policy it was derived
     # from, so a model_copy(update=...) never reuses a stale state
     _cache: tuple[object, object, ConsultState] | None = PrivateAttr(default=None)
@@ -536,7 +538,7 @@ class Consultation(LogModel):
         new_state = advance(
             CONSULTATION_TABLE, _reducer(self.policy), self.state, event, len(self.events)
         )
-        out = self.model_copy(update={"events": (*self.events, event)})
+        out = self.model_copy(update={"events": appended(self.events, event)})
         out._cache = (out.events, out.policy, new_state)
         return out
 
