@@ -7,12 +7,14 @@ csstandards qa agree results.jsonl human.csv [--scorecard qa.toml]
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator
 from typing import Any
 
 from .batch import DEFAULT_TZ
+from .batch.cli_support import terminate_quietly
+from .batch.core import DEFAULT_ROW_TIMEOUT
+from .batch.writers import write_jsonl
 from .cli_calendar import add_config_option, project_config
 from .errors import InputError
 
@@ -52,6 +54,14 @@ def register(sub: Any) -> None:
         default=[],
         metavar="NAME=ROLE",
         help="map a role name of the export, e.g. 小蜜=bot (repeatable)",
+    )
+    p.add_argument(
+        "--row-timeout",
+        type=float,
+        default=DEFAULT_ROW_TIMEOUT,
+        metavar="SECONDS",
+        help="time budget per conversation; a slower one fails "
+        f"(default {DEFAULT_ROW_TIMEOUT:g}; 0 = none)",
     )
     p.add_argument("--fail-under", type=float, metavar="SCORE", help="exit 1 if any scores below")
     p.add_argument("--worst", type=int, default=10, help="agree: how many disagreements to list")
@@ -94,6 +104,7 @@ def _score(args: argparse.Namespace, source: str) -> int:
         tz=args.tz,
         encoding=args.encoding,
         roles=_roles(args.role) or None,
+        row_timeout=args.row_timeout if args.row_timeout and args.row_timeout > 0 else None,
     )
     low = 0
     shown = 0
@@ -115,13 +126,13 @@ def _score(args: argparse.Namespace, source: str) -> int:
             yield r
 
     out = args.output
-    fh = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
-    try:
-        for r in rows():
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    finally:
-        if fh is not sys.stdout:
-            fh.close()
+    # OUT.partial renamed to OUT when the last row is out; SIGTERM/Ctrl-C stop the workers and
+    # leave the partial file (as score/classify); a row that cannot be written is its error
+    with terminate_quietly(out):
+        try:
+            write_jsonl(rows(), out, res)
+        finally:
+            res.close()
     s = res.summary
     print(
         f"{s.read} conversations read, {s.scored} checked, {s.failed} failed "

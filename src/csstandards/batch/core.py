@@ -10,20 +10,15 @@ there as a JSON line.
 from __future__ import annotations
 
 import importlib
-import json
 import math
-import multiprocessing as mp
 import numbers
 import os
-import signal
-import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from enum import Enum
-from pathlib import Path
 from typing import IO, Any, Literal
 
 from ..errors import CSStandardsError, InputError, RecordError
@@ -31,8 +26,18 @@ from ..models import Channel, FrozenModel, Rating
 from .budget import RowBudget
 from .columns import ColumnMap, parse_column_spec
 from .readers import RawRecord, ReadMeter, iter_records
+from .stream import (
+    RowStream,
+    check_pool_args,
+    checked_row_timeout,
+    chunked,
+    ordered_pool,
+    run_chunk,
+    run_row,
+    worker_job,
+)
 from .timeparse import DEFAULT_TZ, hours_between, parse_timestamp, resolve_zone
-from .writers import write_csv, write_jsonl
+from .writers import write_csv
 
 __all__ = [
     "CLASSIFY_COLUMNS",
@@ -655,15 +660,12 @@ def _classify(job: _Job, raw: RawRecord, budget: RowBudget) -> dict[str, Any]:
 def _run_one(job: _Job, raw: RawRecord, budget: RowBudget) -> dict[str, Any]:
     """One row, whatever happens: its output row or its error row (the row contract)."""
     fn = _score_reply if job.kind == "reply" else _classify
-    try:
-        with budget.row(raw.row):
-            return fn(job, raw, budget)
-    except RecordError as exc:
-        return _failed(job, raw, exc.field, exc.problem)
-    except CSStandardsError as exc:
-        return _failed(job, raw, budget.stage, str(exc))
-    except Exception as exc:  # a bug in a checker must not stop a million-row run: count it
-        return _failed(job, raw, budget.stage, f"unexpected {type(exc).__name__}: {exc}")
+    return run_row(
+        raw.row,
+        budget,
+        lambda: fn(job, raw, budget),
+        lambda fieldname, problem: _failed(job, raw, fieldname, problem),
+    )
 
 
 def _failed(job: _Job, raw: RawRecord, fieldname: str | None, problem: str) -> dict[str, Any]:
@@ -685,72 +687,34 @@ def _failed(job: _Job, raw: RawRecord, fieldname: str | None, problem: str) -> d
 
 
 def _run_chunk_local(job: _Job, chunk: list[RawRecord]) -> list[dict[str, Any]]:
-    budget = RowBudget(job.row_timeout)
-    with budget.armed():
-        return [_run_one(job, r, budget) for r in chunk]
+    return run_chunk(job.row_timeout, chunk, lambda r, budget: _run_one(job, r, budget))
 
 
-# ---- worker-process side ----------------------------------------------------------------------
-_WORKER_JOB: _Job | None = None
-
-
-def _worker_init(job: _Job) -> None:
-    global _WORKER_JOB
-    _WORKER_JOB = job
-    # Quiet exits: the parent decides.  SIGTERM (pool.terminate, a kill of the process group)
-    # ends the worker without a traceback even when a forked worker inherited the CLI's
-    # handler; Ctrl-C reaches the parent, which stops the pool.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
+# ---- worker-process side (the pool itself: :func:`csstandards.batch.stream.ordered_pool`) -----
 def _worker_chunk(chunk: list[tuple[int, int | None, Any, str | None]]) -> list[tuple[Any, ...]]:
     """Score a chunk in a worker; rows go back as tuples in column order (no key per row)."""
-    job = _WORKER_JOB
-    assert job is not None
+    job: _Job = worker_job()
     cols = REPLY_COLUMNS if job.kind == "reply" else CLASSIFY_COLUMNS
     rows = _run_chunk_local(job, [RawRecord(*t) for t in chunk])
     return [tuple([r.get(c) for c in cols]) for r in rows]
 
 
-def _chunks(records: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord]]:
-    buf: list[RawRecord] = []
-    for r in records:
-        buf.append(r)
-        if len(buf) >= size:
-            yield buf
-            buf = []
-    if buf:
-        yield buf
-
-
-def _mp_context() -> Any:
-    methods = mp.get_all_start_methods()
-    # fork is fast (workers inherit the loaded dictionaries) but unsafe once threads run
-    if "fork" in methods and threading.active_count() == 1:
-        return mp.get_context("fork")
-    return mp.get_context("spawn")
+def _pack(chunk: list[RawRecord]) -> list[tuple[int, int | None, Any, str | None]]:
+    return [(r.row, r.line, r.data, r.problem) for r in chunk]
 
 
 def _parallel(
     job: _Job, chunks: Iterator[list[RawRecord]], workers: int, prefetch: int
 ) -> Iterator[dict[str, Any]]:
-    ctx = _mp_context()
-    pool = ctx.Pool(workers, initializer=_worker_init, initargs=(job,))
-    try:
-        pending: deque[Any] = deque()
-        limit = max(1, workers * prefetch)
-        for chunk in chunks:
-            payload = [(r.row, r.line, r.data, r.problem) for r in chunk]
-            pending.append((pool.apply_async(_worker_chunk, (payload,)), chunk))
-            if len(pending) >= limit:
-                yield from _collect(job, *pending.popleft())
-        while pending:
-            yield from _collect(job, *pending.popleft())
-        pool.close()
-        pool.join()
-    finally:
-        pool.terminate()
+    return ordered_pool(
+        job,
+        chunks,
+        workers=workers,
+        prefetch=prefetch,
+        work=_worker_chunk,
+        pack=_pack,
+        collect=lambda result, chunk: _collect(job, result, chunk),
+    )
 
 
 def _collect(job: _Job, result: Any, chunk: list[RawRecord]) -> list[dict[str, Any]]:
@@ -772,12 +736,13 @@ def _collect(job: _Job, result: Any, chunk: list[RawRecord]) -> list[dict[str, A
 _HTML_ROWS = 10  # rows a notebook shows of a batch result
 
 
-class BatchResult(Iterator[dict[str, Any]]):
+class BatchResult(RowStream):
     """A lazy stream of output rows (dicts); consume it once.
 
     The :attr:`summary` reflects what has been consumed so far and is complete once the stream
     is exhausted.  Helpers (:meth:`to_list`, :meth:`to_jsonl`, :meth:`to_csv`,
-    :meth:`to_dataframe`) consume the stream.
+    :meth:`to_dataframe`) consume the stream.  Counting, the errors file and ``close`` come
+    from :class:`csstandards.batch.stream.RowStream`.
     """
 
     def __init__(
@@ -796,17 +761,7 @@ class BatchResult(Iterator[dict[str, Any]]):
     ) -> None:
         self.job = job
         self.columns = REPLY_COLUMNS if job.kind == "reply" else CLASSIFY_COLUMNS
-        self._source = source
-        self._workers = workers
-        self._read = 0
-        self._failed = 0
-        self._failures: Counter[str] = Counter()
-        self._start = time.perf_counter()
-        self._end: float | None = None
-        self._errors_target = errors
-        self._errors_fh: IO[str] | None = None
-        self._own_errors_fh = False
-        chunks = _chunks(records, chunk_size)
+        chunks = chunked(records, chunk_size)
         if workers > 1:
             rows: Iterator[dict[str, Any]] = _parallel(job, chunks, workers, prefetch)
         else:
@@ -815,76 +770,27 @@ class BatchResult(Iterator[dict[str, Any]]):
         desc = "scoring" if job.kind == "reply" else "classifying"
         # the bar starts with the first row: by then a Parquet reader knows its row count
         self._bar_args = (progress, total, meter, desc) if progress not in (False, None) else None
-        self._rows = rows
-
-    def __iter__(self) -> BatchResult:
-        return self
-
-    def close(self) -> None:
-        """Stop early: worker processes end and the errors file is closed."""
-        close = getattr(self._rows, "close", None)
-        if callable(close):
-            close()
-        self._finish()
-
-    def __enter__(self) -> BatchResult:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        self._start_stream(rows, source=source, workers=workers, errors=errors)
 
     def __next__(self) -> dict[str, Any]:
         head = getattr(self, "_head", None)
         if head:  # rows _repr_html_ looked at: still yielded, once, in order
             row: dict[str, Any] = head.pop(0)
             return row
-        try:
-            row = next(self._rows)
-        except StopIteration:
-            self._finish()
-            raise
-        except BaseException:
-            self._finish()
-            raise
-        self._read += 1
-        err = row.get("error")
-        if err is not None:
-            self._failed += 1
-            self._failures[err["field"] or "record"] += 1
-            self._write_error(err)
+        row = super().__next__()
         if self._bar_args is not None:
             self._bar, self._bar_args = _progress(*self._bar_args), None
         if self._bar is not None:
             self._bar.tick(self._read)
         return row
 
-    def demote(
-        self, row: dict[str, Any], reason: str, fieldname: str | None = None
-    ) -> dict[str, Any]:
-        """Turn an already counted row into an error row (it could not be written, say) and
-        count it as failed, so that rows in == scored + failed still holds."""
+    def _demoted(self, row: dict[str, Any], reason: str, fieldname: str | None) -> dict[str, Any]:
         raw = RawRecord(row.get("row") or 0, row.get("line"), None)
         out = _failed(self.job, raw, fieldname, reason)
         for name in (*_IDENTS, "channel"):
             if name in out:
                 out[name] = _safe_text(row.get(name))
-        if row.get("error") is None:
-            self._failed += 1
-        self._failures[fieldname or "record"] += 1
-        self._write_error(out["error"])
         return out
-
-    def _write_error(self, err: Mapping[str, Any]) -> None:
-        if self._errors_target is None:
-            return
-        if self._errors_fh is None:
-            if isinstance(self._errors_target, (str, os.PathLike)):
-                self._errors_fh = open(self._errors_target, "w", encoding="utf-8")  # noqa: SIM115
-                self._own_errors_fh = True
-            else:
-                self._errors_fh = self._errors_target
-        rec = {"source": self._source, **err}
-        self._errors_fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
     def _finish(self) -> None:
         if self._end is None:
@@ -894,30 +800,11 @@ class BatchResult(Iterator[dict[str, Any]]):
         if self._bar is not None:
             bar, self._bar = self._bar, None
             bar.close(self.summary)
-        if self._errors_fh is not None and self._own_errors_fh:
-            self._errors_fh.close()
-            self._errors_fh = None
-        elif (
-            self._errors_fh is None
-            and isinstance(self._errors_target, (str, os.PathLike))
-            and not Path(self._errors_target).exists()
-        ):
-            Path(self._errors_target).write_text("", encoding="utf-8")  # an empty file: no errors
+        super()._finish()
 
     @property
     def summary(self) -> BatchSummary:
-        end = self._end if self._end is not None else time.perf_counter()
-        return BatchSummary(
-            kind=self.job.kind,
-            source=self._source,
-            tz=self.job.tz,
-            read=self._read,
-            scored=self._read - self._failed,
-            failed=self._failed,
-            failures=dict(self._failures),
-            workers=self._workers,
-            seconds=round(end - self._start, 4),
-        )
+        return BatchSummary(kind=self.job.kind, tz=self.job.tz, **self._counts())
 
     def _repr_html_(self) -> str:
         """Jupyter: the summary and the first rows, findings marked in the text.  The rows
@@ -938,15 +825,6 @@ class BatchResult(Iterator[dict[str, Any]]):
     # -- consumers -----------------------------------------------------------------------------
     def to_list(self) -> list[dict[str, Any]]:
         return list(self)
-
-    def to_jsonl(self, path: str | os.PathLike[str] | IO[str]) -> BatchSummary:
-        """Write every row as one JSON line; returns the summary.
-
-        A path is written as ``path.partial`` and renamed when the last row is out, so an
-        interrupted run leaves no file that looks finished (:mod:`csstandards.batch.writers`).
-        """
-        write_jsonl(self, path, self)
-        return self.summary
 
     def to_csv(self, path: str | os.PathLike[str] | IO[str]) -> BatchSummary:
         """Write a CSV (atomically, like :meth:`to_jsonl`); list/dict cells are JSON-encoded."""
@@ -1039,20 +917,9 @@ def _make(
     encoding: str = "utf-8-sig",
     row_timeout: float | None = None,
 ) -> BatchResult:
-    if not isinstance(workers, int) or workers < 1:
-        raise InputError(f"workers must be a positive integer, got {workers!r}")
-    if chunk_size < 1:
-        raise InputError(f"chunk_size must be positive, got {chunk_size!r}")
+    check_pool_args(workers, chunk_size)
     resolve_zone(tz)  # fail early on an unknown zone
-    if row_timeout is not None and (
-        isinstance(row_timeout, bool)
-        or not isinstance(row_timeout, (int, float))
-        or not row_timeout > 0
-        or not math.isfinite(row_timeout)
-    ):
-        raise InputError(
-            f"row_timeout must be a positive number of seconds or None, got {row_timeout!r}"
-        )
+    seconds = checked_row_timeout(row_timeout)
     job = _Job(
         kind=kind,
         columns=parse_column_spec(columns),
@@ -1062,7 +929,7 @@ def _make(
         classifier=classifier,
         classify=classify,
         keep_text=keep_text,
-        row_timeout=None if row_timeout is None else float(row_timeout),
+        row_timeout=seconds,
     )
     if isinstance(source, (str, os.PathLike)):
         name = str(source)

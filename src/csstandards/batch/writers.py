@@ -5,7 +5,7 @@ A path is written as ``<path>.partial`` and renamed to ``<path>`` only when ever
 Ctrl-C) or stopped by an error leaves ``<path>.partial`` — whole lines up to where it stopped —
 and no new ``<path>``.  A row that cannot be serialised (a lone surrogate in a text, a value a
 custom checker returned that JSON cannot hold) becomes that row's error instead of ending the
-file (see :meth:`BatchResult.demote`).
+file (see :meth:`RowStream.demote`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .core import BatchResult
+    from .stream import RowStream
 
 __all__ = ["PARTIAL_SUFFIX", "atomic_output", "write_csv", "write_jsonl"]
 
@@ -53,7 +53,7 @@ def atomic_output(path: str | os.PathLike[str] | IO[str]) -> Iterator[IO[str]]:
 
 
 def _serialised(
-    result: BatchResult | None, rows: Iterable[dict[str, Any]], encode: Any
+    result: RowStream | None, rows: Iterable[dict[str, Any]], encode: Any
 ) -> Iterator[Any]:
     """``encode(row)`` for every row; a row that cannot be encoded becomes its own error."""
     for row in rows:
@@ -75,7 +75,7 @@ def _json_line(row: dict[str, Any]) -> str:
 def write_jsonl(
     rows: Iterable[dict[str, Any]],
     path: str | os.PathLike[str] | IO[str],
-    result: BatchResult | None = None,
+    result: RowStream | None = None,
 ) -> None:
     """Every row as one JSON line (atomically when ``path`` is a path)."""
     with atomic_output(path) as fh:
@@ -93,7 +93,7 @@ def write_csv(
     rows: Iterable[dict[str, Any]],
     path: str | os.PathLike[str] | IO[str],
     columns: tuple[str, ...],
-    result: BatchResult | None = None,
+    result: RowStream | None = None,
 ) -> None:
     """A CSV with ``columns``; list/dict cells (findings, topics, error) are JSON-encoded."""
 

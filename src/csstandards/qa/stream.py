@@ -8,19 +8,24 @@ counted in the summary and written to ``errors=`` as a JSON line; the run goes o
 
 from __future__ import annotations
 
-import json
-import multiprocessing as mp
 import os
-import threading
-import time
-from collections import Counter, deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any
 
 from ..batch import DEFAULT_TZ, BatchSummary, finding_dict
-from ..errors import CSStandardsError, InputError
+from ..batch.budget import RowBudget
+from ..batch.core import DEFAULT_ROW_TIMEOUT
+from ..batch.stream import (
+    RowStream,
+    check_pool_args,
+    checked_row_timeout,
+    chunked,
+    ordered_pool,
+    run_chunk,
+    run_row,
+    worker_job,
+)
 from ..standard import Standard
 from .check import TranscriptReport, check_transcript
 from .readers import TranscriptRecord, read_transcripts
@@ -96,34 +101,54 @@ class _QAJob:
     scorecard: Scorecard
     standard: Standard | None
     keep_text: bool
+    row_timeout: float | None = None
 
-    def run(self, rec: TranscriptRecord) -> dict[str, Any]:
+    def run(self, rec: TranscriptRecord, budget: RowBudget) -> dict[str, Any]:
+        """One conversation, whatever happens (the batch row contract): its row, or its error
+        row when it could not be read, checked or turned into a row, or ran out of time."""
         if rec.transcript is None:
             return self.failed(rec, rec.error or {})
-        try:
-            rep = check_transcript(rec.transcript, scorecard=self.scorecard, standard=self.standard)
-        except CSStandardsError as exc:
-            err = {"row": rec.row, "line": rec.line, "field": None, "reason": str(exc)}
-            return self.failed(rec, err)
-        except Exception as exc:  # a bug must not stop a month of chats: count it
-            reason = f"unexpected {type(exc).__name__}: {exc}"
-            return self.failed(
-                rec, {"row": rec.row, "line": rec.line, "field": None, "reason": reason}
-            )
+        return run_row(
+            rec.row,
+            budget,
+            lambda: self._score(rec),
+            lambda fieldname, reason: self.failed(
+                rec, {"row": rec.row, "line": rec.line, "field": fieldname, "reason": reason}
+            ),
+        )
+
+    def _score(self, rec: TranscriptRecord) -> dict[str, Any]:
+        assert rec.transcript is not None
+        rep = check_transcript(rec.transcript, scorecard=self.scorecard, standard=self.standard)
         row = result_row(rep, keep_text=self.keep_text)
         row.update(row=rec.row, line=rec.line)
         return {c: row.get(c) for c in QA_COLUMNS}
 
+    def run_chunk(self, chunk: list[TranscriptRecord]) -> list[dict[str, Any]]:
+        return run_chunk(self.row_timeout, chunk, self.run)
+
     def failed(self, rec: TranscriptRecord, err: Mapping[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = dict.fromkeys(QA_COLUMNS)
         t = rec.transcript
+        return self.error_row(
+            rec.row,
+            rec.line,
+            {
+                "id": t.id if t is not None else rec.id,
+                "channel": t.channel.value if t is not None else None,
+                "agent": (t.agent_id or None) if t is not None else None,
+                "team": (t.team or None) if t is not None else None,
+            },
+            err,
+        )
+
+    def error_row(
+        self, row: int, line: int | None, ident: Mapping[str, Any], err: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = dict.fromkeys(QA_COLUMNS)
         out.update(
-            row=rec.row,
-            line=rec.line,
-            id=t.id if t is not None else rec.id,
-            channel=t.channel.value if t is not None else None,
-            agent=(t.agent_id or None) if t is not None else None,
-            team=(t.team or None) if t is not None else None,
+            row=row,
+            line=line,
+            **ident,
             fatal_items=[],
             items={},
             rule_ids=[],
@@ -133,8 +158,8 @@ class _QAJob:
             scorecard_hash=self.scorecard.hash,
             rules_version=rules_version(),
             error={
-                "row": err.get("row", rec.row),
-                "line": err.get("line", rec.line),
+                "row": err.get("row", row),
+                "line": err.get("line", line),
                 "field": err.get("field"),
                 "reason": err.get("reason", ""),
             },
@@ -142,54 +167,34 @@ class _QAJob:
         return out
 
 
-_WORKER: _QAJob | None = None
-
-
-def _init(job: _QAJob) -> None:
-    global _WORKER
-    _WORKER = job
-
-
 def _work(chunk: list[TranscriptRecord]) -> list[dict[str, Any]]:
-    assert _WORKER is not None
-    return [_WORKER.run(r) for r in chunk]
+    """Check a chunk in a worker process of :func:`csstandards.batch.stream.ordered_pool`."""
+    job: _QAJob = worker_job()
+    return job.run_chunk(chunk)
 
 
-def _chunks(records: Iterator[TranscriptRecord], size: int) -> Iterator[list[TranscriptRecord]]:
-    buf: list[TranscriptRecord] = []
-    for r in records:
-        buf.append(r)
-        if len(buf) >= size:
-            yield buf
-            buf = []
-    if buf:
-        yield buf
+def _same(chunk: list[TranscriptRecord]) -> list[TranscriptRecord]:
+    return chunk
 
 
-def _parallel(
-    job: _QAJob, chunks: Iterator[list[TranscriptRecord]], workers: int, prefetch: int
-) -> Iterator[dict[str, Any]]:
-    methods = mp.get_all_start_methods()
-    use_fork = "fork" in methods and threading.active_count() == 1
-    ctx = mp.get_context("fork" if use_fork else "spawn")
-    pool = ctx.Pool(workers, initializer=_init, initargs=(job,))
+def _collect(job: _QAJob, result: Any, chunk: list[TranscriptRecord]) -> list[dict[str, Any]]:
+    """A chunk's rows from its worker; a chunk the worker could not check (a conversation or
+    row that cannot be pickled, a broken worker) is reported row by row, the run goes on."""
     try:
-        pending: deque[Any] = deque()
-        for chunk in chunks:
-            pending.append(pool.apply_async(_work, (chunk,)))
-            if len(pending) >= max(1, workers * prefetch):
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
-        pool.close()
-        pool.join()
-    finally:
-        pool.terminate()
+        rows: list[dict[str, Any]] = result.get()
+    except Exception as exc:
+        reason = f"the worker process could not check this chunk: {type(exc).__name__}: {exc}"
+        return [
+            job.failed(r, {"row": r.row, "line": r.line, "field": None, "reason": reason})
+            for r in chunk
+        ]
+    return rows
 
 
-class QAResult(Iterator[dict[str, Any]]):
+class QAResult(RowStream):
     """A lazy stream of output rows, one per conversation; consume it once (as
-    :class:`csstandards.batch.BatchResult`)."""
+    :class:`csstandards.batch.BatchResult`, whose machinery it shares:
+    :class:`csstandards.batch.stream.RowStream`)."""
 
     columns = QA_COLUMNS
 
@@ -206,114 +211,33 @@ class QAResult(Iterator[dict[str, Any]]):
         errors: str | os.PathLike[str] | IO[str] | None,
     ) -> None:
         self.job = job
-        self._source = source
         self._tz = tz
-        self._workers = workers
-        self._read = 0
-        self._failed = 0
-        self._failures: Counter[str] = Counter()
-        self._start = time.perf_counter()
-        self._end: float | None = None
-        self._errors_target = errors
-        self._errors_fh: IO[str] | None = None
-        self._own = False
-        chunks = _chunks(records, chunk_size)
+        chunks = chunked(records, chunk_size)
         if workers > 1:
-            self._rows: Iterator[dict[str, Any]] = _parallel(job, chunks, workers, prefetch)
+            rows: Iterator[dict[str, Any]] = ordered_pool(
+                job,
+                chunks,
+                workers=workers,
+                prefetch=prefetch,
+                work=_work,
+                pack=_same,
+                collect=lambda result, chunk: _collect(job, result, chunk),
+            )
         else:
-            self._rows = (job.run(r) for chunk in chunks for r in chunk)
+            rows = (row for chunk in chunks for row in job.run_chunk(chunk))
+        self._start_stream(rows, source=source, workers=workers, errors=errors)
 
-    def __iter__(self) -> QAResult:
-        return self
-
-    def __next__(self) -> dict[str, Any]:
-        try:
-            row = next(self._rows)
-        except BaseException:
-            self._finish()
-            raise
-        self._read += 1
-        err = row.get("error")
-        if err is not None:
-            self._failed += 1
-            self._failures[err.get("field") or "record"] += 1
-            self._write_error(err)
-        return row
-
-    def close(self) -> None:
-        close = getattr(self._rows, "close", None)
-        if callable(close):
-            close()
-        self._finish()
-
-    def __enter__(self) -> QAResult:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _write_error(self, err: Mapping[str, Any]) -> None:
-        if self._errors_target is None:
-            return
-        if self._errors_fh is None:
-            if isinstance(self._errors_target, (str, os.PathLike)):
-                self._errors_fh = open(self._errors_target, "w", encoding="utf-8")  # noqa: SIM115
-                self._own = True
-            else:
-                self._errors_fh = self._errors_target
-        self._errors_fh.write(
-            json.dumps({"source": self._source, **err}, ensure_ascii=False) + "\n"
-        )
-
-    def _finish(self) -> None:
-        if self._end is None:
-            self._end = time.perf_counter()
-        if self._errors_fh is not None and self._own:
-            self._errors_fh.close()
-            self._errors_fh = None
-        elif (
-            self._errors_fh is None
-            and isinstance(self._errors_target, (str, os.PathLike))
-            and not Path(self._errors_target).exists()
-        ):
-            Path(self._errors_target).write_text("", encoding="utf-8")
+    def _demoted(self, row: dict[str, Any], reason: str, fieldname: str | None) -> dict[str, Any]:
+        ident = {k: row.get(k) if isinstance(row.get(k), str) else None for k in _IDENT_COLUMNS}
+        err = {"field": fieldname, "reason": reason}
+        return self.job.error_row(row.get("row") or 0, row.get("line"), ident, err)
 
     @property
     def summary(self) -> BatchSummary:
-        end = self._end if self._end is not None else time.perf_counter()
-        return BatchSummary(
-            kind="qa",
-            source=self._source,
-            tz=self._tz,
-            read=self._read,
-            scored=self._read - self._failed,
-            failed=self._failed,
-            failures=dict(self._failures),
-            workers=self._workers,
-            seconds=round(end - self._start, 4),
-        )
+        return BatchSummary(kind="qa", tz=self._tz, **self._counts())
 
-    def to_list(self) -> list[dict[str, Any]]:
-        return list(self)
 
-    def to_jsonl(self, path: str | os.PathLike[str] | IO[str]) -> BatchSummary:
-        """Write every row as one JSON line (``"-"``: stdout); returns the summary."""
-        import sys
-
-        if isinstance(path, (str, os.PathLike)):
-            fh: IO[str] = (
-                sys.stdout if str(path) == "-" else open(path, "w", encoding="utf-8")  # noqa: SIM115
-            )
-            own = str(path) != "-"
-        else:
-            fh, own = path, False
-        try:
-            for row in self:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        finally:
-            if own:
-                fh.close()
-        return self.summary
+_IDENT_COLUMNS = ("id", "channel", "agent", "team")
 
 
 def score_transcripts(
@@ -330,16 +254,20 @@ def score_transcripts(
     encoding: str = "utf-8-sig",
     roles: Mapping[str, str] | None = None,
     keep_text: bool = True,
+    row_timeout: float | None = DEFAULT_ROW_TIMEOUT,
 ) -> QAResult:
     """Check and score every conversation of ``source`` (a JSONL of conversations, a flat
     CSV/TSV/Parquet of turns, a DataFrame or an iterable of dicts) as a lazy row stream.
 
-    ``workers > 1`` checks in that many processes; output order is input order.
+    ``workers > 1`` checks in that many processes; output order is input order.  As in
+    :func:`csstandards.batch.score_replies`, every conversation is one row — rows in ==
+    ``summary.scored + summary.failed`` — and ``row_timeout`` (seconds, default
+    :data:`~csstandards.batch.DEFAULT_ROW_TIMEOUT`; ``None`` for none) is each conversation's
+    time budget: a slower one fails with a :class:`~csstandards.errors.RowTimeoutError` row.
+    :meth:`QAResult.to_jsonl` writes ``OUT.partial`` and renames it to ``OUT`` on success.
     """
-    if not isinstance(workers, int) or workers < 1:
-        raise InputError(f"workers must be a positive integer, got {workers!r}")
-    if chunk_size < 1:
-        raise InputError(f"chunk_size must be positive, got {chunk_size!r}")
+    check_pool_args(workers, chunk_size)
+    budget = checked_row_timeout(row_timeout)
     sc = load_scorecard(scorecard if not isinstance(scorecard, os.PathLike) else str(scorecard))
     if isinstance(source, (str, os.PathLike)):
         name = str(source)
@@ -347,7 +275,7 @@ def score_transcripts(
         name = getattr(source, "name", None) or f"<{type(source).__name__}>"
     records = read_transcripts(source, format=format, tz=tz, encoding=encoding, roles=roles)
     return QAResult(
-        _QAJob(sc, standard, keep_text),
+        _QAJob(sc, standard, keep_text, budget),
         records,
         source=str(name),
         tz=tz,
