@@ -19,7 +19,7 @@ answer).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
@@ -290,62 +290,53 @@ def _close_reason(answers: int, important: bool) -> CloseReason:
 
 
 #: events of the log built from a transcript's validated messages (text, ids, an aware time)
-_customer_message = trusted_builder(CustomerMessage)
-_auto_reply = trusted_builder(AutoReply)
-_question_asked = trusted_builder(QuestionAsked)
-_answer_given = trusted_builder(AnswerGiven)
-_closed = trusted_builder(Closed)
-_agent_message = trusted_builder(AgentMessage)
+# The builders of each event type: trusted (no validation of values the transcript already
+# validated) for fixed-offset times, the models themselves (validating) for a time on a named
+# zone or at a DST fold, which the event model checks and keeps as its UTC offset exactly as
+# an event applied by hand.
+_TRUSTED: tuple[Callable[..., ConsultEvent], ...] = (
+    trusted_builder(CustomerMessage),
+    trusted_builder(AutoReply),
+    trusted_builder(QuestionAsked),
+    trusted_builder(AnswerGiven),
+    trusted_builder(Closed),
+    trusted_builder(AgentMessage),
+)
+_VALIDATING: tuple[Callable[..., ConsultEvent], ...] = (
+    CustomerMessage,
+    AutoReply,
+    QuestionAsked,
+    AnswerGiven,
+    Closed,
+    AgentMessage,
+)
 
 
 def _event(
     m: Message, at: datetime, answers: int, a: Analysis | None = None, important: bool = False
 ) -> ConsultEvent:
-    if type(at.tzinfo) is not timezone or not 1 < at.year < 9999 or at.fold:
-        return _checked_event(m, at, answers, a, important)  # a zone the log must normalise
+    trusted = type(at.tzinfo) is timezone and 1 < at.year < 9999 and not at.fold
+    customer, auto_reply, question, answer, closed, agent_message = (
+        _TRUSTED if trusted else _VALIDATING
+    )
     if m.role is Actor.CUSTOMER:
-        return _customer_message(at=at, text=m.text, ref=m.id)
+        return customer(at=at, text=m.text, ref=m.id)
     act = m.act
     if m.role is Actor.BOT:
         if act is None:
-            return _auto_reply(at=at, text=m.text, ref=m.id)
+            return auto_reply(at=at, text=m.text, ref=m.id)
         actor = Actor.BOT
     else:
         act = act or infer_act(a if a is not None else m.text)
         actor = Actor.AGENT
     if act is TurnAct.QUESTION:
-        return _question_asked(at=at, text=m.text, actor=actor, agent=m.agent, ref=m.id)
+        return question(at=at, text=m.text, actor=actor, agent=m.agent, ref=m.id)
     if act is TurnAct.ANSWER:
-        return _answer_given(at=at, text=m.text, actor=actor, agent=m.agent, ref=m.id)
+        return answer(at=at, text=m.text, actor=actor, agent=m.agent, ref=m.id)
     if act is TurnAct.CLOSE:
         reason = _close_reason(answers, important)
-        return _closed(at=at, text=m.text, actor=actor, reason=reason, ref=m.id)
-    return _agent_message(at=at, text=m.text, actor=actor, agent=m.agent, ref=m.id)
-
-
-def _checked_event(
-    m: Message, at: datetime, answers: int, a: Analysis | None = None, important: bool = False
-) -> ConsultEvent:
-    """The validating path: a time on a named zone (or at a DST fold) is checked and kept as
-    its UTC offset by the event model, exactly as an event applied by hand."""
-    if m.role is Actor.CUSTOMER:
-        return CustomerMessage(at=at, text=m.text, ref=m.id)
-    act = m.act
-    if m.role is Actor.BOT:
-        if act is None:
-            return AutoReply(at=at, text=m.text, ref=m.id)
-        actor = Actor.BOT
-    else:
-        act = act or infer_act(a if a is not None else m.text)
-        actor = Actor.AGENT
-    if act is TurnAct.QUESTION:
-        return QuestionAsked(at=at, text=m.text, actor=actor, agent=m.agent, ref=m.id)
-    if act is TurnAct.ANSWER:
-        return AnswerGiven(at=at, text=m.text, actor=actor, agent=m.agent, ref=m.id)
-    if act is TurnAct.CLOSE:
-        reason = _close_reason(answers, important)
-        return Closed(at=at, text=m.text, actor=actor, reason=reason, ref=m.id)
-    return AgentMessage(at=at, text=m.text, actor=actor, agent=m.agent, ref=m.id)
+        return closed(at=at, text=m.text, actor=actor, reason=reason, ref=m.id)
+    return agent_message(at=at, text=m.text, actor=actor, agent=m.agent, ref=m.id)
 
 
 # -- act inference --------------------------------------------------------------------------
