@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ..errors import InputError
+from .stream import QA_COLUMNS
 
 __all__ = ["FINDING_COLUMNS", "QAFrames", "qa_frames", "rows_to_frames"]
 
@@ -33,23 +34,11 @@ FINDING_COLUMNS = (
     "message_en",
     "excerpt",
 )
-_CONVERSATION_COLUMNS = (
-    "id",
-    "channel",
-    "agent",
-    "team",
-    "n_turns",
-    "score",
-    "raw_score",
-    "passed",
-    "pass_mark",
-    "fatal_items",
-    "n_findings",
-    "scorecard",
-    "scorecard_hash",
-    "rules_version",
-    "error",
-)
+#: the nested or positional columns of a QA output row, which the findings table (or
+#: nothing) replaces; every other column of :data:`~csstandards.qa.stream.QA_COLUMNS` is a
+#: column of the conversations table
+_NESTED_COLUMNS = frozenset({"row", "line", "items", "rule_ids", "findings", "turns"})
+_CONVERSATION_COLUMNS = tuple(c for c in QA_COLUMNS if c not in _NESTED_COLUMNS)
 
 
 class QAFrames(NamedTuple):
