@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
@@ -446,3 +449,34 @@ def test_each_review_is_classified_once_and_the_checker_reuses_it(
     assert all(r["error"] is None for r in rows)
     assert sorted(calls) == sorted(r["review"] for r in records)
     assert all(r["topics"] for r in rows)
+
+
+def killing_check(reply: str, **kw: Any) -> Any:
+    """A checker whose worker process dies (as under the out-of-memory killer) on one reply."""
+    if "KILL" in reply:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return fake_check(reply, **kw)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_worker_killed_mid_chunk_costs_that_chunk_not_the_run() -> None:
+    recs = [_rec(i) for i in range(40)]
+    recs[13]["reply"] = "KILL"
+    done: list[list[dict[str, Any]]] = []
+    t = threading.Thread(
+        target=lambda: done.append(
+            score_replies(
+                recs, workers=2, chunk_size=5, checker=killing_check, classifier=fake_classify
+            ).to_list()
+        ),
+        daemon=True,
+    )
+    t.start()
+    t.join(60)
+    assert done, "the run hung after a worker was killed"
+    rows = done[0]
+    assert len(rows) == 40
+    failed = [i for i, r in enumerate(rows) if r.get("error")]
+    assert failed == list(range(10, 15))  # the killed worker's chunk, row by row
+    assert "exit code -9" in rows[13]["error"]["reason"]
+    assert all(r["score"] is not None for i, r in enumerate(rows) if i not in failed)

@@ -299,7 +299,7 @@ def test_progress_shows_total_rate_and_a_final_summary(tmp_path: Path) -> None:
     assert "10/10" in buf.getvalue()
 
 
-def test_dask_meta_keeps_input_columns_and_refuses_a_findings_table() -> None:
+def test_dask_meta_keeps_input_columns() -> None:
     dd = pytest.importorskip("dask.dataframe")
     from csstandards.batch import score_dask
 
@@ -310,8 +310,34 @@ def test_dask_meta_keeps_input_columns_and_refuses_a_findings_table() -> None:
     assert "campaign" in lazy.columns and str(lazy.dtypes["reviewed_at"]) == SH
     got = lazy.compute(scheduler="sync")
     pd.testing.assert_frame_equal(got, score_dataframe(ddf.compute()))
-    with pytest.raises(InputError, match="findings table"):
-        score_dask(ddf, findings="table")
+
+
+def test_dask_findings_table_equals_the_single_process_table_and_scores_each_part_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dask = pytest.importorskip("dask")
+    dd = pytest.importorskip("dask.dataframe")
+    from csstandards.batch import frames, score_dask
+
+    df = _sample(12)
+    df["campaign"] = "spring"
+    ddf = dd.from_pandas(df, npartitions=3)
+    want = score_dataframe(ddf.compute(), findings="table")
+    assert len(want.findings) > 0
+    calls: list[int] = []
+    real = frames._score_partition
+
+    def counted(part: Any, kw: dict[str, Any]) -> Any:
+        calls.append(len(part))
+        return real(part, kw)
+
+    monkeypatch.setattr(frames, "_score_partition", counted)
+    lazy = score_dask(ddf, warm=False, findings="table")
+    assert "findings" not in lazy.rows.columns and "campaign" in lazy.rows.columns
+    rows, found = dask.compute(lazy.rows, lazy.findings, scheduler="sync")
+    assert sorted(calls) == sorted(len(p) for p in (df.iloc[0:4], df.iloc[4:8], df.iloc[8:12]))
+    pd.testing.assert_frame_equal(rows, want.rows)
+    pd.testing.assert_frame_equal(found.reset_index(drop=True), want.findings)
 
 
 @pytest.mark.filterwarnings("ignore::csstandards.errors.EstimatedCalendarWarning")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -582,6 +582,29 @@ def test_working_hours_use_the_calendar_all_hours_the_clock() -> None:
     assert rep.results[2].measured == pytest.approx(15 / (7.5 * 60), abs=1e-3)
     # default calendar is China office hours
     assert verify_commitments([wh], hist).results[0].measured == 15
+
+
+def test_the_default_calendar_takes_the_standards_holiday_schedules() -> None:
+    from csstandards.calendar import HolidaySchedule
+    from csstandards.standard import Standard
+
+    # Thursday 2026-11-05 17:50, answered Monday 09:05; the company closed on Friday 11-06
+    hist = [
+        {
+            "id": "e1",
+            "channel": "email",
+            "opened_at": at(5, 17, 50),
+            "first_response_at": at(9, 9, 5),
+        }
+    ]
+    wh = one("工作时间内,电子邮件30分钟内回复")
+    closed = HolidaySchedule(years=(2026,), holidays={date(2026, 11, 6): "公司活动"})
+    plain = verify_commitments([wh], hist).results[0]
+    with_closure = verify_commitments([wh], hist, standard=Standard(holidays=(closed,))).results[0]
+    assert (plain.met, plain.measured) == (False, 15 + 7.5 * 60)
+    assert (with_closure.met, with_closure.measured) == (True, 15)
+    with pytest.raises(InputError, match="standard must be a Standard"):
+        verify_commitments([wh], hist, standard="cn")  # type: ignore[arg-type]
 
 
 def test_any_business_clock_and_per_channel_calendars() -> None:

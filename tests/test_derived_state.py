@@ -60,6 +60,33 @@ def test_feedback_case_equals_its_dump() -> None:
     assert FeedbackCase.model_validate_json(case.to_json()) == case
 
 
+def test_a_case_with_a_classifier_record_hashes_by_its_contents() -> None:
+    from csstandards.workflow import Assessed, CaseAssessment
+
+    def case(raw: dict[str, object]) -> FeedbackCase:
+        return FeedbackCase(id="f").extend(
+            [
+                Recorded(
+                    at=T0,
+                    customer="张三",
+                    received_at=T0,
+                    description="快递延误",
+                    demand="尽快送达",
+                    channel=Channel.PHONE,
+                ),
+                Assessed(
+                    at=T0 + timedelta(minutes=1),
+                    assessment=CaseAssessment(kind="complaint", raw=raw),
+                ),
+            ]
+        )
+
+    a = case({"kind": "complaint", "topics": ["logistics"], "x": {"b": 1, "a": [2]}})
+    b = FeedbackCase.model_validate_json(a.to_json())
+    assert a == b and hash(a) == hash(b)  # was: TypeError unhashable type 'dict'
+    assert len({a, b, case({"kind": "praise"})}) == 2
+
+
 def test_a_ticket_in_1830_then_2040_does_not_depend_on_the_first() -> None:
     cal = WorkCalendar.custom({"mon-fri": ["09:00-12:00", "13:30-18:00"]})
     fresh = WorkCalendar.custom({"mon-fri": ["09:00-12:00", "13:30-18:00"]})

@@ -287,6 +287,21 @@ def test_jsonl_reader(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert recs[3].error is not None and recs[3].error["field"] == "messages[1].time"
 
 
+def test_a_conversation_with_its_messages_under_an_unknown_key_is_named_as_such() -> None:
+    recs = list(
+        read_transcripts(
+            [
+                {"id": "x", "channel": "在线咨询", "msgs": [{"role": "客户", "text": "在吗"}]},
+                conversation("y", ("客户", "在吗", "2026-03-02 10:00:00")),
+            ]
+        )
+    )
+    assert recs[0].transcript is None and recs[0].error is not None
+    assert recs[0].error["field"] == "msgs" and "messages, turns" in recs[0].error["reason"]
+    assert recs[0].id == "x"  # not read as a flat turn row with a "missing role"
+    assert recs[1].transcript is not None and recs[1].error is None
+
+
 FLAT = (
     "conversation_id,turn,role,text,time,agent,channel\n"
     "c1,1,客户,在吗?快递到哪了,2026-03-02 10:00:00,,在线咨询\n"

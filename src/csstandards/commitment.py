@@ -41,6 +41,7 @@ from .text.normalize import NormalizedText, normalize
 from .text.phrases import PhraseMatcher
 
 if TYPE_CHECKING:
+    from .calendar import HolidaySchedule
     from .lexicon import LexiconHit
     from .standard import Standard
     from .text.analysis import Analysis
@@ -1710,6 +1711,7 @@ def verify_commitments(
     now: datetime | None = None,
     seconds_per_ring: float = 5.0,
     worst: int = 5,
+    standard: Standard | None = None,
 ) -> VerificationReport:
     """Hold each target against ticket history.
 
@@ -1718,7 +1720,8 @@ def verify_commitments(
     resolved / followed_up), or a pandas DataFrame of either (pandas is imported only then).
 
     Targets in working-hours scope (工作时间内, 个工作日) are measured in business time with
-    ``calendar.between`` (default: ``WorkCalendar.china_office_hours()``); all-hours and
+    ``calendar.between`` (default: ``WorkCalendar.china_office_hours()`` with the holiday
+    schedules of ``standard`` — the ``holidays`` setting — applied); all-hours and
     unscoped targets in wall-clock time.  ``calendar`` may be a mapping from channel to
     calendar (key ``None``: every other channel) when channels keep different hours.  A working day is ``calendar.standard_day`` (8 h if
     the calendar does not say).  Ring targets use ``rings`` when logged, else the wait in
@@ -1749,28 +1752,40 @@ def verify_commitments(
     records = _tickets(history)
     clauses = tuple(recovery or ())
     results = []
+    schedules = _schedules_of(standard)
     for t in tlist:
-        cal = _calendar_for(t, calendar)
+        cal = _calendar_for(t, calendar, schedules)
         results.append(_verify_one(t, records, cal, clauses, now, seconds_per_ring, worst))
     return VerificationReport(results=tuple(results))
 
 
-@lru_cache(maxsize=1)
-def _default_calendar() -> BusinessClock:
+@lru_cache(maxsize=8)
+def _default_calendar(schedules: tuple[HolidaySchedule, ...] = ()) -> BusinessClock:
     from .calendar import WorkCalendar
 
-    return WorkCalendar.china_office_hours()
+    return WorkCalendar.china_office_hours(schedules=schedules)
+
+
+def _schedules_of(standard: Standard | None) -> tuple[HolidaySchedule, ...]:
+    if standard is None:
+        return ()
+    from .standard import Standard
+
+    if not isinstance(standard, Standard):
+        raise InputError(f"standard must be a Standard, got {type(standard).__name__}")
+    return tuple(standard.holidays)
 
 
 def _calendar_for(
     t: CommitmentTarget,
     calendar: BusinessClock | Mapping[Channel | None, BusinessClock] | None,
+    schedules: tuple[HolidaySchedule, ...] = (),
 ) -> BusinessClock | None:
     """The clock a working-hours target runs on (None for wall-clock targets)."""
     if t.scope is not CommitmentScope.WORKING_HOURS or t.unit is ThresholdUnit.RING:
         return None
     if calendar is None:
-        return _default_calendar()
+        return _default_calendar(schedules)
     if isinstance(calendar, Mapping):
         for key in (t.channel, None):
             if key in calendar:

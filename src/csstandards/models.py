@@ -40,6 +40,21 @@ class FrozenModel(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    def __hash__(self) -> int:
+        # pydantic's frozen hash fails on a dict or list field (CaseAssessment.raw); hash a
+        # field by its contents instead, so equal objects hash equal and none is unhashable
+        return hash((type(self), *map(frozen_value, self.__dict__.values())))
+
+
+def frozen_value(v: Any) -> Any:
+    """A hashable stand-in for a field value (dicts and lists by their contents)."""
+    if isinstance(v, dict):
+        return tuple(sorted(((k, frozen_value(x)) for k, x in v.items()), key=repr))
+    if isinstance(v, (list, set)):
+        items = tuple(map(frozen_value, v))
+        return items if isinstance(v, list) else tuple(sorted(items, key=repr))
+    return v
+
 
 M = TypeVar("M", bound=BaseModel)
 _setattr = object.__setattr__

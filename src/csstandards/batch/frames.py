@@ -348,9 +348,20 @@ def _finish_findings(df: Any) -> Any:
     cats = _categories()
     df["severity"] = df["severity"].astype(pd.CategoricalDtype(cats["finding_severity"]))
     df["dimension"] = df["dimension"].astype(pd.CategoricalDtype(cats["dimension"]))
-    for col in ("rule_id", "code"):
-        df[col] = df[col].astype("category")
+    known = _rule_categories()
+    for col, fixed in zip(("rule_id", "code"), known, strict=True):
+        # the registry's ids and codes, so every partition and run has the same dtype; a rule
+        # a Standard added at run time is appended, never turned into a missing value
+        extra = sorted(set(df[col].dropna()) - set(fixed))
+        df[col] = df[col].astype(pd.CategoricalDtype((*fixed, *extra)))
     return df
+
+
+def _rule_categories() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    from ..rules import get_registry
+
+    rules = sorted(get_registry(), key=lambda r: r.code)
+    return tuple(r.id for r in rules), tuple(r.code for r in rules)
 
 
 def findings_table(rows: Iterable[Mapping[str, Any]], labels: Iterable[Any] | None = None) -> Any:
@@ -628,11 +639,6 @@ def _warm_workers() -> None:
 def _dask_kwargs(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
     if "workers" in kwargs:
         raise InputError(f"{name} takes no workers=: Dask's scheduler decides the parallelism")
-    if kwargs.get("findings") == "table":
-        raise InputError(
-            f"{name} cannot return a findings table; use findings='column' and "
-            "findings_table() on the computed rows, or score_dataframe per partition"
-        )
     return {**kwargs, "progress": False}
 
 
@@ -640,14 +646,37 @@ def score_dask(ddf: Any, *, warm: bool = True, **kwargs: Any) -> Any:
     """Score a Dask DataFrame partition by partition (``map_partitions`` with ``meta``).
 
     Takes the keyword arguments of :func:`score_dataframe` (except ``workers``: Dask
-    schedules; and ``findings="table"``).  With a ``distributed`` client, ``warm`` loads the
-    checker once on every worker first, so no partition pays for it.
+    schedules).  ``findings="table"`` returns :class:`ScoredFrames` of two lazy Dask frames
+    built on the same partition tasks: compute them together (``dask.compute(res.rows,
+    res.findings)``) and every partition is scored once; the findings table's ``row`` is the
+    input's index label, as with :func:`score_dataframe`.  With a ``distributed`` client,
+    ``warm`` loads the checker once on every worker first, so no partition pays for it.
     """
     kw = _dask_kwargs("score_dask", kwargs)
     meta = score_dataframe(ddf._meta, **kw)
     if warm:
         _warm_workers()
+    if kw.get("findings") == "table":
+        return _score_dask_table(ddf, kw, meta)
     return ddf.map_partitions(_score_partition, kw, meta=meta)
+
+
+def _pick(frames: ScoredFrames, which: int) -> Any:
+    return frames[which]
+
+
+def _score_dask_table(ddf: Any, kw: dict[str, Any], meta: ScoredFrames) -> ScoredFrames:
+    """Two lazy frames over one set of partition tasks: computed together
+    (``dask.compute(res.rows, res.findings)``) each partition is scored once."""
+    import dask.dataframe as dd
+    from dask.delayed import delayed
+
+    scored = [delayed(_score_partition)(p, kw) for p in ddf.to_delayed()]
+    rows = dd.from_delayed(
+        [delayed(_pick)(s, 0) for s in scored], meta=meta.rows, divisions=ddf.divisions
+    )
+    found = dd.from_delayed([delayed(_pick)(s, 1) for s in scored], meta=meta.findings)
+    return ScoredFrames(rows, found)
 
 
 def classify_dask(ddf: Any, *, warm: bool = True, **kwargs: Any) -> Any:

@@ -121,9 +121,13 @@ def run_chunk(
 _WORKER_JOB: Any = None
 
 
-def _worker_init(job: Any) -> None:
-    global _WORKER_JOB
+_WORKER_STARTS: Any = None  # the queue on which a worker says which chunk it took
+
+
+def _worker_init(job: Any, starts: Any = None) -> None:
+    global _WORKER_JOB, _WORKER_STARTS
     _WORKER_JOB = job
+    _WORKER_STARTS = starts
     # Quiet exits: the parent decides.  SIGTERM (pool.terminate, a kill of the process group)
     # ends the worker without a traceback even when a forked worker inherited the CLI's
     # handler; Ctrl-C reaches the parent, which stops the pool.
@@ -135,6 +139,84 @@ def worker_job() -> Any:
     """In a worker of :func:`ordered_pool`: the job it was started with."""
     assert _WORKER_JOB is not None, "not in a worker process of ordered_pool"
     return _WORKER_JOB
+
+
+def _run_task(work: Callable[[Any], Any], chunk_id: int, payload: Any) -> Any:
+    """In a worker: say which chunk this process took (so the parent can tell a chunk whose
+    worker died from one still running), then do the work."""
+    if _WORKER_STARTS is not None:
+        _WORKER_STARTS.put((chunk_id, os.getpid()))
+    return work(payload)
+
+
+class WorkerDiedError(RuntimeError):
+    """The worker process scoring a chunk ended before it answered (killed by the system's
+    out-of-memory killer, a signal, or a crash in native code)."""
+
+
+class _Watched:
+    """An ``AsyncResult`` whose ``get`` notices that the worker holding its chunk died.
+
+    ``multiprocessing.Pool`` replaces a dead worker but loses its task: a plain ``get()`` would
+    wait for ever.  Workers report each chunk they take (:func:`_run_task`); while waiting, the
+    parent drains those reports and looks at the exit codes of the pool's processes."""
+
+    def __init__(self, pool: Any, watch: _PoolWatch, result: Any, chunk_id: int) -> None:
+        self._pool = pool
+        self._watch = watch
+        self._result = result
+        self._id = chunk_id
+
+    def get(self) -> Any:
+        self._watch.drain()  # every time, so the workers' reports never fill the pipe
+        try:
+            return self._wait()
+        finally:
+            self._watch.forget(self._id)
+
+    def _wait(self) -> Any:
+        while not self._result.ready():
+            self._result.wait(_WATCH_SECONDS)
+            code = self._watch.dead_holder(self._pool, self._id)
+            if code is not None:
+                self._result.wait(_WATCH_SECONDS)  # an answer sent just before the end
+                if self._result.ready():
+                    break
+                self._watch.lost = True
+                hint = " (killed: out of memory?)" if code == -signal.SIGKILL else ""
+                raise WorkerDiedError(
+                    f"the worker process ended with exit code {code}{hint} while on this chunk"
+                )
+        return self._result.get()
+
+
+_WATCH_SECONDS = 0.25
+
+
+class _PoolWatch:
+    def __init__(self, starts: Any) -> None:
+        self._starts = starts
+        self._holder: dict[int, int] = {}  # chunk id -> pid of the worker that took it
+        self._procs: dict[int, Any] = {}  # pid -> Process, including ones the pool replaced
+        self.lost = False  # a chunk was lost with its worker: the pool can only be terminated
+
+    def dead_holder(self, pool: Any, chunk_id: int) -> int | None:
+        """The exit code of the worker that took ``chunk_id`` if it has ended, else None."""
+        self.drain()
+        for p in getattr(pool, "_pool", ()):  # private, but the only list of the workers
+            self._procs.setdefault(p.pid, p)
+        pid = self._holder.get(chunk_id)
+        proc = self._procs.get(pid) if pid is not None else None
+        code: int | None = None if proc is None else proc.exitcode
+        return code
+
+    def drain(self) -> None:
+        while not self._starts.empty():
+            cid, pid = self._starts.get()
+            self._holder[cid] = pid
+
+    def forget(self, chunk_id: int) -> None:
+        self._holder.pop(chunk_id, None)
 
 
 def mp_context() -> Any:
@@ -159,20 +241,27 @@ def ordered_pool(
 
     Each worker gets ``job`` once (:func:`worker_job`); ``work(pack(chunk))`` runs there (a
     module-level function), and ``collect(async_result, chunk)`` turns its answer back into
-    rows in the parent — reporting every row of the chunk when ``async_result.get()`` fails.
+    rows in the parent — reporting every row of the chunk when ``async_result.get()`` fails,
+    including with :class:`WorkerDiedError` when the worker holding the chunk died (the pool
+    starts a new worker and the other chunks go on).
     """
-    pool = mp_context().Pool(workers, initializer=_worker_init, initargs=(job,))
+    ctx = mp_context()
+    starts = ctx.SimpleQueue()
+    watch = _PoolWatch(starts)
+    pool = ctx.Pool(workers, initializer=_worker_init, initargs=(job, starts))
     try:
         pending: deque[tuple[Any, list[T]]] = deque()
         limit = max(1, workers * prefetch)
-        for chunk in chunks:
-            pending.append((pool.apply_async(work, (pack(chunk),)), chunk))
+        for n, chunk in enumerate(chunks):
+            task = pool.apply_async(_run_task, (work, n, pack(chunk)))
+            pending.append((_Watched(pool, watch, task, n), chunk))
             if len(pending) >= limit:
                 yield from collect(*pending.popleft())
         while pending:
             yield from collect(*pending.popleft())
-        pool.close()
-        pool.join()
+        if not watch.lost:  # a lost task stays in the pool's cache, so join would wait for ever
+            pool.close()
+            pool.join()
     finally:
         pool.terminate()
 

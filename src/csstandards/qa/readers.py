@@ -203,6 +203,18 @@ def _is_nested(rec: Mapping[str, Any]) -> bool:
     return any(k in rec for k in _CONVERSATION_KEYS["messages"])
 
 
+def _misnamed_messages(rec: Mapping[str, Any]) -> str | None:
+    """The key of a list of dicts in a record that is not a flat turn (it has no role): a
+    conversation whose messages are under a name we do not know, which read as a turn row
+    would only say "missing role"."""
+    if _pick(rec, FLAT_COLUMNS["role"]) is not None:
+        return None
+    for k, v in rec.items():
+        if isinstance(v, list) and v and all(isinstance(m, Mapping) for m in v):
+            return str(k)
+    return None
+
+
 def _error(row: int, line: int | None, field: str | None, reason: str) -> dict[str, Any]:
     return {"row": row, "line": line, "field": field, "reason": reason}
 
@@ -263,6 +275,20 @@ def read_transcripts(
                 )
             else:
                 yield TranscriptRecord(raw.row, raw.line, t, None, t.id)
+            continue
+        odd = _misnamed_messages(raw.data)
+        if odd is not None:  # a conversation whose list of messages has another name
+            yield from flush()
+            ident = _pick(raw.data, _CONVERSATION_KEYS["id"])
+            names = ", ".join(_CONVERSATION_KEYS["messages"])
+            reason = (
+                f"{odd!r} holds a list but a conversation's messages must be under one of: "
+                f"{names} (a list of {{role, text, time}}); a flat row is one turn with "
+                "role and text columns"
+            )
+            yield TranscriptRecord(
+                raw.row, raw.line, None, _error(raw.row, raw.line, odd, reason), _str(ident) or None
+            )
             continue
         ident = _pick(raw.data, FLAT_COLUMNS["conversation"])
         key = _str(ident)

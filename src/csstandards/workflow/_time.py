@@ -24,7 +24,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator
 from .._times import JSON_ISO
 from .._times import parse_iso as _parse_iso
 from ..errors import NonexistentTimeError, TimeRangeError
-from ..models import FrozenModel
+from ..models import FrozenModel, frozen_value
 
 __all__ = [
     "DueTime",
@@ -116,4 +116,4 @@ class LogModel(FrozenModel):
         return type(self) is type(other) and self.__dict__ == other.__dict__
 
     def __hash__(self) -> int:
-        return hash((type(self), *self.__dict__.values()))
+        return hash((type(self), *map(frozen_value, self.__dict__.values())))
