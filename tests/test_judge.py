@@ -153,3 +153,23 @@ def test_quoting_a_cue_never_adds_a_finding_of_its_rule(
 def test_each_cue_fires_and_its_negation_does_not(rule: str, cue: str, negated: str) -> None:
     assert _count(rule, cue + "。", "收到的东西坏了") >= 1
     assert _count(rule, negated + "。", "收到的东西坏了") == 0
+
+
+@pytest.mark.parametrize(
+    ("reply", "rule"),
+    [
+        ("我们没法控制街道上的噪音。", "reply.blame-shifting"),
+        ("因天气导致配送延迟。", "reply.blame-shifting"),
+        ("窗外的施工噪音跟酒店无关。", "reply.blame-shifting"),
+        ("可能是亲的口味比较重呢。", "reply.defensive"),
+        ("酒店空调符合行业标准。", "reply.defensive"),
+        ("这台不保修。", "reply.missing-reason"),
+        ("积分规则详见会员协议。", "reply.deflect-to-manual"),
+    ],
+)
+def test_the_paraphrases_of_issue_16_are_read_by_their_class(reply: str, rule: str) -> None:
+    assert _count(rule, reply, "不满意") >= 1
+
+
+def test_the_customers_own_things_are_not_blamed() -> None:
+    assert _count("reply.defensive", "可能是亲的订单还在路上,已为您催促。", "没收到") == 0
