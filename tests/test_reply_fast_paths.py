@@ -157,8 +157,6 @@ def test_uncovered_counts_like_a_bitmap(
 
 _SCANS = [
     (rc._TIME_SCAN, rc._TIME),
-    (rc._BLAME_CUSTOMER_SCAN, rc._BLAME_CUSTOMER),
-    (rc._BLAME_OTHERS_SCAN, rc._BLAME_OTHERS),
     (rs._SYSTEMIC_SCAN, rs._SYSTEMIC),
 ]
 

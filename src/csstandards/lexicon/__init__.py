@@ -22,9 +22,9 @@ import threading
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError, field_validator, model_validator
 
 from .._toml import loads_toml
 from ..errors import LexiconError
@@ -52,16 +52,30 @@ class PhraseList(FrozenModel):
     name: str
     description: str = ""
     clause: str = ""
-    phrases: tuple[str, ...] = Field(min_length=1)
+    phrases: tuple[str, ...] = ()
+    #: compositional cues over word classes (csstandards.judge.patterns), e.g. "{link}{self}无关"
+    patterns: tuple[str, ...] = ()
+    #: patterns whose matches a hit of this list inside them does not count in (您着急也很正常)
+    exceptions: tuple[str, ...] = ()
+    #: where a cue is not the reply's own act (csstandards.judge.scope); empty: the caller's
+    scope: tuple[
+        Literal["negation", "quotation", "placeholder", "question", "conditional"], ...
+    ] = ()
     source: str = ""
 
-    @field_validator("phrases")
+    @field_validator("phrases", "patterns", "exceptions")
     @classmethod
     def _non_empty(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         for p in v:
             if not p.strip() or not normalize_phrase(p):
                 raise ValueError(f"empty phrase {p!r}")
         return v
+
+    @model_validator(mode="after")
+    def _some_cue(self) -> PhraseList:
+        if not self.phrases and not self.patterns:
+            raise ValueError("a list needs phrases or patterns")
+        return self
 
 
 def data_file_names() -> list[str]:

@@ -17,7 +17,9 @@ from operator import add
 from typing import Any
 
 from .._intervals import merge_intervals, uncovered
-from ..lexicon import LexiconHit, load_file
+from ..judge.patterns import shipped_patterns
+from ..judge.scope import scope_of
+from ..lexicon import LexiconHit, load_file, phrase_lists
 from ..models import Rating
 from ..text.phrases import PhraseMatcher
 from .context import ReplyContext
@@ -28,6 +30,7 @@ __all__ = [
     "addressed_issues",
     "blame_hits",
     "content_residual",
+    "cue_hits",
     "excluded",
     "find_placeholder_ranges",
     "has_concrete_time",
@@ -113,43 +116,61 @@ class FirstCharScan:
                 pos = max(m.end(), i + 1)
 
 
+#: the scope of a list that declares none (lexicon ``scope``): the reply's own words only
+_DEFAULT_SCOPE: tuple[str, ...] = ("quotation", "placeholder", "negation")
+
+
+def cue_hits(ctx: ReplyContext, list_name: str) -> list[tuple[int, int, str]]:
+    """Every cue of ``list_name`` in the reply, scope not applied: its phrase hits and the
+    matches of its patterns (lexicon ``patterns``, :mod:`csstandards.judge.patterns`), minus
+    those inside a match of its ``exceptions``; ordered by (start, -end)."""
+
+    def compute() -> list[tuple[int, int, str]]:
+        a = ctx.reply
+        text = a.text
+        out = [(h.start, h.end, h.phrase) for h in a.hits.get(list_name, ())]
+        spec = phrase_lists().get(list_name)
+        if spec is not None and spec.patterns:
+            out += [(s, e, text[s:e]) for s, e, _ in shipped_patterns(list_name).finditer(text)]
+            out.sort(key=lambda t: (t[0], -t[1]))
+        if out and spec is not None and spec.exceptions:
+            exc = [(s, e) for s, e, _ in shipped_patterns(list_name, "exceptions").finditer(text)]
+            if exc:
+                out = [t for t in out if not any(s <= t[0] and t[1] <= e for s, e in exc)]
+        return out
+
+    return ctx.cached(f"cues:{list_name}", compute)
+
+
 def live_hits(
     ctx: ReplyContext, list_name: str, *, negatable: bool = True
 ) -> list[tuple[int, int, str]]:
-    """Cue hits of ``list_name`` that are not quoted, not in a placeholder, not negated, and
-    not inside a longer hit of the same list."""
+    """Cues of ``list_name`` (:func:`cue_hits`) that are the reply's own act: outside the
+    list's scope (:func:`csstandards.judge.scope.scope_of`; a list that declares none is
+    read outside quotations, placeholders and, when ``negatable``, negation), and not inside
+    a longer live cue of the same list."""
 
     def compute() -> list[tuple[int, int, str]]:
         a = ctx.reply
         out: list[tuple[int, int, str]] = []
-        hits = a.hits.get(list_name)
+        hits = cue_hits(ctx, list_name)
         if not hits:
             return out
-        negate = negatable and bool(a.hits.get("negators"))  # else nothing negates a cue
+        spec = phrase_lists().get(list_name)
+        scopes: tuple[str, ...] = spec.scope if spec is not None and spec.scope else _DEFAULT_SCOPE
+        if not negatable:
+            scopes = tuple(sc for sc in scopes if sc != "negation")
+        placeholders = ctx.placeholders
         # Hits come ordered by (start, -end): every live hit so far starts at or before this
         # one, so "inside a longer live hit" is "the furthest live end reaches past it", and
-        # none can lie inside this one (it would share the start and be longer).  Out of
-        # that order the pairwise tests below run instead.
-        ordered, last_start, reach = True, -1, -1
-        for h in hits:
-            st, en = h.start, h.end
-            if excluded(ctx, st, en):
+        # none can lie inside this one (it would share the start and be longer).
+        reach = -1
+        for st, en, phrase in hits:
+            if scope_of(a, st, en, scopes, placeholders=placeholders) is not None:
                 continue
-            if negate and a.preceded_by(st, ["negators"], window=3):
-                continue
-            if st < last_start:
-                ordered = False
-            last_start = st
-            if out:
-                if ordered:
-                    if reach >= en:
-                        continue  # inside a longer live hit
-                else:
-                    if any(s <= st and en <= e for s, e, _ in out):
-                        continue  # inside a longer live hit
-                    if any(st <= s and e <= en for s, e, _ in out):
-                        out = [t for t in out if not (st <= t[0] and t[1] <= en)]
-            out.append((st, en, h.phrase))
+            if out and reach >= en:
+                continue  # inside a longer live hit
+            out.append((st, en, phrase))
             reach = max(reach, en)
         return out
 
@@ -161,71 +182,10 @@ def _sentence_of(ctx: ReplyContext, pos: int) -> tuple[int, int]:
     return (s.start, s.end) if s is not None else (pos, pos)
 
 
-#: the fault put on someone else: 可能是骑手送餐时颠簸导致的, 建议您联系骑手 …
-_OTHERS = (
-    "骑手|快递员?|物流公司|物流|厂家|厂商|供应商|平台|司机|外卖员|配送员|第三方|合作方|商场|物业|工厂"
-    "|苹果系统|安卓系统|手机系统|运营商|银行"
-)
-_BLAME_OTHERS = re.compile(
-    rf"(?:可能|应该|估计|大概|多半|都)?是(?:{_OTHERS})[^,。!?;]{{0,12}}(?:导致|造成|引起|弄)的?"
-    rf"|(?:建议|请|麻烦)您?(?:自行|直接)?(?:联系|找|咨询|问)(?:一下)?(?:{_OTHERS})"
-    rf"|(?:是因为|因为|由于)(?:{_OTHERS})(?:那边|方面)?[^,。!?;]{{0,8}}"
-    r"(?:延迟|延误|问题|原因|缺货|断货|没货|供货)"
-)
-#: the cause put on the customer: 可能是您拆包装时弄丢了, 您家的网络有问题, 和个人习惯有关 …
-_BLAME_CUSTOMER = re.compile(
-    r"(?:可能|应该|估计|大概|多半|肯定|怕)?是您(?:自己|个人)?的?"
-    r"(?:口味|习惯|操作|使用|理解|原因|问题|弄|拆|放|记|看|量|搞|选|用|手机|设备|电脑|网络|宽带)"
-    r"|(?:可能|应该|估计|大概|多半|怕)是您(?!的订单|的包裹|的快递|的反馈|的建议)"
-    r"|您(?:家|个人|自己)的(?:网络|手机|设备|电脑|路由器|宽带|问题|原因)"
-    r"|(?:个人|您的?|驾驶|使用|操作|用车|饮食)习惯有关"
-    r"|(?:与|和|跟)(?:个人|您|每个人)的?[^,。!?]{0,6}有关"
-    r"|(?:佩戴|使用|操作|安装|摆放|保存|存放|清洗|洗涤|穿着)的?(?:方式|方法|习惯|姿势)[^,。!?]{0,3}有关"
-    r"|(?:我们|本店|店里)?都是按(?:照)?(?:标准|规定|流程|要求)"
-    r"|(?:您|你)(?:自己)?(?:没有?|未)(?:仔细|认真)?(?:看|阅读|检查|注意|按照|按)"
-    r"|请(?:您)?仔细(?:找找|看看|检查|阅读|核对)"
-    r"|您[^,。!?;]{0,6}才(?:来|到|下单|联系|反馈|告诉|发现)"  # 您八点半才来 …
-)
-_BLAME_CUSTOMER_SCAN = FirstCharScan(
-    _BLAME_CUSTOMER, "可应估大多肯怕是您你个驾使操用饮与和跟佩安摆保存清洗穿我本店都请"
-)
-_BLAME_OTHERS_SCAN = FirstCharScan(_BLAME_OTHERS, "可应估大多都是建请麻因由")
-
-
 def defensive_spans(ctx: ReplyContext) -> list[tuple[int, int, str]]:
-    """Live defensive cues: phrases of ``defensive`` and the customer-blaming patterns."""
-
-    def compute() -> list[tuple[int, int, str]]:
-        a = ctx.reply
-        found = list(live_hits(ctx, "defensive"))
-        for m in _BLAME_CUSTOMER_SCAN.finditer(a.text):
-            s, e = m.start(), m.end()
-            if any(fs < e and s < fe for fs, fe, _ in found):
-                continue
-            if excluded(ctx, s, e):
-                continue
-            if a.text[max(0, s - 2) : s].endswith(("不", "非", "没", "并非", "不会")):
-                continue  # 并不是您操作不当
-            found.append((s, e, m.group()))
-        return sorted(found)
-
-    return ctx.cached("defensive", compute)
-
-
-_NORMAL = frozenset({"很正常", "是正常的", "很正常的", "正常现象", "属于正常"})
-_FEELING = (
-    "着急",
-    "生气",
-    "担心",
-    "难过",
-    "失望",
-    "不满",
-    "委屈",
-    "焦虑",
-    "心急",
-    "不开心",
-    "有情绪",
-)
+    """Live defensive cues: phrases and patterns of ``defensive`` (对立化, blaming the
+    customer: 可能是您自己操作不当)."""
+    return live_hits(ctx, "defensive")
 
 
 def blame_hits(ctx: ReplyContext) -> list[tuple[int, int, str]]:
@@ -233,23 +193,12 @@ def blame_hits(ctx: ReplyContext) -> list[tuple[int, int, str]]:
     responsibility (这不是快递的问题,是我们打包的疏漏)."""
 
     def compute() -> list[tuple[int, int, str]]:
-        a = ctx.reply
-        owned = a.hits_of("takes_responsibility")
+        owned = ctx.reply.hits_of("takes_responsibility")
         out = []
-        cues = list(live_hits(ctx, "blame_shifting"))
-        for m in _BLAME_OTHERS_SCAN.finditer(a.text):
-            s, e = m.start(), m.end()
-            if excluded(ctx, s, e) or a.text[max(0, s - 2) : s].endswith(("不", "非", "并非")):
-                continue
-            if not any(cs < e and s < ce for cs, ce, _ in cues):
-                cues.append((s, e, m.group()))
-        cues.sort()
-        for start, end, phrase in cues:
+        for start, end, phrase in live_hits(ctx, "blame_shifting"):
             ss, se = _sentence_of(ctx, start)
             if any(ss <= h.start < se for h in owned):
                 continue
-            if phrase in _NORMAL and any(w in a.text[max(ss, start - 8) : start] for w in _FEELING):
-                continue  # 您着急也很正常: validating a feeling, not excusing a fault
             out.append((start, end, phrase))
         return out
 
@@ -292,13 +241,13 @@ def positive_hits(ctx: ReplyContext, *lists: str) -> list[LexiconHit]:
         if not hits:
             return out
         blamed = blamed_spans(ctx)
-        refusals = a.hits.get("refusal", ())
+        refusals = cue_hits(ctx, "refusal")
         for h in hits:
             if excluded(ctx, h.start, h.end):
                 continue
             if blamed and any(s <= h.start < e for s, e in blamed):
                 continue
-            if refusals and any(r.start < h.end and h.start <= r.end for r in refusals):
+            if refusals and any(rs < h.end and h.start <= re_ for rs, re_, _ in refusals):
                 continue  # part of a refusal, or what it refuses (无法提供补偿)
             out.append(h)
         return out

@@ -248,6 +248,7 @@ def ignores_specifics(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
             rating=NEG,
             note="the customer blamed for coming late",
         ),
+        bad("亲,缩水应该是您洗涤的方式不对造成的。", review="洗了一次就缩水", rating=NEG),
     ],
 )
 def defensive(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
@@ -531,6 +532,13 @@ def vague_commitment(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
             review="取消还扣我钱",
             rating=NEG,
             note="a reason, however poor, is a reason (the excuse is R103's)",
+        ),
+        bad("这台已经不保修了。", review="洗衣机坏了能修吗", rating=NEG),
+        good(
+            "如果无法按时送达我们会主动赔付,这次已为您申请20元补偿,今天到账。",
+            review="延误了一天",
+            rating=NEG,
+            note="a refusal inside a condition is hypothetical",
         ),
     ],
 )

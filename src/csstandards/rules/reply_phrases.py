@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..judge.scope import negated
 from ..models import Finding, Rating, Severity, Span
 from .base import Rule, bad, good, rule
 from .context import ReplyContext
@@ -55,6 +56,14 @@ NEG = Rating.NEGATIVE
             rating=Rating.NEUTRAL,
             note="the cause put on the supplier",
         ),
+        bad("您好,由于暴雨天气导致物流停运,请您再等等。", review="快递三天都没到", rating=NEG),
+        bad("窗外的施工噪音跟酒店无关,我们也很无奈。", review="隔音太差", rating=NEG),
+        good(
+            "如果是骑手的原因,我们也会先给您全额退款,已经退回,以后汤品会加封口膜。",
+            review="汤全洒了",
+            rating=NEG,
+            note="a cue inside a condition is hypothetical",
+        ),
     ],
 )
 def blame_shifting(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
@@ -84,6 +93,7 @@ def blame_shifting(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
             review="你们产品能用多久",
         ),
         good("您只需长按电源键3秒即可开机,详细图示可参考说明书第2页。", review="怎么开机"),
+        bad("您好,预约功能请参阅使用说明书。", review="电饭煲怎么预约煮饭"),
     ],
 )
 def deflect_to_manual(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
@@ -131,7 +141,7 @@ def deflect_to_manual(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 def over_promise(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     a = ctx.reply
     for start, end, phrase in live_hits(ctx, "over_promise"):
-        if a.preceded_by(start, ["negators"], window=4) or _denied(a.text, start):
+        if negated(a, start, window=4) or _denied(a.text, start):
             continue
         yield r.finding(spans=[a.span(start, end)], cue=phrase)
 
