@@ -45,17 +45,19 @@ def test_consultation_equals_its_dump_before_and_after_state_is_read() -> None:
     assert c.model_copy(update={"customer": "李四"}) != c
 
 
-def test_feedback_case_equals_its_dump() -> None:
-    case = FeedbackCase(id="f").apply(
-        Recorded(
-            at=T0,
-            customer="张三",
-            received_at=T0,
-            description="快递延误",
-            demand="尽快送达",
-            channel=Channel.PHONE,
-        )
+def _recorded() -> Recorded:
+    return Recorded(
+        at=T0,
+        customer="张三",
+        received_at=T0,
+        description="快递延误",
+        demand="尽快送达",
+        channel=Channel.PHONE,
     )
+
+
+def test_feedback_case_equals_its_dump() -> None:
+    case = FeedbackCase(id="f").apply(_recorded())
     assert FeedbackCase.model_validate(case.model_dump()) == case
     assert FeedbackCase.model_validate_json(case.to_json()) == case
 
@@ -66,14 +68,7 @@ def test_a_case_with_a_classifier_record_hashes_by_its_contents() -> None:
     def case(raw: dict[str, object]) -> FeedbackCase:
         return FeedbackCase(id="f").extend(
             [
-                Recorded(
-                    at=T0,
-                    customer="张三",
-                    received_at=T0,
-                    description="快递延误",
-                    demand="尽快送达",
-                    channel=Channel.PHONE,
-                ),
+                _recorded(),
                 Assessed(
                     at=T0 + timedelta(minutes=1),
                     assessment=CaseAssessment(kind="complaint", raw=raw),
