@@ -40,11 +40,14 @@ class ReplyContext:
     urgent: bool = False
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    def placeholder_index(self) -> RangeIndex:
+        """The placeholder ranges as a :class:`RangeIndex`, built once per context."""
+        return self.cached("placeholder-index", lambda: RangeIndex(self.placeholders))
+
     def in_placeholder(self, start: int, end: int) -> bool:
         if not self.placeholders:
             return False
-        index = self.cached("placeholder-index", lambda: RangeIndex(self.placeholders))
-        return index.contains(start, end)  # a bisect, not a scan per cue (issue #17)
+        return self.placeholder_index().contains(start, end)  # a bisect, not a scan (#17)
 
     def cached(self, key: str, compute: Callable[[], T]) -> T:
         """``compute()`` once per context under ``key`` (shared between rules)."""

@@ -160,7 +160,7 @@ def live_hits(
         scopes: tuple[str, ...] = spec.scope if spec is not None and spec.scope else _DEFAULT_SCOPE
         if not negatable:
             scopes = tuple(sc for sc in scopes if sc != "negation")
-        placeholders = ctx.placeholders
+        placeholders = ctx.placeholder_index()
         # Hits come ordered by (start, -end): every live hit so far starts at or before this
         # one, so "inside a longer live hit" is "the furthest live end reaches past it", and
         # none can lie inside this one (it would share the start and be longer).
