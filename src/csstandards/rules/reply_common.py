@@ -17,7 +17,6 @@ from operator import add
 from typing import Any
 
 from .._intervals import merge_intervals, uncovered
-from ..judge.patterns import shipped_patterns
 from ..judge.scope import scope_of
 from ..lexicon import LexiconHit, load_file, phrase_lists
 from ..models import Rating
@@ -129,12 +128,16 @@ def cue_hits(ctx: ReplyContext, list_name: str) -> list[tuple[int, int, str]]:
         a = ctx.reply
         text = a.text
         out = [(h.start, h.end, h.phrase) for h in a.hits.get(list_name, ())]
-        spec = phrase_lists().get(list_name)
-        if spec is not None and spec.patterns:
-            out += [(s, e, text[s:e]) for s, e, _ in shipped_patterns(list_name).finditer(text)]
+        if list_name not in phrase_lists():
+            return out
+        std = ctx.standard  # the shipped patterns plus the company's (Standard.patterns)
+        pats = std.cue_patterns(list_name)
+        if pats:
+            out += [(s, e, text[s:e]) for s, e, _ in pats.finditer(text)]
             out.sort(key=lambda t: (t[0], -t[1]))
-        if out and spec is not None and spec.exceptions:
-            exc = [(s, e) for s, e, _ in shipped_patterns(list_name, "exceptions").finditer(text)]
+        excs = std.cue_patterns(list_name, "exceptions") if out else None
+        if excs:
+            exc = [(s, e) for s, e, _ in excs.finditer(text)]
             if exc:
                 out = [t for t in out if not any(s <= t[0] and t[1] <= e for s, e in exc)]
         return out
