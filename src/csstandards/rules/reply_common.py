@@ -693,17 +693,20 @@ _REMEDY = (
 )  # fmt: skip
 
 
-def addressed_issues(ctx: ReplyContext, *, strict: bool = False) -> tuple[list[Issue], list[Issue]]:
+def addressed_issues(
+    ctx: ReplyContext, *, strict: bool = False, blame: bool = True
+) -> tuple[list[Issue], list[Issue]]:
     """``(addressed, missed)`` key points of the review: a point is addressed when the reply
     names it or a synonym (快递/物流/配送), or, for a product problem, offers a remedy.
 
-    A mention inside an excuse (物流属于第三方) never addresses a point; with ``strict``
+    A mention inside an excuse (物流属于第三方) does not address a point (for the rules that
+    credit good practice) unless ``blame=False`` (R102: named, if badly); with ``strict``
     neither does one inside a sentence that argues with the customer (是您自己没看说明).
     """
 
     def compute() -> tuple[list[Issue], list[Issue]]:
         issues = _complaint_issues(ctx)
-        text = _reply_visible_text(ctx, strict)
+        text = _reply_visible_text(ctx, strict, blame=blame)
         remedy = any(r in h.phrase for h in positive_hits(ctx, "solution") for r in _REMEDY)
         problem_remedied = remedy and any(i.problem for i in issues)
         if issues and not problem_remedied and not _any_addressed(ctx, issues, text):
@@ -721,7 +724,7 @@ def addressed_issues(ctx: ReplyContext, *, strict: bool = False) -> tuple[list[I
                 missed.append(issue)
         return done, missed
 
-    return ctx.cached(f"addressed:{strict}", compute)
+    return ctx.cached(f"addressed:{strict}:{blame}", compute)
 
 
 #: a turn from praise to complaint: 房间挺干净,就是空调噪音大
@@ -847,8 +850,10 @@ def review_points(ctx: ReplyContext) -> list[Point]:
                 continue
             s = max(s, start)
             body = _POINT_BREAK.sub("", text[s:e]).strip(" ,")
-            if not body or body.endswith(":"):
-                continue  # a heading (床垫:) introduces points, it is not one
+            if not body or body.endswith(":") or text[s:e].rstrip().endswith("?"):
+                # a heading (床垫:) introduces points; a question or retort about them (那我
+                # 花三千多买个有坏点的?) reacts to one: neither is a point of its own
+                continue
             seg = list(text[s:e])
             for fs, fe in felt:  # feelings say how, not what
                 if fe > s and fs < e:
@@ -881,15 +886,16 @@ def missed_points(ctx: ReplyContext) -> tuple[list[Point], list[Point]]:
     """``(addressed, missed)`` points of the review: a point is addressed when the reply
     shares one of its detail bigrams, a word of one of its topic groups (快递/物流/配送), one of
     its Latin words, or two of its detail characters in one clause (面全坨了 / 面都泡坨了).
-    What the reply says inside a placeholder, boilerplate, an excuse (物流属于第三方) or a
-    sentence that argues with the customer (跑绒是正常现象) does not count: the dev sets label
-    such a reply as ignoring the point (docs/tone.md, "Points of a review")."""
+    What the reply says inside a placeholder or boilerplate does not count; a point named
+    inside an excuse (物流慢是快递的问题) or an argument (跑绒是正常现象) is addressed, badly:
+    R103/R104 carry that fault, as LABELS.md reads "does not address at all" (docs/tone.md,
+    "Points of a review")."""
 
     def compute() -> tuple[list[Point], list[Point]]:
         points = review_points(ctx)
         if not points:
             return [], []
-        text = _reply_visible_text(ctx, True)
+        text = _reply_visible_text(ctx, blame=False)
         grams = _grams(text)
         found = _Substrings(text)
         groups, _ = _topic_table()
