@@ -246,6 +246,12 @@ def positive_hits(ctx: ReplyContext, *lists: str) -> list[LexiconHit]:
         a = ctx.reply
         out: list[LexiconHit] = []
         hits = a.hits_of(*lists)
+        for name in lists:  # and the matches of the lists' cue patterns (下次带上阿姨一起来)
+            pats = ctx.standard.cue_patterns(name) if name in phrase_lists() else None
+            if pats:
+                found = [LexiconHit(name, a.text[s:e], s, e) for s, e, _ in pats.finditer(a.text)]
+                if found:
+                    hits = sorted([*hits, *found], key=lambda h: (h.start, -h.end))
         if not hits:
             return out
         blamed = blamed_spans(ctx)
@@ -886,16 +892,16 @@ def missed_points(ctx: ReplyContext) -> tuple[list[Point], list[Point]]:
     """``(addressed, missed)`` points of the review: a point is addressed when the reply
     shares one of its detail bigrams, a word of one of its topic groups (快递/物流/配送), one of
     its Latin words, or two of its detail characters in one clause (面全坨了 / 面都泡坨了).
-    What the reply says inside a placeholder or boilerplate does not count; a point named
-    inside an excuse (物流慢是快递的问题) or an argument (跑绒是正常现象) is addressed, badly:
-    R103/R104 carry that fault, as LABELS.md reads "does not address at all" (docs/tone.md,
-    "Points of a review")."""
+    What the reply says inside a placeholder, boilerplate or an excuse (物流慢是快递公司的问
+    题: blaming a third party is no answer, and so adding an excuse never lifts R102) does not
+    count; a point named inside an argument with the customer (跑绒是正常现象) is addressed,
+    badly — R104 carries that fault (docs/tone.md, "Points of a review")."""
 
     def compute() -> tuple[list[Point], list[Point]]:
         points = review_points(ctx)
         if not points:
             return [], []
-        text = _reply_visible_text(ctx, blame=False)
+        text = _reply_visible_text(ctx)
         grams = _grams(text)
         found = _Substrings(text)
         groups, _ = _topic_table()

@@ -230,8 +230,8 @@ def ignores_specifics(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     missed_ids: list[str] = []
     if not positive and not answered:
         issues = review_issues(ctx)
-        # a point named inside an excuse or an argument is addressed (badly: R103/R104)
-        done, missed = addressed_issues(ctx, blame=False) if issues else ([], [])
+        # a point named inside an argument is addressed (badly: R104), inside an excuse not
+        done, missed = addressed_issues(ctx) if issues else ([], [])
         if issues and not done:
             missed_ids = [i.label for i in missed]
             labels = [_excerpt(p.text) for p in dropped] or list(

@@ -504,6 +504,24 @@ def missing_echo(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
             rating=POS,
             note="unusual words",
         ),
+        good(
+            "谢谢您喜欢我们的牛肉面!以后饿了有啥想吃的,随时跟我们说~",
+            review="牛肉面很好吃",
+            rating=POS,
+            note="composed: {whenever}…{reach}",
+        ),
+        good(
+            "鱼片是每天现杀的,下周末带上家人一起来,给你们加个小菜!",
+            review="鱼片很嫩",
+            rating=POS,
+            note="composed: {later}…{come}",
+        ),
+        bad(
+            "面是老板亲手擀的,有问题的话我们也没办法。",
+            review="面很劲道",
+            rating=POS,
+            note="no invitation, though its words (有问题) are there",
+        ),
         good("已为您补发,明天送达。", review="少发一件", rating=NEG, note="negative review"),
     ],
 )
