@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -846,9 +847,15 @@ def review_points(ctx: ReplyContext) -> list[Point]:
         feelings, common = _point_tables()
         common_chars = _common_chars()
         _, matcher = _topic_table()
-        felt = sorted(
-            (h.start, h.end) for n in feelings for h in review.hits.get(n, ()) if h.end > start
-        )
+        # feelings say how, not what: blanked once over the whole review (not per segment)
+        masked = list(text)
+        for n in feelings:
+            for h in review.hits.get(n, ()):
+                masked[h.start : h.end] = " " * (h.end - h.start)
+        blanked = "".join(masked)
+        # topic phrases found in one scan, each filed under the segment it starts in
+        topic_hits = [(st, ts) for st, _, _, ts in matcher.scan(text)]
+        topic_starts = [st for st, _ in topic_hits]
         cuts = [0, *(m.end() for m in _POINT_BREAK.finditer(text)), len(text)]
         out: list[Point] = []
         for s, e in itertools.pairwise(cuts):
@@ -860,12 +867,7 @@ def review_points(ctx: ReplyContext) -> list[Point]:
                 # a heading (床垫:) introduces points; a question or retort about them (那我
                 # 花三千多买个有坏点的?) reacts to one: neither is a point of its own
                 continue
-            seg = list(text[s:e])
-            for fs, fe in felt:  # feelings say how, not what
-                if fe > s and fs < e:
-                    for k in range(max(fs, s), min(fe, e)):
-                        seg[k - s] = " "
-            content = "".join(seg)
+            content = blanked[s:e]
             bigrams: set[str] = set()
             for m in _CJK_RUN.finditer(content.translate(_BIGRAM_BREAKS)):
                 run = m.group()
@@ -878,7 +880,8 @@ def review_points(ctx: ReplyContext) -> list[Point]:
                 for c in content
                 if "\u4e00" <= c <= "\u9fff" and c not in _BIGRAM_STOP and c not in common_chars
             )
-            topics = frozenset(t for _, _, _, ts in matcher.scan(text[s:e]) for t in ts)
+            lo, hi = bisect_left(topic_starts, s), bisect_left(topic_starts, e)
+            topics = frozenset(t for _, ts in topic_hits[lo:hi] for t in ts)
             latin = frozenset(_LATIN_WORD.findall(content))
             if not bigrams and not topics and not latin:
                 continue
