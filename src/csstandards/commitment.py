@@ -596,6 +596,7 @@ class CommitmentParse:
     _nearest: dict[tuple[str, int, str | None], list[int]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _sentence_texts: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -610,6 +611,17 @@ class CommitmentParse:
         if i >= 0 and pos < self.sentences[i].end:
             return i
         return -1
+
+    def sentence_text(self, si: int) -> str:
+        """The original text of sentence ``si``, sliced once and shared by all its targets
+        (issue #17: a slice per target copied a long sentence once per target, O(n²) time
+        and memory for a sentence of many promises)."""
+        got = self._sentence_texts.get(si)
+        if got is None:
+            sent = self.sentences[si]
+            sp = self.span(sent.start, sent.end)
+            got = self._sentence_texts[si] = self.norm.original[sp.start : sp.end]
+        return got
 
     @cached_property
     def _sentence_starts(self) -> list[int]:
@@ -952,8 +964,7 @@ def _attach(doc: CommitmentParse, qi: int) -> None:
         scope = CommitmentScope.WORKING_HOURS
 
     span = doc.span(q.start, q.end)
-    sent_span = doc.span(sent.start, sent.end)
-    sa, sb = sent_span.start, sent_span.end
+    sent_text = doc.sentence_text(q.sentence)
     for ch in channels:
         try:
             t = CommitmentTarget(
@@ -966,7 +977,7 @@ def _attach(doc: CommitmentParse, qi: int) -> None:
                 percentile=pct,
                 scope=scope,
                 span=span,
-                text=doc.norm.original[sa:sb],
+                text=sent_text,
             )
         except ValidationError:  # pragma: no cover - guarded above; never raise from parsing
             continue
