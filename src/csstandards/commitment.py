@@ -36,7 +36,17 @@ from ._intervals import DisjointIntervals
 from ._times import IsoDatetime
 from .errors import InputError, LexiconError, RecordError
 from .lexicon import load_file
-from .models import Channel, Finding, FrozenModel, LabelledEnum, Lang, Rating, Span, _label
+from .models import (
+    Channel,
+    Finding,
+    FrozenModel,
+    LabelledEnum,
+    Lang,
+    Rating,
+    Span,
+    _label,
+    trusted_builder,
+)
 from .text.normalize import NormalizedText, normalize
 from .text.phrases import PhraseMatcher
 
@@ -339,6 +349,69 @@ class CommitmentTarget(FrozenModel):
 
     def render(self, lang: Lang = "zh") -> str:
         return self.render_zh() if lang == "zh" else self.render_en()
+
+
+_trusted_target = trusted_builder(CommitmentTarget, validators_hold=True)
+
+
+def _parsed_target(
+    metric: CommitmentMetric,
+    channel: Channel | None,
+    value: float,
+    low: float | None,
+    unit: ThresholdUnit,
+    aggregate: CommitmentAggregate,
+    percentile: float | None,
+    scope: CommitmentScope | None,
+    span: Span,
+    text: str,
+) -> CommitmentTarget:
+    """A target the parser found: built without validation when the values are already what
+    :class:`CommitmentTarget`'s validators would make of them (rounded to 3 decimals, within
+    their bounds, consistent), else validated (which may raise :class:`ValidationError`).
+
+    Validating every target was a fifth of :func:`parse_commitment` on a long text of
+    promises (issue #17: 14k targets in 100k characters).  Every field is given, as the
+    validating call gives them, so ``model_fields_set`` is the same too."""
+    r_low = None if low is None else round(float(low), 3)
+    r_pct = None if percentile is None else round(float(percentile), 3)
+    # the field bounds hold on the given value, the model's checks on the rounded one
+    low_ok = low is None or (low > 0 and r_low is not None and 0 < r_low < value)
+    pct_ok = percentile is None or (0 < percentile <= 100 and r_pct is not None and r_pct > 0)
+    if (
+        type(value) is float
+        and 0 < value <= 1_000_000
+        and round(value, 3) == value
+        and low_ok
+        and pct_ok
+        and (percentile is None) == (aggregate is not CommitmentAggregate.PERCENTILE)
+        and (unit is not ThresholdUnit.RING or metric is CommitmentMetric.PHONE_ANSWER)
+        and (unit is not ThresholdUnit.WORKING_DAY or scope is CommitmentScope.WORKING_HOURS)
+    ):
+        return _trusted_target(
+            metric=metric,
+            channel=channel,
+            value=value,
+            low=r_low,
+            unit=unit,
+            aggregate=aggregate,
+            percentile=r_pct,
+            scope=scope,
+            span=span,
+            text=text,
+        )
+    return CommitmentTarget(
+        metric=metric,
+        channel=channel,
+        value=value,
+        low=low,
+        unit=unit,
+        aggregate=aggregate,
+        percentile=percentile,
+        scope=scope,
+        span=span,
+        text=text,
+    )
 
 
 # ============================================================================ data
@@ -967,7 +1040,7 @@ def _attach(doc: CommitmentParse, qi: int) -> None:
     sent_text = doc.sentence_text(q.sentence)
     for ch in channels:
         try:
-            t = CommitmentTarget(
+            t = _parsed_target(
                 metric=metric,
                 channel=ch,
                 value=q.value,
@@ -1401,12 +1474,17 @@ def check_commitment(text: str, *, standard: Standard | None = None) -> Commitme
     for r in get_registry().all("commitment"):
         findings.extend(r.run(ctx, ctx.standard))
     findings.sort(key=lambda f: (f.spans[0].start if f.spans else -1, f.code))
-    return CommitmentReport(
+    # every value is the library's own (findings of its rules, targets of its parser): no
+    # validation of ~40k nested models for a long text of promises (issue #17)
+    return _trusted_report(
         findings=tuple(findings),
         targets=tuple(ctx.targets),
         coverage=_element_coverage(ctx.analysis, ctx.doc),
         recovery=_recovery_clauses(ctx.analysis, ctx.doc),
     )
+
+
+_trusted_report = trusted_builder(CommitmentReport)
 
 
 def commitment_coverage(text: str, *, standard: Standard | None = None) -> CoverageTable:
