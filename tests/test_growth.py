@@ -194,6 +194,21 @@ def test_cue_index_equals_a_scan() -> None:
                     assert doc.count_cues(kind, a, b, name) == sum(c.name == name for c in scan)
     for pos in range(n):
         assert doc.line_start(pos) == doc.text.rfind("\n", 0, pos) + 1
+    for si, sent in enumerate(doc.sentences):
+        for kind in ("metric", "channel", "scope"):
+            for skip in (None, "negative_review_reply", "phone"):
+                for ci in range(len(sent.clauses) + 1):
+                    held = [
+                        p
+                        for p, (a, b) in enumerate(sent.clauses[:ci])
+                        if any(
+                            c.name != skip
+                            for c in doc.cues
+                            if c.kind == kind and a <= c.start and c.end <= b
+                        )
+                    ]
+                    want = held[-1] if held and ci < len(sent.clauses) else -1
+                    assert doc.nearest_clause_with(kind, si, ci, skip) == want
     for sent in doc.sentences:
         for pos in range(sent.start, sent.end):
             brute = next((i for i, (a, b) in enumerate(sent.clauses) if a <= pos < b), 0)

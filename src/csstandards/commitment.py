@@ -645,6 +645,21 @@ class _KindIndex:
         return p[j] - p[i]
 
 
+@dataclass(frozen=True, slots=True)
+class _SentenceFacts:
+    """Per sentence (:meth:`CommitmentParse.facts`): a negative-review-reply metric cue in
+    it; the slice of its scope cues and how many there are (all-hours ones apart); the same
+    counts from the start of its line to the sentence (a scope at the head of a line covers
+    its later sentences)."""
+
+    negative_review_reply: bool
+    scopes: tuple[int, int]
+    n_scopes: int
+    n_all_hours: int
+    line_scopes: int
+    line_all_hours: int
+
+
 @dataclass
 class _Orphan:
     """A bounded quantity that names no metric (C103)."""
@@ -670,6 +685,7 @@ class CommitmentParse:
         default_factory=dict, repr=False, compare=False
     )
     _sentence_texts: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
+    _facts: dict[int, _SentenceFacts] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -684,6 +700,27 @@ class CommitmentParse:
         if i >= 0 and pos < self.sentences[i].end:
             return i
         return -1
+
+    def facts(self, si: int) -> _SentenceFacts:
+        """What every quantity of sentence ``si`` asks of it, worked out once per sentence."""
+        got = self._facts.get(si)
+        if got is None:
+            sent = self.sentences[si]
+            k = self._kind("scope")
+            i, j = k.bounds(sent.start, sent.end)
+            line_start = self.line_start(sent.start)
+            li, lj = k.bounds(line_start, sent.start)
+            got = self._facts[si] = _SentenceFacts(
+                negative_review_reply=bool(
+                    self.count_cues("metric", sent.start, sent.end, "negative_review_reply")
+                ),
+                scopes=(i, j),
+                n_scopes=k.count(i, j),
+                n_all_hours=k.count(i, j, "all_hours"),
+                line_scopes=k.count(li, lj),
+                line_all_hours=k.count(li, lj, "all_hours"),
+            )
+        return got
 
     def sentence_text(self, si: int) -> str:
         """The original text of sentence ``si``, sliced once and shared by all its targets
@@ -757,14 +794,23 @@ class CommitmentParse:
         table = self._nearest.get(key)
         if table is None:
             sent = self.sentences[si]
+            clauses, starts = sent.clauses, sent.clause_starts
+            # the clauses holding such a cue: the sentence's cues once, each in the one
+            # clause that can hold it (clauses are sorted and disjoint), not a count per clause
+            held = bytearray(len(clauses))
+            k = self._kind(kind)
+            i, j = k.bounds(sent.start, sent.end)
+            for c in k.cues[i:j]:
+                if c.name == skip:
+                    continue
+                x = bisect_right(starts, c.start) - 1
+                if x >= 0 and c.end <= clauses[x][1]:
+                    held[x] = 1
             table, last = [], -1
-            for i, (a, b) in enumerate(sent.clauses):
+            for x, h in enumerate(held):
                 table.append(last)
-                n = self.count_cues(kind, a, b)
-                if skip is not None:
-                    n -= self.count_cues(kind, a, b, skip)
-                if n:
-                    last = i
+                if h:
+                    last = x
             self._nearest[key] = table
         return table[ci] if ci < len(table) else -1
 
@@ -989,9 +1035,8 @@ def _attach(doc: CommitmentParse, qi: int) -> None:
         if not doc.cues_in("other", *region):  # 3个工作日内到账 measures a refund, not service
             doc.orphans.append(_Orphan(q.start, q.end, q.sentence))
         return
-    if metric is CommitmentMetric.FIRST_RESPONSE and doc.count_cues(
-        "metric", sent.start, sent.end, "negative_review_reply"
-    ):
+    facts = doc.facts(q.sentence)
+    if metric is CommitmentMetric.FIRST_RESPONSE and facts.negative_review_reply:
         metric = CommitmentMetric.NEGATIVE_REVIEW_REPLY
 
     # channels: before the quantity in its region, else after, else nearest earlier clause
@@ -1026,11 +1071,9 @@ def _attach(doc: CommitmentParse, qi: int) -> None:
     # scope: explicit cue in the sentence, else implied by the unit
     # scope: counted, not listed (a long sentence of many scopes and quantities stays linear)
     scope: CommitmentScope | None = q.implied_scope
-    n_scopes, n_all = _scopes_beside(doc, sent, q)
+    n_scopes, n_all = _scopes_beside(doc, facts, q)
     if not n_scopes:  # a scope stated at the head of the line covers its later sentences
-        line_start = doc.line_start(sent.start)
-        n_scopes = doc.count_cues("scope", line_start, sent.start)
-        n_all = doc.count_cues("scope", line_start, sent.start, "all_hours")
+        n_scopes, n_all = facts.line_scopes, facts.line_all_hours
     if scope is None and n_scopes:
         scope = CommitmentScope.ALL_HOURS if n_all else CommitmentScope.WORKING_HOURS
     if q.unit is ThresholdUnit.WORKING_DAY:
@@ -1057,11 +1100,13 @@ def _attach(doc: CommitmentParse, qi: int) -> None:
         doc.targets.append((t, q.sentence))
 
 
-def _scopes_beside(doc: CommitmentParse, sent: _Sentence, q: _Quantity) -> tuple[int, int]:
-    """(scope cues, all-hours scope cues) in ``sent`` that do not overlap ``q``."""
+def _scopes_beside(doc: CommitmentParse, facts: _SentenceFacts, q: _Quantity) -> tuple[int, int]:
+    """(scope cues, all-hours scope cues) in ``q``'s sentence that do not overlap ``q``."""
     k = doc._kind("scope")
-    i, j = k.bounds(sent.start, sent.end)
-    total, all_hours = k.count(i, j), k.count(i, j, "all_hours")
+    i, j = facts.scopes
+    total, all_hours = facts.n_scopes, facts.n_all_hours
+    if not total:
+        return 0, 0
     # the overlapping ones are a run of the sorted, disjoint cues around q
     lo = max(i, bisect_right(k.ends, q.start))
     hi = min(j, bisect_left(k.starts, q.end))
