@@ -326,6 +326,7 @@ class Span(FrozenModel):
 
 
 _SPAN_CACHE: dict[tuple[int, int], Span] = {}
+_trusted_span = trusted_builder(Span, validators_hold=True)
 _SPAN_CACHE_LIMIT = 1 << 16
 
 
@@ -335,7 +336,12 @@ def span(start: int, end: int) -> Span:
     key = (start, end)
     sp = _SPAN_CACHE.get(key)
     if sp is None:
-        sp = Span(start=start, end=end)  # validates: negative or reversed offsets raise
+        if type(start) is int and type(end) is int and 0 <= start <= end:
+            # what validation would build, without its cost and its own fields-set object
+            # per span (one object less per span for the collector: issue #17)
+            sp = _trusted_span(start=start, end=end)
+        else:
+            sp = Span(start=start, end=end)  # validates: negative or reversed offsets raise
         if len(_SPAN_CACHE) >= _SPAN_CACHE_LIMIT:
             _SPAN_CACHE.clear()
         _SPAN_CACHE[key] = sp
