@@ -857,6 +857,7 @@ _PCT_AFTER = re.compile(
     r"率(?:不低于|达到|达|≥|>=|高于|在|为)?(?P<p>\d+(?:\.\d+)?)%"
     r"|率(?:不低于|达到|达|≥|>=|高于|在|为)?百分之(?P<q>[零〇一二两三四五六七八九十百点]+)"
 )
+_MAX_BEFORE = re.compile(r"(?:最长|最多|最慢|最迟)(?:不超过|不超出|不多于|为|在)?$")
 _LATIN_UNITS = frozenset({"s", "h", "min"})
 _CONDITION_BEFORE = re.compile(r"(?:未能|未|没有|没能|(?<!不)超过|(?<!不)超出)(?:在)?$")
 
@@ -1065,7 +1066,7 @@ def _attach(doc: CommitmentParse, qi: int) -> None:
     if pct is None:
         if "平均" in clause_before:
             aggregate = CommitmentAggregate.AVERAGE
-        elif re.search(r"(?:最长|最多|最慢|最迟)(?:不超过|不超出|不多于|为|在)?$", clause_before):
+        elif _MAX_BEFORE.search(clause_before):
             aggregate = CommitmentAggregate.MAXIMUM
 
     # scope: explicit cue in the sentence, else implied by the unit

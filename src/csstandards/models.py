@@ -327,7 +327,9 @@ class Span(FrozenModel):
 
 _SPAN_CACHE: dict[tuple[int, int], Span] = {}
 _trusted_span = trusted_builder(Span, validators_hold=True)
-_SPAN_CACHE_LIMIT = 1 << 16
+# Small: a short text's offsets recur, a long text's are new (a cache of 65,536 spans kept
+# ~130k objects alive for the life of the process, and every full collection walked them)
+_SPAN_CACHE_LIMIT = 1 << 12
 
 
 def span(start: int, end: int) -> Span:
