@@ -594,15 +594,14 @@ class _Quantity:
     sentence: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Sentence:
     start: int
     end: int
     clauses: tuple[tuple[int, int], ...]
-
-    @cached_property
-    def clause_starts(self) -> list[int]:
-        return [a for a, _ in self.clauses]
+    # the clauses' starts, made with the sentence (a cached property gave every sentence an
+    # instance dict: two objects more per sentence for the collector, issue #17)
+    clause_starts: tuple[int, ...] = field(compare=False, repr=False)
 
     def clause_index(self, pos: int) -> int:
         """Index of the clause containing ``pos`` (0 when none does: ``pos`` on a comma)."""
@@ -681,11 +680,11 @@ class CommitmentParse:
     orphans: list[_Orphan] = field(default_factory=list)
     unitless: list[tuple[int, int, str]] = field(default_factory=list)
     placeholders: list[tuple[int, int, str]] = field(default_factory=list)
-    _nearest: dict[tuple[str, int, str | None], list[int]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-    _sentence_texts: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
-    _facts: dict[int, _SentenceFacts] = field(default_factory=dict, repr=False, compare=False)
+    # what has been worked out for one sentence (its facts, text, nearest-clause tables),
+    # kept for the sentence last asked about only: quantities are attached in sentence order,
+    # so this serves each sentence's quantities alike without objects per sentence
+    _memo_sentence: int = field(default=-1, repr=False, compare=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -701,16 +700,23 @@ class CommitmentParse:
             return i
         return -1
 
+    def _memo_of(self, si: int) -> dict[Any, Any]:
+        if si != self._memo_sentence:
+            self._memo.clear()
+            self._memo_sentence = si
+        return self._memo
+
     def facts(self, si: int) -> _SentenceFacts:
         """What every quantity of sentence ``si`` asks of it, worked out once per sentence."""
-        got = self._facts.get(si)
+        memo = self._memo_of(si)
+        got = memo.get("facts")
         if got is None:
             sent = self.sentences[si]
             k = self._kind("scope")
             i, j = k.bounds(sent.start, sent.end)
             line_start = self.line_start(sent.start)
             li, lj = k.bounds(line_start, sent.start)
-            got = self._facts[si] = _SentenceFacts(
+            got = memo["facts"] = _SentenceFacts(
                 negative_review_reply=bool(
                     self.count_cues("metric", sent.start, sent.end, "negative_review_reply")
                 ),
@@ -726,11 +732,12 @@ class CommitmentParse:
         """The original text of sentence ``si``, sliced once and shared by all its targets
         (issue #17: a slice per target copied a long sentence once per target, O(n²) time
         and memory for a sentence of many promises)."""
-        got = self._sentence_texts.get(si)
+        memo = self._memo_of(si)
+        got: str | None = memo.get("text")
         if got is None:
             sent = self.sentences[si]
             sp = self.span(sent.start, sent.end)
-            got = self._sentence_texts[si] = self.norm.original[sp.start : sp.end]
+            got = memo["text"] = self.norm.original[sp.start : sp.end]
         return got
 
     @cached_property
@@ -790,8 +797,9 @@ class CommitmentParse:
     def nearest_clause_with(self, kind: str, si: int, ci: int, skip: str | None = None) -> int:
         """Index of the nearest clause before clause ``ci`` of sentence ``si`` holding a cue of
         ``kind`` (other than ``skip``), or -1; a table per sentence, built once."""
-        key = (kind, si, skip)
-        table = self._nearest.get(key)
+        memo = self._memo_of(si)
+        key = (kind, skip)
+        table: list[int] | None = memo.get(key)
         if table is None:
             sent = self.sentences[si]
             clauses, starts = sent.clauses, sent.clause_starts
@@ -811,7 +819,7 @@ class CommitmentParse:
                 table.append(last)
                 if h:
                     last = x
-            self._nearest[key] = table
+            memo[key] = table
         return table[ci] if ci < len(table) else -1
 
 
@@ -868,8 +876,9 @@ def _scan(text: str) -> CommitmentParse:
     nt = normalize(text)
     s = nt.text
     sentences = tuple(
-        _Sentence(a, b, tuple(_split(s, _CLAUSE_BREAK, a, b)))
+        _Sentence(a, b, cl, tuple(c for c, _ in cl))
         for a, b in _split(s, _SENT_BREAK, 0, len(s))
+        for cl in (tuple(_split(s, _CLAUSE_BREAK, a, b)),)
     )
     raw = [
         _Cue(kind, name, m.start, m.end, m.phrase)
