@@ -94,6 +94,9 @@ def test_no_opinion_is_neutral_with_evidence() -> None:
         ("没有想象中差", Rating.POSITIVE),
         ("不得不说很好", Rating.POSITIVE),
         ("一点都不新鲜", Rating.NEGATIVE),
+        ("袖口的线头没剪干净", Rating.NEGATIVE),  # 没 + verb + result complement
+        ("师傅来了两次都没修好", Rating.NEGATIVE),
+        ("没想到这么好用", Rating.POSITIVE),  # 没想到 is surprise, not negation of 好用
     ],
 )
 def test_negation(text: str, rating: Rating) -> None:

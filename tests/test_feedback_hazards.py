@@ -38,6 +38,9 @@ HAZARDS = [
     "面膜敷完脸又红又痒,用了你们的产品以后一晚上没睡着",
     "银行卡凌晨被刷了三笔,我人在睡觉",
     "楼上漏水漏到我家,天花板一直在滴",
+    "插线板充着电,摸上去烫手,外壳都鼓起来了",
+    "凌晨三点有个陌生人一直拧我房间的门把手",
+    "刹车踩下去软绵绵的,差点追尾",
 ]
 PRAISE = ["服务很好,非常满意", "客服态度特别好,点赞", "物流很快,包装也很仔细,谢谢", "五星好评!"]
 
@@ -56,6 +59,18 @@ def test_hazards_decide_severity_not_tone(text: str) -> None:
     assert fa.hazards, "the hazard is named"
     assert fa.hazards[0].spans and fa.hazards[0].spans[0].of(text)
     assert fa.evidence_for("severity")[-1].spans  # the cue that decided it, in the text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "手机玩游戏久了有点发烫",  # warm, not a powered thing overheating
+        "晚上服务员敲门送来了加床",  # someone knocking, no intrusion at night
+        "刹车很灵,方向盘也稳",
+    ],
+)
+def test_the_pair_classes_need_both_halves(text: str) -> None:
+    assert not fb(text).hazards
 
 
 def test_a_text_without_evidence_is_unknown_not_praise() -> None:

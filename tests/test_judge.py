@@ -9,10 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csstandards.errors import LexiconError
+from csstandards.config import config_from_mapping
+from csstandards.errors import ConfigError, LexiconError
 from csstandards.judge.patterns import compile_patterns, pattern_regex, shipped_classes
 from csstandards.judge.scope import scope_of
 from csstandards.lexicon import phrase_lists
+from csstandards.standard import Standard
 from csstandards.text.analysis import analyze
 from csstandards.text.normalize import normalize_phrase
 from csstandards.tone import check_reply
@@ -173,3 +175,82 @@ def test_the_paraphrases_of_issue_16_are_read_by_their_class(reply: str, rule: s
 
 def test_the_customers_own_things_are_not_blamed() -> None:
     assert _count("reply.defensive", "可能是亲的订单还在路上,已为您催促。", "没收到") == 0
+
+
+# -- a company's own classes, patterns and exceptions (Standard / [tool.csstandards]) --------
+def _codes(reply: str, std: Standard | None = None, review: str = "外卖洒了") -> list[str]:
+    return [f.rule_id for f in check_reply(reply, review=review, stars=2, standard=std).findings]
+
+
+def test_a_word_added_to_a_shipped_class_reaches_every_pattern_that_uses_it() -> None:
+    reply = "这单是跑腿小哥的问题,麻烦您谅解。"
+    assert "reply.blame-shifting" not in _codes(reply)
+    std = Standard(classes={"party": ["跑腿小哥"]})
+    assert "reply.blame-shifting" in _codes(reply, std)
+    # and the shipped scope still holds for it: negated, it is not blame
+    assert "reply.blame-shifting" not in _codes("这不是跑腿小哥的问题,是我们出餐慢了。", std)
+
+
+def test_a_company_pattern_over_its_own_class_extends_a_cue_list() -> None:
+    reply = "我方无权受理。"
+    assert "reply.missing-reason" not in _codes(reply)
+    std = Standard(
+        classes={"us": ["我方", "我们", "本店"]},
+        patterns={"refusal": ["{us}无权{处理|受理}"]},
+    )
+    assert "reply.missing-reason" in _codes(reply, std)
+    assert "reply.missing-reason" in _codes("本店无权处理。", std)
+    # the default standard is untouched (caches are keyed by content, not shared wrongly)
+    assert _codes(reply) == _codes(reply, Standard())
+
+
+def test_a_company_exception_takes_a_cue_out() -> None:
+    reply = "已为您查询延误的物流原因:包裹在中转站滞留,已为您补发。"
+    assert "reply.blame-shifting" in _codes(reply)
+    std = Standard(exceptions={"blame_shifting": ["查询…原因"]})
+    assert "reply.blame-shifting" not in _codes(reply, std)
+    assert "reply.blame-shifting" in _codes("是物流原因,我们也没办法。", std)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "key", "problem"),
+    [
+        (
+            {"patterns": {"blame_shifting": ["{nope}的锅"]}},
+            "patterns.blame_shifting",
+            "no word class 'nope'",
+        ),
+        ({"patterns": {"no_such_list": ["x"]}}, "patterns.no_such_list", "no phrase list"),
+        ({"patterns": {"empathy": ["理解您"]}}, "patterns.empathy", "cue lists"),
+        ({"exceptions": {"refusal": ["{"]}}, "exceptions.refusal", "unbalanced"),
+        ({"classes": {"第三方": ["x"]}}, "classes.第三方", "ASCII identifier"),
+        ({"classes": {"party": [" "]}}, "classes.party", "non-blank"),
+    ],
+)
+def test_a_bad_company_cue_is_an_error_where_the_standard_is_made(
+    kwargs: dict[str, dict[str, list[str]]], key: str, problem: str
+) -> None:
+    with pytest.raises(LexiconError) as exc:
+        Standard(**kwargs)  # type: ignore[arg-type]
+    assert exc.value.key == key
+    assert problem in exc.value.problem
+
+
+def test_company_cues_from_the_configuration_file() -> None:
+    cfg = config_from_mapping(
+        {
+            "classes": {"party": ["跑腿小哥"]},
+            "patterns": {"blame_shifting": ["{party}{那边|方面?}的{问题|原因}"]},
+        },
+        source="pyproject.toml",
+        prefix="tool.csstandards.",
+    )
+    assert "reply.blame-shifting" in _codes("是跑腿小哥那边的原因。", cfg.standard)
+    with pytest.raises(ConfigError) as exc:
+        config_from_mapping(
+            {"patterns": {"refusal": ["{nope}"]}},
+            source="pyproject.toml",
+            prefix="tool.csstandards.",
+        )
+    assert "tool.csstandards.patterns.refusal" in str(exc.value)
+    assert "nope" in str(exc.value)

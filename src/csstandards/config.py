@@ -23,6 +23,12 @@
     [tool.csstandards.phrases]    # extra phrases for the shipped phrase lists
     blame_shifting = ["合作方的锅"]
 
+    [tool.csstandards.classes]    # extra words for the word classes of cue patterns
+    party = ["跑腿小哥"]
+
+    [tool.csstandards.patterns]   # extra cue patterns for the cue lists (docs/extending.md)
+    blame_shifting = ["{party}{那边|方面?}的{问题|原因}"]
+
 Precedence: command-line options > the configuration file > the library defaults
 (:func:`resolve`); :attr:`ProjectConfig.origins` records where each set key came from
 (``csstandards config`` prints it).  Errors are :class:`~csstandards.errors.ConfigError` naming
@@ -39,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field, ValidationError
 
 from ._toml import load_toml
-from .errors import ConfigError, CSStandardsError
+from .errors import ConfigError, CSStandardsError, LexiconError
 from .models import FrozenModel, Severity
 from .sla import SLAPolicy
 from .standard import RuleSettings, Standard, Suppression
@@ -294,6 +300,8 @@ def config_from_mapping(
         err = exc.errors()[0]
         loc = ".".join(str(p) for p in err.get("loc", ()))
         raise ConfigError(source, f"{prefix}{loc}", err["msg"]) from None
+    except LexiconError as exc:  # a word class or cue pattern that does not compile
+        raise ConfigError(source, f"{prefix}{exc.key}", exc.problem) from None
     if standard.brand_voice is not None:
         _check_voice(standard.brand_voice, standard, source, f"{prefix}brand_voice")
     if standard.phrases:

@@ -18,14 +18,16 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from .calendar import HolidaySchedule
-from .errors import ConfigError
+from .errors import ConfigError, LexiconError
 from .feedback.models import FeedbackSettings
-from .lexicon import Lexicon
+from .judge.patterns import CuePatterns, shipped_classes, shipped_patterns
+from .lexicon import Lexicon, phrase_lists
 from .models import FrozenModel, Severity
 from .sla import SLAPolicy
+from .text.normalize import normalize_phrase
 
 __all__ = ["ReplySettings", "RuleSettings", "Standard", "Suppression", "VoiceProfile"]
 
@@ -148,6 +150,22 @@ class Standard(FrozenModel):
         default_factory=dict,
         description="extra phrases for the shipped phrase lists (词表扩充), list name = [phrases]",
     )
+    classes: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="extra words for the word classes of cue patterns (词类扩充), class = "
+        "[words]: a shipped class (party, self, remedy …) gains the words in every pattern "
+        "that uses it; a new name is a class for this standard's own patterns",
+    )
+    patterns: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="extra cue patterns (句式扩充) for the cue lists (those with a scope: "
+        'blame_shifting, defensive, refusal …), list = [patterns], e.g. "{link}{self}无关"',
+    )
+    exceptions: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="extra exception patterns (例外) for the cue lists: a cue inside a match "
+        "of one does not count, list = [patterns]",
+    )
     brand_voice: str | None = Field(
         default=None,
         description="brand voice (品牌调性): warm, professional, lively or a reply.voices profile",
@@ -213,14 +231,24 @@ class Standard(FrozenModel):
             return False
         return _contact_key(text) in {_contact_key(c) for c in self.public_contacts}
 
-    @field_validator("phrases", mode="before")
+    @field_validator("phrases", "classes", "patterns", "exceptions", mode="before")
     @classmethod
-    def _phrases_are_lists(cls, v: Any) -> Any:
+    def _phrases_are_lists(cls, v: Any, info: Any) -> Any:
         if isinstance(v, Mapping):
             for key, val in v.items():
                 if isinstance(val, str):
-                    raise ValueError(f"phrases[{key!r}] must be a list of strings, not a string")
+                    raise ValueError(
+                        f"{info.field_name}[{key!r}] must be a list of strings, not a string"
+                    )
         return v
+
+    @model_validator(mode="after")
+    def _cues_compile(self) -> Standard:
+        # compiled now, so a bad class or pattern is an error where the Standard is made
+        # (LexiconError naming the key), not on the first reply checked
+        if self.classes or self.patterns or self.exceptions:
+            _cue_tables(self)
+        return self
 
     @classmethod
     def default(cls) -> Standard:
@@ -242,6 +270,15 @@ class Standard(FrozenModel):
                     _lexicon_cache.clear()
                 _lexicon_cache[key] = lex
         return lex
+
+    def cue_patterns(self, list_name: str, field: str = "patterns") -> CuePatterns:
+        """The compiled ``patterns`` (or ``exceptions``) of the cue list ``list_name``: the
+        shipped ones plus this standard's, over the shipped word classes extended with
+        :attr:`classes` (compiled once per distinct configuration)."""
+        if not (self.classes or self.patterns or self.exceptions):
+            return shipped_patterns(list_name, field)
+        got = _cue_tables(self)[field].get(list_name)
+        return got if got is not None else shipped_patterns(list_name, field)
 
     def rule_enabled(self, rule_id: str, code: str = "") -> bool:
         s = self.rules
@@ -277,6 +314,60 @@ def _contact_key(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch not in " -()\u3000")
 
 
+def _cue_tables(std: Standard) -> dict[str, dict[str, CuePatterns]]:
+    """Every cue list's patterns and exceptions under ``std``'s additions (cached by content:
+    equal configurations share one compilation)."""
+    key = (
+        tuple(sorted(std.classes.items())),
+        tuple(sorted(std.patterns.items())),
+        tuple(sorted(std.exceptions.items())),
+    )
+    with _cache_lock:
+        got = _cue_cache.get(key)
+    if got is not None:
+        return got
+    src = f"Standard({std.name})"
+    classes = dict(shipped_classes())
+    for name, words in std.classes.items():
+        where = f"classes.{name}"
+        if not (name.isascii() and name.isidentifier()):
+            raise LexiconError(
+                src, where, "a class name is an ASCII identifier ({name} in a pattern)"
+            )
+        if not words or not all(normalize_phrase(w) for w in words):
+            raise LexiconError(src, where, "must be a non-empty list of non-blank words")
+        classes[name] = tuple(dict.fromkeys((*classes.get(name, ()), *words)))
+    lists = phrase_lists()
+    cue_lists = sorted(n for n, pl in lists.items() if pl.scope)
+    out: dict[str, dict[str, CuePatterns]] = {"patterns": {}, "exceptions": {}}
+    for field, added in (("patterns", std.patterns), ("exceptions", std.exceptions)):
+        for name, pats in added.items():
+            if name not in lists:
+                raise LexiconError(src, f"{field}.{name}", f"no phrase list {name!r}")
+            if not lists[name].scope:
+                raise LexiconError(
+                    src,
+                    f"{field}.{name}",
+                    "patterns extend the cue lists read through the scope layer only: "
+                    + ", ".join(cue_lists)
+                    + " (other lists take literal phrases: Standard.phrases)",
+                )
+            CuePatterns(pats, classes, where=(src, f"{field}.{name}"))  # errors name this key
+        for name in cue_lists:
+            pl = lists[name]
+            shipped = pl.patterns if field == "patterns" else pl.exceptions
+            both = (*shipped, *added.get(name, ()))
+            out[field][name] = CuePatterns(
+                both, classes, where=(pl.source, f"lists.{name}.{field}")
+            )
+    with _cache_lock:
+        if len(_cue_cache) > 64:
+            _cue_cache.clear()
+        _cue_cache[key] = out
+    return out
+
+
+_cue_cache: dict[Any, dict[str, dict[str, CuePatterns]]] = {}
 _DEFAULT = Standard()
 _cache_lock = threading.Lock()
 _lexicon_cache: dict[tuple[tuple[str, tuple[str, ...]], ...], Lexicon] = {}

@@ -93,6 +93,7 @@ _RESOLVED = 0.5
 _IN_SUGGESTION = 0.5
 _TURN_FLOOR = -0.6  # a 先褒后贬 text more negative than this stays 差评
 _REPORTED_SPEECH = 0.3  # positive words inside a long quotation (客服说"非常抱歉")
+_PERFECTIVE_NEG = frozenset({"没", "没有", "未", "冇"})
 _NEG_GAP_CHARS = frozenset("很太是那么这么怎么够算特别非常真的有点大都也还再多样得怎")
 _EMOTION_WEIGHTS = {"fb_emotion_mild": 1.0, "fb_emotion_angry": 2.0, "fb_emotion_furious": 4.0}
 _EMOTION_LEVELS = (
@@ -458,7 +459,14 @@ def _negated(t: _Text, start: int, negs: _NegIndex) -> LexiconHit | None:
     cs, _ = t.clause_bounds(start)
     for gap_len in range(4):  # the nearest negator wins
         for h in negs.get(start - gap_len, ()):
-            if h.start >= cs and all(ch in _NEG_GAP_CHARS for ch in t.s[h.end : start]):
+            if h.start < cs:
+                continue
+            gap = t.s[h.end : start]
+            if all(ch in _NEG_GAP_CHARS for ch in gap):
+                return h
+            # 没 + verb + result (没剪干净, 没修好, 没出问题): a perfective negator scopes over
+            # the one-character verb the cue completes
+            if gap_len == 1 and h.phrase in _PERFECTIVE_NEG and "\u4e00" <= gap <= "\u9fff":
                 return h
     return None
 

@@ -13,7 +13,8 @@ profiles, default policies) are read by the module that owns them through
 into :class:`~csstandards.errors.LexiconError` naming the file, the key and the problem.
 
 Callers add phrases without touching package files: ``Lexicon.default().extend({"jargon_terms":
-["SKU"]})`` or ``Standard(phrases={...})``.  Added phrases are literals, never patterns.
+["SKU"]})`` or ``Standard(phrases={...})``.  Added phrases are literals, never patterns; cue patterns over word
+classes are added with ``Standard(classes=…, patterns=…, exceptions=…)`` (docs/extending.md).
 """
 
 from __future__ import annotations

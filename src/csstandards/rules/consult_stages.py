@@ -333,16 +333,17 @@ def single_option(ctx: ConsultationContext, r: Rule) -> Iterator[Finding]:
             if isinstance(ctx.events[j], CustomerMessage)
             for h in ctx.analysis(j).hits_of("wf_alternatives_question")
         ]
+        asked_before = False  # a customer message so far in the cycle asked for alternatives
         for i in cycle:
             ev = ctx.events[i]
+            if isinstance(ev, CustomerMessage):
+                asked_before = asked_before or ctx.analysis(i).has("wf_alternatives_question")
+                continue
             if not isinstance(ev, AnswerGiven):
                 continue
             alternatives = ev.alternatives_exist
             if alternatives is None:
-                alternatives = any(
-                    ctx.analysis(j).has("wf_alternatives_question")
-                    for j in ctx.customer_before(i, cycle)
-                )
+                alternatives = asked_before
             if not alternatives:
                 continue
             a = ctx.analysis(i)

@@ -9,6 +9,7 @@ regular expressions over the normalised text, which keeps a check cheaper than s
 from __future__ import annotations
 
 import importlib
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ from operator import add
 from typing import Any
 
 from .._intervals import merge_intervals, uncovered
-from ..judge.patterns import shipped_patterns
 from ..judge.scope import scope_of
 from ..lexicon import LexiconHit, load_file, phrase_lists
 from ..models import Rating
@@ -27,8 +27,10 @@ from .context import ReplyContext
 __all__ = [
     "FirstCharScan",
     "Issue",
+    "Point",
     "addressed_issues",
     "blame_hits",
+    "complaint_start",
     "content_residual",
     "cue_hits",
     "excluded",
@@ -37,9 +39,11 @@ __all__ = [
     "has_review",
     "is_consultation",
     "live_hits",
+    "missed_points",
     "positive_hits",
     "rating_of",
     "review_issues",
+    "review_points",
     "time_placeholder",
 ]
 
@@ -129,12 +133,16 @@ def cue_hits(ctx: ReplyContext, list_name: str) -> list[tuple[int, int, str]]:
         a = ctx.reply
         text = a.text
         out = [(h.start, h.end, h.phrase) for h in a.hits.get(list_name, ())]
-        spec = phrase_lists().get(list_name)
-        if spec is not None and spec.patterns:
-            out += [(s, e, text[s:e]) for s, e, _ in shipped_patterns(list_name).finditer(text)]
+        if list_name not in phrase_lists():
+            return out
+        std = ctx.standard  # the shipped patterns plus the company's (Standard.patterns)
+        pats = std.cue_patterns(list_name)
+        if pats:
+            out += [(s, e, text[s:e]) for s, e, _ in pats.finditer(text)]
             out.sort(key=lambda t: (t[0], -t[1]))
-        if out and spec is not None and spec.exceptions:
-            exc = [(s, e) for s, e, _ in shipped_patterns(list_name, "exceptions").finditer(text)]
+        excs = std.cue_patterns(list_name, "exceptions") if out else None
+        if excs:
+            exc = [(s, e) for s, e, _ in excs.finditer(text)]
             if exc:
                 out = [t for t in out if not any(s <= t[0] and t[1] <= e for s, e in exc)]
         return out
@@ -658,14 +666,14 @@ def _phrases_of_group(group: str) -> tuple[str, ...]:
         return ()
 
 
-def _reply_visible_text(ctx: ReplyContext, strict: bool = False) -> str:
+def _reply_visible_text(ctx: ReplyContext, strict: bool = False, *, blame: bool = True) -> str:
     """The reply's normalised text with excuses, placeholders and boilerplate (我们会不断提升服务
     质量 names no point of the review) blanked out; ``strict`` also blanks sentences that argue
-    with the customer (对立化)."""
+    with the customer (对立化); ``blame=False`` keeps the excuses."""
 
     def compute() -> str:
         text = ctx.reply.text
-        cut = list(blamed_spans(ctx)) + list(ctx.placeholders)
+        cut = (list(blamed_spans(ctx)) if blame else []) + list(ctx.placeholders)
         cut += [(h.start, h.end) for h in ctx.reply.hits_of("template_boilerplate")]
         if strict:
             cut += [_sentence_of(ctx, s) for s, _, _ in defensive_spans(ctx)]
@@ -676,7 +684,7 @@ def _reply_visible_text(ctx: ReplyContext, strict: bool = False) -> str:
             chars[s:e] = " " * (e - s)
         return "".join(chars)
 
-    return ctx.cached(f"visible:{strict}", compute)
+    return ctx.cached(f"visible:{strict}:{blame}", compute)
 
 
 _REMEDY = (
@@ -685,17 +693,20 @@ _REMEDY = (
 )  # fmt: skip
 
 
-def addressed_issues(ctx: ReplyContext, *, strict: bool = False) -> tuple[list[Issue], list[Issue]]:
+def addressed_issues(
+    ctx: ReplyContext, *, strict: bool = False, blame: bool = True
+) -> tuple[list[Issue], list[Issue]]:
     """``(addressed, missed)`` key points of the review: a point is addressed when the reply
     names it or a synonym (快递/物流/配送), or, for a product problem, offers a remedy.
 
-    A mention inside an excuse (物流属于第三方) never addresses a point; with ``strict``
+    A mention inside an excuse (物流属于第三方) does not address a point (for the rules that
+    credit good practice) unless ``blame=False`` (R102: named, if badly); with ``strict``
     neither does one inside a sentence that argues with the customer (是您自己没看说明).
     """
 
     def compute() -> tuple[list[Issue], list[Issue]]:
         issues = _complaint_issues(ctx)
-        text = _reply_visible_text(ctx, strict)
+        text = _reply_visible_text(ctx, strict, blame=blame)
         remedy = any(r in h.phrase for h in positive_hits(ctx, "solution") for r in _REMEDY)
         problem_remedied = remedy and any(i.problem for i in issues)
         if issues and not problem_remedied and not _any_addressed(ctx, issues, text):
@@ -713,7 +724,7 @@ def addressed_issues(ctx: ReplyContext, *, strict: bool = False) -> tuple[list[I
                 missed.append(issue)
         return done, missed
 
-    return ctx.cached(f"addressed:{strict}", compute)
+    return ctx.cached(f"addressed:{strict}:{blame}", compute)
 
 
 #: a turn from praise to complaint: 房间挺干净,就是空调噪音大
@@ -744,6 +755,11 @@ def _complaint_start(ctx: ReplyContext) -> int:
     return ctx.cached("complaint_start", compute)
 
 
+def complaint_start(ctx: ReplyContext) -> int:
+    """Where the review turns from praise to a complaint (0: it does not turn)."""
+    return _complaint_start(ctx)
+
+
 def _complaint_issues(ctx: ReplyContext) -> list[Issue]:
     """The review's points a reply must address: in a review that turns from praise to a
     complaint, the topics named before the turn are the praise (服务态度好,但是停车场太难找)
@@ -767,6 +783,138 @@ def _complaint_bigrams(ctx: ReplyContext) -> frozenset[str]:
         return frozenset(b for b in bigrams if b in tail)  # a set lookup, not a search
 
     return ctx.cached("complaint_bigrams", compute)
+
+
+# -- the points of a multi-point review (R102) ------------------------------------------------
+#: where one point of a review ends: a sentence end, or an enumerator (1. 2) 3、 ① 第二,)
+_POINT_BREAK = re.compile(
+    r"[;。!?\n]+"
+    r"|(?:^|(?<=[,:;。!?\s]))(?:\d{1,2}|[一二三四五六七八九十])[.、)](?!\d)"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩]"
+)
+#: the points a reply is checked against (a longer review is judged on its first points)
+MAX_POINTS = 64
+_CLAUSE_BREAK = re.compile(r"[,。!?;:\n]+")
+_LATIN_WORD = re.compile(r"[a-z]{3,}")
+
+
+@dataclass(frozen=True)
+class Point:
+    """One point of the review (a sentence or an enumerated item of its complaint part): its
+    text, where it is, and what shows that a reply talks about it — its detail bigrams and
+    characters (feelings and discourse words taken out), topic groups, and Latin words."""
+
+    text: str
+    start: int
+    end: int
+    bigrams: frozenset[str]
+    chars: frozenset[str]
+    topics: frozenset[str]
+    latin: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _point_tables() -> tuple[tuple[str, ...], frozenset[str]]:
+    data = load_file("reply_tables.toml").get("issues", {})
+    feelings = tuple(str(n) for n in data.get("point_feeling_lists", ()))
+    discourse = frozenset(str(w) for w in data.get("discourse_words", ()))
+    return feelings, discourse | _common_bigrams() | _generic_bigrams()
+
+
+@lru_cache(maxsize=1)
+def _common_chars() -> frozenset[str]:
+    return frozenset(c for w in _point_tables()[1] for c in w)
+
+
+def review_points(ctx: ReplyContext) -> list[Point]:
+    """The points of the review's complaint part (after a turn from praise, in a review that
+    turns), one per sentence or enumerated item, at most :data:`MAX_POINTS`.  A segment that
+    says nothing but feelings (真的很失望) or is a heading (三点意见:) is no point."""
+
+    def compute() -> list[Point]:
+        review = ctx.review
+        if review is None:
+            return []
+        text = review.text
+        start = _complaint_start(ctx)
+        feelings, common = _point_tables()
+        common_chars = _common_chars()
+        _, matcher = _topic_table()
+        felt = sorted(
+            (h.start, h.end) for n in feelings for h in review.hits.get(n, ()) if h.end > start
+        )
+        cuts = [0, *(m.end() for m in _POINT_BREAK.finditer(text)), len(text)]
+        out: list[Point] = []
+        for s, e in itertools.pairwise(cuts):
+            if e <= start or len(out) >= MAX_POINTS:
+                continue
+            s = max(s, start)
+            body = _POINT_BREAK.sub("", text[s:e]).strip(" ,")
+            if not body or body.endswith(":") or text[s:e].rstrip().endswith("?"):
+                # a heading (床垫:) introduces points; a question or retort about them (那我
+                # 花三千多买个有坏点的?) reacts to one: neither is a point of its own
+                continue
+            seg = list(text[s:e])
+            for fs, fe in felt:  # feelings say how, not what
+                if fe > s and fs < e:
+                    for k in range(max(fs, s), min(fe, e)):
+                        seg[k - s] = " "
+            content = "".join(seg)
+            bigrams: set[str] = set()
+            for m in _CJK_RUN.finditer(content.translate(_BIGRAM_BREAKS)):
+                run = m.group()
+                bigrams.update(map(add, run, run[1:]))
+            bigrams -= common
+            # detail characters: not a function character, not one of a common word (坨 and
+            # 汤 of 面全坨了,汤也洒了)
+            chars = frozenset(
+                c
+                for c in content
+                if "\u4e00" <= c <= "\u9fff" and c not in _BIGRAM_STOP and c not in common_chars
+            )
+            topics = frozenset(t for _, _, _, ts in matcher.scan(text[s:e]) for t in ts)
+            latin = frozenset(_LATIN_WORD.findall(content))
+            if not bigrams and not topics and not latin:
+                continue
+            out.append(Point(body, s, e, frozenset(bigrams), chars, topics, latin))
+        return out
+
+    return ctx.cached("points", compute)
+
+
+def missed_points(ctx: ReplyContext) -> tuple[list[Point], list[Point]]:
+    """``(addressed, missed)`` points of the review: a point is addressed when the reply
+    shares one of its detail bigrams, a word of one of its topic groups (快递/物流/配送), one of
+    its Latin words, or two of its detail characters in one clause (面全坨了 / 面都泡坨了).
+    What the reply says inside a placeholder or boilerplate does not count; a point named
+    inside an excuse (物流慢是快递的问题) or an argument (跑绒是正常现象) is addressed, badly:
+    R103/R104 carry that fault, as LABELS.md reads "does not address at all" (docs/tone.md,
+    "Points of a review")."""
+
+    def compute() -> tuple[list[Point], list[Point]]:
+        points = review_points(ctx)
+        if not points:
+            return [], []
+        text = _reply_visible_text(ctx, blame=False)
+        grams = _grams(text)
+        found = _Substrings(text)
+        groups, _ = _topic_table()
+        low = text.lower()
+        clause_chars = [frozenset(c) for c in _CLAUSE_BREAK.split(text) if c]
+        done: list[Point] = []
+        missed: list[Point] = []
+        for p in points:
+            need = min(2, len(p.chars))
+            ok = (
+                any(b in grams for b in p.bigrams)
+                or any(w in found for t in p.topics for w in groups[t])
+                or any(w in low for w in p.latin)
+                or (need > 0 and any(len(p.chars & cc) >= need for cc in clause_chars))
+            )
+            (done if ok else missed).append(p)
+        return done, missed
+
+    return ctx.cached("missed_points", compute)
 
 
 def _grams(text: str) -> frozenset[str]:

@@ -16,6 +16,7 @@ from .context import ReplyContext
 from .reply_common import (
     addressed_issues,
     blamed_sentences,
+    complaint_start,
     content_residual,
     defensive_spans,
     echoes_review,
@@ -24,6 +25,7 @@ from .reply_common import (
     has_review,
     is_consultation,
     live_hits,
+    missed_points,
     positive_hits,
     rating_of,
     review_is_specific,
@@ -190,26 +192,69 @@ def generic_template(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
             review="服务态度好,但是停车场太难找",
             rating=NEU,
         ),
+        bad(
+            "非常抱歉让您等了一个小时,配送费已退回,高峰期我们会加派出餐人手。",
+            review="1.等了一个小时;2.米饭少给了一份;3.菜送到都凉了",
+            rating=NEG,
+            note="answers the wait, drops the missing rice and the cold food",
+        ),
+        good(
+            "非常抱歉让您等了一个小时,少给的米饭和凉掉的菜已全额退款,高峰期我们会加派出餐人手,"
+            "外卖袋也换成保温袋。",
+            review="1.等了一个小时;2.米饭少给了一份;3.菜送到都凉了",
+            rating=NEG,
+        ),
+        bad(
+            "感谢您的好评!很高兴牛排的火候合您口味,欢迎再来!",
+            review="牛排很嫩,就是甜品太甜了",
+            rating=POS,
+            note="a positive review's complaint is a point too",
+        ),
+        good(
+            "谢谢您喜欢我们的牛排!甜品的糖量这周起减了三分之一,下次来尝尝看。",
+            review="牛排很嫩,就是甜品太甜了",
+            rating=POS,
+        ),
     ],
 )
 def ignores_specifics(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
-    if not has_review(ctx) or rating_of(ctx) is POS or is_consultation(ctx):
+    if not has_review(ctx) or is_consultation(ctx):
         return  # a question is answered, not "addressed" (001 vs 000)
-    issues = review_issues(ctx)
-    if not issues:
-        return
-    done, missed = addressed_issues(ctx, strict=True)
-    if done:
+    positive = rating_of(ctx) is POS
+    if positive and not complaint_start(ctx):
+        return  # praise only: whether the reply echoes it is R118's question
+    # point by point (000 §2.2): a reply that answers one point of a multi-point review and
+    # drops another ignores that one; in a positive review the points are its complaint
+    answered, dropped = missed_points(ctx)
+    labels: list[str] = []
+    missed_ids: list[str] = []
+    if not positive and not answered:
+        issues = review_issues(ctx)
+        # a point named inside an excuse or an argument is addressed (badly: R103/R104)
+        done, missed = addressed_issues(ctx, blame=False) if issues else ([], [])
+        if issues and not done:
+            missed_ids = [i.label for i in missed]
+            labels = [_excerpt(p.text) for p in dropped] or list(
+                dict.fromkeys(i.cue for i in missed)
+            )
+    elif dropped and (answered or positive):
+        missed_ids = ["point"] * len(dropped)
+        labels = [_excerpt(p.text) for p in dropped]
+    if not labels:
         return
     a = ctx.reply
-    labels = list(dict.fromkeys(i.cue for i in missed))
     yield r.finding(
         spans=[a.span(0, len(a.text))] if a.text else [],
         cue="、".join(labels),
         message_zh=f"回复没有回应评价中的关键问题:{'、'.join(labels)}",
         message_en=f"The reply does not address the review's key issues: {', '.join(labels)}",
-        data={"missed": [i.label for i in missed], "cues": labels},
+        data={"missed": missed_ids, "cues": labels},
     )
+
+
+def _excerpt(text: str, limit: int = 16) -> str:
+    """A point as the finding names it: its own words, shortened (not bigram fragments)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @rule(

@@ -339,12 +339,13 @@ class ConsultationContext:
                         found[slot] = _slot_evidence(
                             slot=slot, cue=val, event=i, source="confirmed"
                         )
-                elif isinstance(ev, CustomerMessage):
+                elif isinstance(ev, CustomerMessage) and len(found) < len(_SLOT_LISTS):
                     a = self.analysis(i)
-                    for slot in Slot:
+                    for slot, name in _SLOT_LISTS:
                         if slot in found:
                             continue
-                        hits = a.hits_of(f"wf_5w1h_{slot.value}")
+                        # one list's hits are in position order already: no merge, no copy
+                        hits = a.hits.get(name)
                         if hits:
                             h = hits[0]
                             found[slot] = _slot_evidence(
@@ -353,6 +354,9 @@ class ConsultationContext:
             got = [found[s] for s in Slot if s in found]
             self._memo["slots"] = got
         return list(got)
+
+
+_SLOT_LISTS: tuple[tuple[Slot, str], ...] = tuple((s, f"wf_5w1h_{s.value}") for s in Slot)
 
 
 def _no_clocks(now: datetime | None) -> TicketClocks:
