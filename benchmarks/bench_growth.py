@@ -86,6 +86,8 @@ def text_cases(kind: str) -> list[tuple[str, Callable[[int], str]]]:
     cases = list(TEXT_FAMILIES.items())
     for name, unit in CUES[kind]:
         cases.append((name, lambda n, u=unit: _fill(u, n)))
+    if kind == "commitment":  # one long sentence of targets that is not the whole text
+        cases.append(("cue-cn-late", lambda n: "好。" + _fill("三分钟内回复,", n - 2)))
     return cases
 
 

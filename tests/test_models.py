@@ -127,6 +127,13 @@ def test_shared_spans_are_validated_once_and_equal_fresh_ones() -> None:
         span(5, 2)
     with pytest.raises(ValidationError):
         span(-1, 2)
+    # built without validation when the offsets are plain, ordered, non-negative ints: the
+    # very fields, fields-set and JSON of a validated span
+    for a, b in [(0, 0), (3, 9), (7, 1 << 40)]:
+        got, want = span(a, b), Span(start=a, end=b)
+        assert got.__dict__ == want.__dict__ and got.model_fields_set == want.model_fields_set
+        assert got.model_dump_json() == want.model_dump_json() and hash(got) == hash(want)
+    assert span(True, 2) == Span(start=True, end=2)  # not an int: validated
 
 
 def test_trusted_builder_matches_validation_and_rejects_missing_or_unknown_fields() -> None:

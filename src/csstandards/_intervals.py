@@ -44,25 +44,30 @@ class DisjointIntervals:
     """Half-open intervals kept pairwise disjoint: :meth:`claim` takes ``[start, end)`` only
     when it overlaps none taken so far.  Offered longest first, this picks the longest
     non-overlapping matches (the cue selection of the classifier and the commitment parser).
-    Each claim bisects, so a long text with thousands of candidates stays cheap."""
 
-    __slots__ = ("_ends", "_starts")
+    Offsets are non-negative text positions.  The taken characters are marked in a
+    ``bytearray`` (one byte per position up to the furthest end claimed), so a claim costs
+    its own length in C (a ``find`` and a slice assignment), whatever was claimed before.  It
+    kept sorted lists of starts and ends and ``list.insert`` into them: a bisect per claim,
+    but an O(n) shift per insert, quadratic for a long text whose shorter cues land between
+    the longer ones already taken (issue #17)."""
+
+    __slots__ = ("_taken",)
 
     def __init__(self) -> None:
-        self._starts: list[int] = []
-        self._ends: list[int] = []
+        self._taken = bytearray()
 
     def claim(self, start: int, end: int) -> bool:
         """Take ``[start, end)`` if it is free; an empty interval overlaps nothing and is
         not recorded."""
         if end <= start:
             return True
-        starts, ends = self._starts, self._ends
-        i = bisect_right(starts, start)
-        if (i and ends[i - 1] > start) or (i < len(starts) and starts[i] < end):
+        taken = self._taken
+        if end > len(taken):
+            taken.extend(bytes(max(end, 2 * len(taken)) - len(taken)))
+        if taken.find(1, start, end) >= 0:
             return False
-        starts.insert(i, start)
-        ends.insert(i, end)
+        taken[start:end] = b"\x01" * (end - start)
         return True
 
 

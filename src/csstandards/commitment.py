@@ -36,7 +36,17 @@ from ._intervals import DisjointIntervals
 from ._times import IsoDatetime
 from .errors import InputError, LexiconError, RecordError
 from .lexicon import load_file
-from .models import Channel, Finding, FrozenModel, LabelledEnum, Lang, Rating, Span, _label
+from .models import (
+    Channel,
+    Finding,
+    FrozenModel,
+    LabelledEnum,
+    Lang,
+    Rating,
+    Span,
+    _label,
+    trusted_builder,
+)
 from .text.normalize import NormalizedText, normalize
 from .text.phrases import PhraseMatcher
 
@@ -341,6 +351,69 @@ class CommitmentTarget(FrozenModel):
         return self.render_zh() if lang == "zh" else self.render_en()
 
 
+_trusted_target = trusted_builder(CommitmentTarget, validators_hold=True)
+
+
+def _parsed_target(
+    metric: CommitmentMetric,
+    channel: Channel | None,
+    value: float,
+    low: float | None,
+    unit: ThresholdUnit,
+    aggregate: CommitmentAggregate,
+    percentile: float | None,
+    scope: CommitmentScope | None,
+    span: Span,
+    text: str,
+) -> CommitmentTarget:
+    """A target the parser found: built without validation when the values are already what
+    :class:`CommitmentTarget`'s validators would make of them (rounded to 3 decimals, within
+    their bounds, consistent), else validated (which may raise :class:`ValidationError`).
+
+    Validating every target was a fifth of :func:`parse_commitment` on a long text of
+    promises (issue #17: 14k targets in 100k characters).  Every field is given, as the
+    validating call gives them, so ``model_fields_set`` is the same too."""
+    r_low = None if low is None else round(float(low), 3)
+    r_pct = None if percentile is None else round(float(percentile), 3)
+    # the field bounds hold on the given value, the model's checks on the rounded one
+    low_ok = low is None or (low > 0 and r_low is not None and 0 < r_low < value)
+    pct_ok = percentile is None or (0 < percentile <= 100 and r_pct is not None and r_pct > 0)
+    if (
+        type(value) is float
+        and 0 < value <= 1_000_000
+        and round(value, 3) == value
+        and low_ok
+        and pct_ok
+        and (percentile is None) == (aggregate is not CommitmentAggregate.PERCENTILE)
+        and (unit is not ThresholdUnit.RING or metric is CommitmentMetric.PHONE_ANSWER)
+        and (unit is not ThresholdUnit.WORKING_DAY or scope is CommitmentScope.WORKING_HOURS)
+    ):
+        return _trusted_target(
+            metric=metric,
+            channel=channel,
+            value=value,
+            low=r_low,
+            unit=unit,
+            aggregate=aggregate,
+            percentile=r_pct,
+            scope=scope,
+            span=span,
+            text=text,
+        )
+    return CommitmentTarget(
+        metric=metric,
+        channel=channel,
+        value=value,
+        low=low,
+        unit=unit,
+        aggregate=aggregate,
+        percentile=percentile,
+        scope=scope,
+        span=span,
+        text=text,
+    )
+
+
 # ============================================================================ data
 
 
@@ -521,15 +594,14 @@ class _Quantity:
     sentence: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Sentence:
     start: int
     end: int
     clauses: tuple[tuple[int, int], ...]
-
-    @cached_property
-    def clause_starts(self) -> list[int]:
-        return [a for a, _ in self.clauses]
+    # the clauses' starts, made with the sentence (a cached property gave every sentence an
+    # instance dict: two objects more per sentence for the collector, issue #17)
+    clause_starts: tuple[int, ...] = field(compare=False, repr=False)
 
     def clause_index(self, pos: int) -> int:
         """Index of the clause containing ``pos`` (0 when none does: ``pos`` on a comma)."""
@@ -572,6 +644,21 @@ class _KindIndex:
         return p[j] - p[i]
 
 
+@dataclass(frozen=True, slots=True)
+class _SentenceFacts:
+    """Per sentence (:meth:`CommitmentParse.facts`): a negative-review-reply metric cue in
+    it; the slice of its scope cues and how many there are (all-hours ones apart); the same
+    counts from the start of its line to the sentence (a scope at the head of a line covers
+    its later sentences)."""
+
+    negative_review_reply: bool
+    scopes: tuple[int, int]
+    n_scopes: int
+    n_all_hours: int
+    line_scopes: int
+    line_all_hours: int
+
+
 @dataclass
 class _Orphan:
     """A bounded quantity that names no metric (C103)."""
@@ -593,9 +680,11 @@ class CommitmentParse:
     orphans: list[_Orphan] = field(default_factory=list)
     unitless: list[tuple[int, int, str]] = field(default_factory=list)
     placeholders: list[tuple[int, int, str]] = field(default_factory=list)
-    _nearest: dict[tuple[str, int, str | None], list[int]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    # what has been worked out for one sentence (its facts, text, nearest-clause tables),
+    # kept for the sentence last asked about only: quantities are attached in sentence order,
+    # so this serves each sentence's quantities alike without objects per sentence
+    _memo_sentence: int = field(default=-1, repr=False, compare=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -610,6 +699,46 @@ class CommitmentParse:
         if i >= 0 and pos < self.sentences[i].end:
             return i
         return -1
+
+    def _memo_of(self, si: int) -> dict[Any, Any]:
+        if si != self._memo_sentence:
+            self._memo.clear()
+            self._memo_sentence = si
+        return self._memo
+
+    def facts(self, si: int) -> _SentenceFacts:
+        """What every quantity of sentence ``si`` asks of it, worked out once per sentence."""
+        memo = self._memo_of(si)
+        got = memo.get("facts")
+        if got is None:
+            sent = self.sentences[si]
+            k = self._kind("scope")
+            i, j = k.bounds(sent.start, sent.end)
+            line_start = self.line_start(sent.start)
+            li, lj = k.bounds(line_start, sent.start)
+            got = memo["facts"] = _SentenceFacts(
+                negative_review_reply=bool(
+                    self.count_cues("metric", sent.start, sent.end, "negative_review_reply")
+                ),
+                scopes=(i, j),
+                n_scopes=k.count(i, j),
+                n_all_hours=k.count(i, j, "all_hours"),
+                line_scopes=k.count(li, lj),
+                line_all_hours=k.count(li, lj, "all_hours"),
+            )
+        return got
+
+    def sentence_text(self, si: int) -> str:
+        """The original text of sentence ``si``, sliced once and shared by all its targets
+        (issue #17: a slice per target copied a long sentence once per target, O(n²) time
+        and memory for a sentence of many promises)."""
+        memo = self._memo_of(si)
+        got: str | None = memo.get("text")
+        if got is None:
+            sent = self.sentences[si]
+            sp = self.span(sent.start, sent.end)
+            got = memo["text"] = self.norm.original[sp.start : sp.end]
+        return got
 
     @cached_property
     def _sentence_starts(self) -> list[int]:
@@ -668,19 +797,29 @@ class CommitmentParse:
     def nearest_clause_with(self, kind: str, si: int, ci: int, skip: str | None = None) -> int:
         """Index of the nearest clause before clause ``ci`` of sentence ``si`` holding a cue of
         ``kind`` (other than ``skip``), or -1; a table per sentence, built once."""
-        key = (kind, si, skip)
-        table = self._nearest.get(key)
+        memo = self._memo_of(si)
+        key = (kind, skip)
+        table: list[int] | None = memo.get(key)
         if table is None:
             sent = self.sentences[si]
+            clauses, starts = sent.clauses, sent.clause_starts
+            # the clauses holding such a cue: the sentence's cues once, each in the one
+            # clause that can hold it (clauses are sorted and disjoint), not a count per clause
+            held = bytearray(len(clauses))
+            k = self._kind(kind)
+            i, j = k.bounds(sent.start, sent.end)
+            for c in k.cues[i:j]:
+                if c.name == skip:
+                    continue
+                x = bisect_right(starts, c.start) - 1
+                if x >= 0 and c.end <= clauses[x][1]:
+                    held[x] = 1
             table, last = [], -1
-            for i, (a, b) in enumerate(sent.clauses):
+            for x, h in enumerate(held):
                 table.append(last)
-                n = self.count_cues(kind, a, b)
-                if skip is not None:
-                    n -= self.count_cues(kind, a, b, skip)
-                if n:
-                    last = i
-            self._nearest[key] = table
+                if h:
+                    last = x
+            memo[key] = table
         return table[ci] if ci < len(table) else -1
 
 
@@ -726,6 +865,7 @@ _PCT_AFTER = re.compile(
     r"率(?:不低于|达到|达|≥|>=|高于|在|为)?(?P<p>\d+(?:\.\d+)?)%"
     r"|率(?:不低于|达到|达|≥|>=|高于|在|为)?百分之(?P<q>[零〇一二两三四五六七八九十百点]+)"
 )
+_MAX_BEFORE = re.compile(r"(?:最长|最多|最慢|最迟)(?:不超过|不超出|不多于|为|在)?$")
 _LATIN_UNITS = frozenset({"s", "h", "min"})
 _CONDITION_BEFORE = re.compile(r"(?:未能|未|没有|没能|(?<!不)超过|(?<!不)超出)(?:在)?$")
 
@@ -736,8 +876,9 @@ def _scan(text: str) -> CommitmentParse:
     nt = normalize(text)
     s = nt.text
     sentences = tuple(
-        _Sentence(a, b, tuple(_split(s, _CLAUSE_BREAK, a, b)))
+        _Sentence(a, b, cl, tuple(c for c, _ in cl))
         for a, b in _split(s, _SENT_BREAK, 0, len(s))
+        for cl in (tuple(_split(s, _CLAUSE_BREAK, a, b)),)
     )
     raw = [
         _Cue(kind, name, m.start, m.end, m.phrase)
@@ -904,9 +1045,8 @@ def _attach(doc: CommitmentParse, qi: int) -> None:
         if not doc.cues_in("other", *region):  # 3个工作日内到账 measures a refund, not service
             doc.orphans.append(_Orphan(q.start, q.end, q.sentence))
         return
-    if metric is CommitmentMetric.FIRST_RESPONSE and doc.count_cues(
-        "metric", sent.start, sent.end, "negative_review_reply"
-    ):
+    facts = doc.facts(q.sentence)
+    if metric is CommitmentMetric.FIRST_RESPONSE and facts.negative_review_reply:
         metric = CommitmentMetric.NEGATIVE_REVIEW_REPLY
 
     # channels: before the quantity in its region, else after, else nearest earlier clause
@@ -935,28 +1075,25 @@ def _attach(doc: CommitmentParse, qi: int) -> None:
     if pct is None:
         if "平均" in clause_before:
             aggregate = CommitmentAggregate.AVERAGE
-        elif re.search(r"(?:最长|最多|最慢|最迟)(?:不超过|不超出|不多于|为|在)?$", clause_before):
+        elif _MAX_BEFORE.search(clause_before):
             aggregate = CommitmentAggregate.MAXIMUM
 
     # scope: explicit cue in the sentence, else implied by the unit
     # scope: counted, not listed (a long sentence of many scopes and quantities stays linear)
     scope: CommitmentScope | None = q.implied_scope
-    n_scopes, n_all = _scopes_beside(doc, sent, q)
+    n_scopes, n_all = _scopes_beside(doc, facts, q)
     if not n_scopes:  # a scope stated at the head of the line covers its later sentences
-        line_start = doc.line_start(sent.start)
-        n_scopes = doc.count_cues("scope", line_start, sent.start)
-        n_all = doc.count_cues("scope", line_start, sent.start, "all_hours")
+        n_scopes, n_all = facts.line_scopes, facts.line_all_hours
     if scope is None and n_scopes:
         scope = CommitmentScope.ALL_HOURS if n_all else CommitmentScope.WORKING_HOURS
     if q.unit is ThresholdUnit.WORKING_DAY:
         scope = CommitmentScope.WORKING_HOURS
 
     span = doc.span(q.start, q.end)
-    sent_span = doc.span(sent.start, sent.end)
-    sa, sb = sent_span.start, sent_span.end
+    sent_text = doc.sentence_text(q.sentence)
     for ch in channels:
         try:
-            t = CommitmentTarget(
+            t = _parsed_target(
                 metric=metric,
                 channel=ch,
                 value=q.value,
@@ -966,18 +1103,20 @@ def _attach(doc: CommitmentParse, qi: int) -> None:
                 percentile=pct,
                 scope=scope,
                 span=span,
-                text=doc.norm.original[sa:sb],
+                text=sent_text,
             )
         except ValidationError:  # pragma: no cover - guarded above; never raise from parsing
             continue
         doc.targets.append((t, q.sentence))
 
 
-def _scopes_beside(doc: CommitmentParse, sent: _Sentence, q: _Quantity) -> tuple[int, int]:
-    """(scope cues, all-hours scope cues) in ``sent`` that do not overlap ``q``."""
+def _scopes_beside(doc: CommitmentParse, facts: _SentenceFacts, q: _Quantity) -> tuple[int, int]:
+    """(scope cues, all-hours scope cues) in ``q``'s sentence that do not overlap ``q``."""
     k = doc._kind("scope")
-    i, j = k.bounds(sent.start, sent.end)
-    total, all_hours = k.count(i, j), k.count(i, j, "all_hours")
+    i, j = facts.scopes
+    total, all_hours = facts.n_scopes, facts.n_all_hours
+    if not total:
+        return 0, 0
     # the overlapping ones are a run of the sorted, disjoint cues around q
     lo = max(i, bisect_right(k.ends, q.start))
     hi = min(j, bisect_left(k.starts, q.end))
@@ -1390,12 +1529,17 @@ def check_commitment(text: str, *, standard: Standard | None = None) -> Commitme
     for r in get_registry().all("commitment"):
         findings.extend(r.run(ctx, ctx.standard))
     findings.sort(key=lambda f: (f.spans[0].start if f.spans else -1, f.code))
-    return CommitmentReport(
+    # every value is the library's own (findings of its rules, targets of its parser): no
+    # validation of ~40k nested models for a long text of promises (issue #17)
+    return _trusted_report(
         findings=tuple(findings),
         targets=tuple(ctx.targets),
         coverage=_element_coverage(ctx.analysis, ctx.doc),
         recovery=_recovery_clauses(ctx.analysis, ctx.doc),
     )
+
+
+_trusted_report = trusted_builder(CommitmentReport)
 
 
 def commitment_coverage(text: str, *, standard: Standard | None = None) -> CoverageTable:

@@ -326,7 +326,10 @@ class Span(FrozenModel):
 
 
 _SPAN_CACHE: dict[tuple[int, int], Span] = {}
-_SPAN_CACHE_LIMIT = 1 << 16
+_trusted_span = trusted_builder(Span, validators_hold=True)
+# Small: a short text's offsets recur, a long text's are new (a cache of 65,536 spans kept
+# ~130k objects alive for the life of the process, and every full collection walked them)
+_SPAN_CACHE_LIMIT = 1 << 12
 
 
 def span(start: int, end: int) -> Span:
@@ -335,7 +338,12 @@ def span(start: int, end: int) -> Span:
     key = (start, end)
     sp = _SPAN_CACHE.get(key)
     if sp is None:
-        sp = Span(start=start, end=end)  # validates: negative or reversed offsets raise
+        if type(start) is int and type(end) is int and 0 <= start <= end:
+            # what validation would build, without its cost and its own fields-set object
+            # per span (one object less per span for the collector: issue #17)
+            sp = _trusted_span(start=start, end=end)
+        else:
+            sp = Span(start=start, end=end)  # validates: negative or reversed offsets raise
         if len(_SPAN_CACHE) >= _SPAN_CACHE_LIMIT:
             _SPAN_CACHE.clear()
         _SPAN_CACHE[key] = sp

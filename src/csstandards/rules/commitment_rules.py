@@ -280,15 +280,17 @@ def _rewrite(t: CommitmentTarget, **update: Any) -> CommitmentTarget:
 )
 def missing_channel(ctx: CommitmentContext, r: Rule) -> Iterator[Finding]:
     # a long text can repeat one promise 10⁴ times: its texts are rendered once per key
-    rendered: dict[CommitmentTarget, tuple[str, str, str, str, str]] = {}
+    # by the target's key (what its equality and hash use): one key per target, not three
+    rendered: dict[tuple[Any, ...], tuple[str, str, str, str, str]] = {}
     for t in ctx.targets:
         if t.metric is not CommitmentMetric.FIRST_RESPONSE or t.channel is not None:
             continue
-        texts = rendered.get(t)  # equal targets (same key) render alike
+        k = t.key()
+        texts = rendered.get(k)  # equal targets (same key) render alike
         if texts is None:
             fixed = _rewrite(t, channel=Channel.ONLINE_CHAT, span=None)
             rewrite = fixed.render_zh()
-            texts = rendered[t] = (
+            texts = rendered[k] = (
                 t.threshold_zh(),
                 f"按渠道分别写明,例如:“{rewrite}”",
                 f"State the channel, e.g. '{rewrite}' ({fixed.render_en()})",
@@ -329,7 +331,7 @@ def missing_channel(ctx: CommitmentContext, r: Rule) -> Iterator[Finding]:
     ],
 )
 def missing_scope(ctx: CommitmentContext, r: Rule) -> Iterator[Finding]:
-    rendered: dict[CommitmentTarget, tuple[str, str, str, str, str, str, str]] = {}
+    rendered: dict[tuple[Any, ...], tuple[str, str, str, str, str, str, str]] = {}
     seen: set[tuple[int, int]] = set()
     for t in ctx.targets:
         if t.scope is not None or t.unit not in (
@@ -342,12 +344,13 @@ def missing_scope(ctx: CommitmentContext, r: Rule) -> Iterator[Finding]:
         if key in seen:
             continue
         seen.add(key)
-        texts = rendered.get(t)
+        k = t.key()
+        texts = rendered.get(k)
         if texts is None:
             fixed = _rewrite(t, scope=CommitmentScope.WORKING_HOURS, span=None)
             rewrite = fixed.render_zh()
             qty = t.threshold_zh()
-            texts = rendered[t] = (
+            texts = rendered[k] = (
                 qty,
                 r.message_zh.format(qty=qty),
                 r.message_en.format(qty=t.threshold_en()),
