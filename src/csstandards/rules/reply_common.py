@@ -673,14 +673,14 @@ def _phrases_of_group(group: str) -> tuple[str, ...]:
         return ()
 
 
-def _reply_visible_text(ctx: ReplyContext, strict: bool = False, *, blame: bool = True) -> str:
+def _reply_visible_text(ctx: ReplyContext, strict: bool = False) -> str:
     """The reply's normalised text with excuses, placeholders and boilerplate (我们会不断提升服务
     质量 names no point of the review) blanked out; ``strict`` also blanks sentences that argue
-    with the customer (对立化); ``blame=False`` keeps the excuses."""
+    with the customer (对立化)."""
 
     def compute() -> str:
         text = ctx.reply.text
-        cut = (list(blamed_spans(ctx)) if blame else []) + list(ctx.placeholders)
+        cut = list(blamed_spans(ctx)) + list(ctx.placeholders)
         cut += [(h.start, h.end) for h in ctx.reply.hits_of("template_boilerplate")]
         if strict:
             cut += [_sentence_of(ctx, s) for s, _, _ in defensive_spans(ctx)]
@@ -691,7 +691,7 @@ def _reply_visible_text(ctx: ReplyContext, strict: bool = False, *, blame: bool 
             chars[s:e] = " " * (e - s)
         return "".join(chars)
 
-    return ctx.cached(f"visible:{strict}:{blame}", compute)
+    return ctx.cached(f"visible:{strict}", compute)
 
 
 _REMEDY = (
@@ -700,20 +700,17 @@ _REMEDY = (
 )  # fmt: skip
 
 
-def addressed_issues(
-    ctx: ReplyContext, *, strict: bool = False, blame: bool = True
-) -> tuple[list[Issue], list[Issue]]:
+def addressed_issues(ctx: ReplyContext, *, strict: bool = False) -> tuple[list[Issue], list[Issue]]:
     """``(addressed, missed)`` key points of the review: a point is addressed when the reply
     names it or a synonym (快递/物流/配送), or, for a product problem, offers a remedy.
 
-    A mention inside an excuse (物流属于第三方) does not address a point (for the rules that
-    credit good practice) unless ``blame=False`` (R102: named, if badly); with ``strict``
+    A mention inside an excuse (物流属于第三方) never addresses a point; with ``strict``
     neither does one inside a sentence that argues with the customer (是您自己没看说明).
     """
 
     def compute() -> tuple[list[Issue], list[Issue]]:
         issues = _complaint_issues(ctx)
-        text = _reply_visible_text(ctx, strict, blame=blame)
+        text = _reply_visible_text(ctx, strict)
         remedy = any(r in h.phrase for h in positive_hits(ctx, "solution") for r in _REMEDY)
         problem_remedied = remedy and any(i.problem for i in issues)
         if issues and not problem_remedied and not _any_addressed(ctx, issues, text):
@@ -731,7 +728,7 @@ def addressed_issues(
                 missed.append(issue)
         return done, missed
 
-    return ctx.cached(f"addressed:{strict}:{blame}", compute)
+    return ctx.cached(f"addressed:{strict}", compute)
 
 
 #: a turn from praise to complaint: 房间挺干净,就是空调噪音大
@@ -740,7 +737,7 @@ _PRAISE_LISTS = ("fb_pos", "fb_pos_strong", "fb_pos_weak")
 _COMPLAINT_LISTS = ("fb_neg", "fb_neg_strong", "fb_neg_weak")
 
 
-def _complaint_start(ctx: ReplyContext) -> int:
+def complaint_start(ctx: ReplyContext) -> int:
     """Where the review turns from praise to its complaint (after its first contrast marker,
     when text follows it); 0 when it does not turn."""
 
@@ -762,17 +759,12 @@ def _complaint_start(ctx: ReplyContext) -> int:
     return ctx.cached("complaint_start", compute)
 
 
-def complaint_start(ctx: ReplyContext) -> int:
-    """Where the review turns from praise to a complaint (0: it does not turn)."""
-    return _complaint_start(ctx)
-
-
 def _complaint_issues(ctx: ReplyContext) -> list[Issue]:
     """The review's points a reply must address: in a review that turns from praise to a
     complaint, the topics named before the turn are the praise (服务态度好,但是停车场太难找)
     and answering them does not answer the complaint."""
     issues = review_issues(ctx)
-    p = _complaint_start(ctx)
+    p = complaint_start(ctx)
     if not p or not any(i.start >= p for i in issues if i.label != "detail"):
         return issues
     return [i for i in issues if i.label == "detail" or i.start >= p]
@@ -782,7 +774,7 @@ def _complaint_bigrams(ctx: ReplyContext) -> frozenset[str]:
     """:func:`review_bigrams` (complaint filter) of the complaint part of the review."""
 
     def compute() -> frozenset[str]:
-        p = _complaint_start(ctx)
+        p = complaint_start(ctx)
         bigrams = review_bigrams(ctx, praise=False)
         if not p or ctx.review is None:
             return bigrams
@@ -843,7 +835,7 @@ def review_points(ctx: ReplyContext) -> list[Point]:
         if review is None:
             return []
         text = review.text
-        start = _complaint_start(ctx)
+        start = complaint_start(ctx)
         feelings, common = _point_tables()
         common_chars = _common_chars()
         _, matcher = _topic_table()
