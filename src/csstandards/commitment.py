@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from ._collector import items_size, pauses_collector, text_size
 from ._intervals import DisjointIntervals
 from ._times import IsoDatetime
 from .errors import InputError, LexiconError, RecordError
@@ -1126,6 +1127,7 @@ def _scopes_beside(doc: CommitmentParse, facts: _SentenceFacts, q: _Quantity) ->
     return total, all_hours
 
 
+@pauses_collector(text_size)
 def parse_commitment(text: str) -> list[CommitmentTarget]:
     """The measurable promises in ``text``, in order of appearance.
 
@@ -1512,6 +1514,7 @@ class CommitmentReport(FrozenModel):
         return [f for f in self.findings if f.code == code or f.rule_id == code]
 
 
+@pauses_collector(lambda text, **kw: text_size(text))
 def check_commitment(text: str, *, standard: Standard | None = None) -> CommitmentReport:
     """Check one promise or a whole commitment document (002 一).
 
@@ -1846,6 +1849,7 @@ def _percentile(values: Sequence[float], p: float) -> float:
     return ordered[k - 1]
 
 
+@pauses_collector(lambda targets, history, **kw: items_size(history))
 def verify_commitments(
     targets: Sequence[CommitmentTarget] | CommitmentReport | str,
     history: Any,

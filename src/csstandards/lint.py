@@ -32,6 +32,7 @@ from urllib.parse import quote
 
 from pydantic import Field
 
+from ._collector import pauses_collector, text_size
 from ._lint_io import (
     DEFAULT_LIMITS,
     LoadLimits,
@@ -1007,6 +1008,7 @@ def _meta_finding(
     )
 
 
+@pauses_collector(lambda template, *a, **kw: text_size(getattr(template, "text", None)))
 def lint_template(template: Template, config: ProjectConfig | None = None) -> list[LintFinding]:
     """Check ``template`` in each of its scenarios; apply its suppressions."""
     from .rules import get_registry

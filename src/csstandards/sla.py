@@ -36,6 +36,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from ._collector import items_size, pauses_collector
 from ._times import IsoDatetime
 from ._toml import load_toml, loads_toml
 from .calendar import (
@@ -1002,6 +1003,7 @@ def _policy_at(policies: Sequence[PolicyVersion], at: datetime) -> SLAPolicy:
     return chosen
 
 
+@pauses_collector(lambda events, **kw: items_size(events))
 def compute_clocks(
     events: Iterable[TicketEvent],
     *,

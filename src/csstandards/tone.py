@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from ._collector import pauses_collector, text_size
 from .errors import ConfigError, CSStandardsError, InputError, NaiveDatetimeError
 from .lexicon import Lexicon, phrase_lists
 from .models import (
@@ -582,6 +583,8 @@ def _report(
     )
 
 
+@pauses_collector(lambda reply, **kw: text_size(reply, kw.get("review")))
+@pauses_collector(lambda reply, **kw: text_size(reply, kw.get("review")))
 def check_reply(
     reply: str,
     *,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .._collector import pauses_collector, text_size
 from .._intervals import DisjointIntervals, merge_intervals
 from ..errors import InputError
 from ..lexicon import Lexicon, LexiconHit, load_file
@@ -909,6 +910,8 @@ def _resolve_channel(channel: Channel | str | None) -> Channel | None:
         ) from None
 
 
+@pauses_collector(lambda text, **kw: text_size(text))
+@pauses_collector(lambda text, **kw: text_size(text))
 def classify_feedback(
     text: str | Analysis,
     *,
@@ -927,6 +930,8 @@ def classify_feedback(
     return _classify(text, stars, _resolve_channel(channel), ctx)
 
 
+@pauses_collector(lambda text, **kw: text_size(text))
+@pauses_collector(lambda text, **kw: text_size(text))
 def find_key_issues(
     text: str | Analysis, *, standard: Standard | None = None
 ) -> tuple[KeyIssue, ...]:

@@ -27,6 +27,7 @@ from typing import Any, Literal, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError, field_validator, model_validator
 
+from .._collector import pauses_collector, text_size
 from .._toml import loads_toml
 from ..errors import LexiconError
 from ..models import FrozenModel
@@ -234,6 +235,7 @@ class Lexicon:
                 m = self._matcher
         return m
 
+    @pauses_collector(lambda self, text: text_size(getattr(text, "text", None)))
     def match(self, text: NormalizedText) -> dict[str, list[LexiconHit]]:
         """Hits per list name (lists with no hit are absent)."""
         out: dict[str, list[LexiconHit]] = {}

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator
 
@@ -102,6 +102,10 @@ ReceivedTime = Annotated[
 ]
 
 
+_EVENTS = frozenset({"events"})
+_L = TypeVar("_L", bound="LogModel")
+
+
 class LogModel(FrozenModel):
     """Base of the event-log models: equality and hashing look at the fields only.
 
@@ -117,3 +121,20 @@ class LogModel(FrozenModel):
 
     def __hash__(self) -> int:
         return hash((type(self), *map(frozen_value, self.__dict__.values())))
+
+    def _with_events(self: _L, events: object, cache: object) -> _L:
+        """A copy holding ``events`` and the derived-state ``cache`` (``apply``'s hot path).
+
+        What ``model_copy(update={"events": …})`` does for these models, without its generic
+        copies of the extra and private dictionaries (a log model has no extra fields and one
+        private attribute, set here): ``apply`` runs once per event, so this halves its cost.
+        The events were validated by the caller (``advance`` accepted the event)."""
+        cls = type(self)
+        out = cls.__new__(cls)
+        object.__setattr__(out, "__dict__", {**self.__dict__, "events": events})
+        object.__setattr__(out, "__pydantic_extra__", None)
+        object.__setattr__(out, "__pydantic_fields_set__", self.__pydantic_fields_set__ | _EVENTS)
+        private = {k: a.get_default() for k, a in cls.__private_attributes__.items()}
+        private["_cache"] = cache
+        object.__setattr__(out, "__pydantic_private__", private)
+        return out

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, WrapSerializer
 
+from .._collector import items_size, json_size, log_size, pauses_collector
 from ..models import Actor, Channel, Evidence, FrozenModel, LabelledEnum, Priority, _label
 from ._chain import Chain, appended, serialize_as_tuple
 from ._log import fold_events, load_log
@@ -471,10 +472,10 @@ class FeedbackCase(LogModel):
     def apply(self, event: CaseEvent) -> FeedbackCase:
         """A new case with ``event`` appended; raises and changes nothing if illegal."""
         new_state = advance(CASE_TABLE, _reduce, self.state, event, len(self.events))
-        out = self.model_copy(update={"events": appended(self.events, event)})
-        out._cache = (out.events, new_state)
-        return out
+        events = appended(self.events, event)
+        return self._with_events(events, (events, new_state))
 
+    @pauses_collector(lambda self, events: items_size(events) + log_size(self))
     def extend(self, events: Iterable[CaseEvent]) -> FeedbackCase:
         """A new case with ``events`` applied in order (O(n + k): the log is copied once, not
         once per event; an illegal event raises and changes nothing)."""
@@ -493,10 +494,12 @@ class FeedbackCase(LogModel):
         return self.model_dump_json()
 
     @classmethod
+    @pauses_collector(lambda cls, text: json_size(text))
     def from_json(cls, text: str | bytes) -> FeedbackCase:
         """Load and replay (a bad log raises WorkflowError / EventOrderError)."""
         return load_log(cls, text, "feedback case (反馈工单)")
 
 
+@pauses_collector(items_size)
 def replay_case(events: Iterable[CaseEvent]) -> CaseState:
     return replay(CASE_TABLE, _reduce, CaseState(), events)

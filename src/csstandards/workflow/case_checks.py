@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import Field
 
+from .._collector import log_size, pauses_collector
 from ..errors import InputError
 from ..lexicon import load_file, validate_table
 from ..models import Actor, Channel, Finding, FrozenModel, Priority
@@ -377,6 +378,7 @@ def next_progress_due(case: FeedbackCase, policy: CasePolicy) -> datetime | None
     return base + policy.progress_every if base is not None else None
 
 
+@pauses_collector(lambda case, **kw: log_size(case))
 def check_case(
     case: FeedbackCase,
     *,

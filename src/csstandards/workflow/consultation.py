@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, WrapSerializer
 
+from .._collector import items_size, json_size, log_size, pauses_collector
 from ..models import Actor, Channel, FrozenModel, LabelledEnum, _label
 from ._chain import Chain, appended, serialize_as_tuple
 from ._log import fold_events, load_log
@@ -538,10 +539,10 @@ class Consultation(LogModel):
         new_state = advance(
             CONSULTATION_TABLE, _reducer(self.policy), self.state, event, len(self.events)
         )
-        out = self.model_copy(update={"events": appended(self.events, event)})
-        out._cache = (out.events, out.policy, new_state)
-        return out
+        events = appended(self.events, event)
+        return self._with_events(events, (events, self.policy, new_state))
 
+    @pauses_collector(lambda self, events: items_size(events) + log_size(self))
     def extend(self, events: Iterable[ConsultEvent]) -> Consultation:
         """A new consultation with ``events`` applied in order (O(n + k): the log is copied
         once, not once per event; an illegal event raises and changes nothing)."""
@@ -562,11 +563,13 @@ class Consultation(LogModel):
         return self.model_dump_json()
 
     @classmethod
+    @pauses_collector(lambda cls, text: json_size(text))
     def from_json(cls, text: str | bytes) -> Consultation:
         """Load and replay (a bad log raises WorkflowError / EventOrderError)."""
         return load_log(cls, text, "consultation (咨询记录)")
 
 
+@pauses_collector(lambda events, *a, **kw: items_size(events))
 def replay_consultation(events: Any, policy: ConsultationPolicy | None = None) -> ConsultState:
     """Replay a log from scratch (the reference the stateful tests compare with)."""
     return replay(

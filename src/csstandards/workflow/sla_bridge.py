@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from functools import lru_cache
 
+from .._collector import log_size, pauses_collector
 from ..lexicon import load_file
 from ..models import trusted_builder
 from ..sla import (
@@ -262,6 +263,7 @@ def case_context(case: FeedbackCase) -> TicketContext:
     )
 
 
+@pauses_collector(lambda case, **kw: log_size(case))
 def case_clocks(
     case: FeedbackCase, *, now: datetime | None = None, policy: SLAPolicy | None = None
 ) -> TicketClocks:
