@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from .._collector import log_size, pauses_collector
 from ..errors import InputError, RuleNotFound
 from ..lexicon import load_file
 from ..models import Channel, Finding, FrozenModel, Span, trusted_builder
@@ -237,29 +238,45 @@ class ConsultationContext:
         return self.consultation.events
 
     def analysis(self, i: int) -> Analysis:
-        """The analysis of event ``i``'s text (computed once)."""
+        """The analysis of event ``i``'s text (computed once per distinct text: an analysis
+        depends only on the text and the lexicon, and computes its parts lazily, once)."""
         a = self._analyses.get(i)
         if a is None:
             text = getattr(self.events[i], "text", "")
-            a = analyze(text if isinstance(text, str) else "", self.standard.lexicon())
+            text = text if isinstance(text, str) else ""
+            by_text: dict[str, Analysis] = self._memo.setdefault("analysis-of", {})
+            a = by_text.get(text)
+            if a is None:
+                a = by_text[text] = analyze(text, self.standard.lexicon())
             self._analyses[i] = a
         return a
 
     def assessment(self, i: int) -> Any:
         """The feedback classifier's assessment of customer message ``i`` (computed once and
-        shared: W113 and conversation QA ask the same question of the same text)."""
+        shared: W113 and conversation QA ask the same question of the same text).  The
+        assessment depends only on the text, the channel and the standard, so a text the
+        customer sends again ("好的", "还有", "谢谢") is classified once per consultation."""
         key = f"assessment:{i}"
         got = self._memo.get(key)
         if got is None:
-            from ..feedback import classify_feedback
-
-            a = self.analysis(i)
-            # the text itself when the analysis used the standard's lexicon: the classifier
-            # then scans it with its own combined matcher (cheaper than reading the hits)
-            arg = a.original if a.lexicon is self.standard.lexicon() else a
-            got = classify_feedback(arg, channel=self.consultation.channel, standard=self.standard)
+            text = getattr(self.events[i], "text", "")
+            by_text = f"assessment-of:{text}" if isinstance(text, str) else None
+            got = self._memo.get(by_text) if by_text else None
+            if got is None:
+                got = self._classify(i)
+                if by_text:
+                    self._memo[by_text] = got
             self._memo[key] = got
         return got
+
+    def _classify(self, i: int) -> Any:
+        from ..feedback import classify_feedback
+
+        a = self.analysis(i)
+        # the text itself when the analysis used the standard's lexicon: the classifier
+        # then scans it with its own combined matcher (cheaper than reading the hits)
+        arg = a.original if a.lexicon is self.standard.lexicon() else a
+        return classify_feedback(arg, channel=self.consultation.channel, standard=self.standard)
 
     def cycles(self) -> list[range]:
         """Index ranges of the contact cycles (a reopen starts a new one)."""
@@ -474,6 +491,7 @@ def _reply_rule_findings(ctx: ConsultationContext, notes: list[str]) -> list[Fin
     return out
 
 
+@pauses_collector(lambda consultation, **kw: log_size(consultation))
 def check_consultation(
     consultation: Consultation,
     *,
