@@ -18,7 +18,7 @@ from functools import lru_cache
 from operator import add
 from typing import Any
 
-from .._intervals import merge_intervals, uncovered
+from .._intervals import RangeIndex, merge_intervals, uncovered
 from ..judge.scope import scope_of
 from ..lexicon import LexiconHit, load_file, phrase_lists
 from ..models import Rating
@@ -338,17 +338,22 @@ def time_spans(ctx: ReplyContext) -> list[tuple[int, int]]:
 
     def compute() -> list[tuple[int, int]]:
         a = ctx.reply
-        blamed = blamed_spans(ctx)
-        review = ctx.review.text if ctx.review is not None else ""
+        blamed = RangeIndex(blamed_spans(ctx))
+        review = _Substrings(ctx.review.text if ctx.review is not None else "")
+        complained: dict[str, bool] = {}  # per distinct time phrase: is it the review's wait?
         out = []
         for m in _TIME_SCAN.finditer(a.text):
             s, e = m.start(), m.end()
-            if a.in_quote(s, e) or any(bs <= s < be for bs, be in blamed):
+            if a.in_quote(s, e) or blamed.covers(s):
                 continue
-            if (s > 0 and a.text[s - 1] == "了") or (
-                _COUNTED.search(m.group()) and m.group() in review
-            ):
+            if s > 0 and a.text[s - 1] == "了":
                 continue  # the wait the customer complains of (让您白等了一个星期), not a date
+            g = m.group()
+            waited = complained.get(g)
+            if waited is None:
+                waited = complained[g] = bool(_COUNTED.search(g)) and g in review
+            if waited:
+                continue
             out.append((s, e))
         for h in positive_hits(ctx, "eta_immediate"):
             out.append((h.start, h.end))
