@@ -584,7 +584,6 @@ def _report(
 
 
 @pauses_collector(lambda reply, **kw: text_size(reply, kw.get("review")))
-@pauses_collector(lambda reply, **kw: text_size(reply, kw.get("review")))
 def check_reply(
     reply: str,
     *,

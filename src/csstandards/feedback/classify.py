@@ -911,7 +911,6 @@ def _resolve_channel(channel: Channel | str | None) -> Channel | None:
 
 
 @pauses_collector(lambda text, **kw: text_size(text))
-@pauses_collector(lambda text, **kw: text_size(text))
 def classify_feedback(
     text: str | Analysis,
     *,
@@ -930,7 +929,6 @@ def classify_feedback(
     return _classify(text, stars, _resolve_channel(channel), ctx)
 
 
-@pauses_collector(lambda text, **kw: text_size(text))
 @pauses_collector(lambda text, **kw: text_size(text))
 def find_key_issues(
     text: str | Analysis, *, standard: Standard | None = None
