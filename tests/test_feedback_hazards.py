@@ -219,6 +219,25 @@ def test_contrast_weighs_what_follows() -> None:
     assert "转折后" in fa.evidence_for("sentiment")[0].note
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["颜色很好看,就是袖子比图片上长一截", "房间很宽敞,就是窗户对着一堵墙", "菜的味道很棒,不过上齐用了一个钟头"],
+)
+def test_a_turn_from_praise_is_a_reservation_when_no_cue_reads_its_other_side(text: str) -> None:
+    fa = fb(text)
+    assert fa.kind is not FeedbackKind.PRAISE and fa.rating.value != "positive"
+    assert "转折后的保留" in fa.evidence_for("sentiment")[0].note
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["本以为要大修,只是换了个保险丝,老板很实在", "东西不错,就是好吃", "服务很好,但是"],
+)
+def test_no_reservation_without_a_turn_that_says_one(text: str) -> None:
+    """只是 (merely) is no turn; a positive cue after the turn, or nothing after it, is none."""
+    assert "转折后的保留" not in fb(text).evidence_for("sentiment")[0].note
+
+
 def test_sarcasm_names_its_rule() -> None:
     fa = fb("网速真是稳定,稳定地每天晚上八点断一次")
     assert fa.kind is FeedbackKind.COMPLAINT and fa.rating.value == "negative"

@@ -738,6 +738,46 @@ def _sarcasm_intensified(t: _Text, cues: list[_Cue]) -> None:
                 e.notes.append(rule)
 
 
+_CLAUSE_OPEN = frozenset(",，。!！?？;；:：~～…\n ")
+_RESERVATION = -0.8
+
+
+def _reservations(t: _Text, cues: list[_Cue]) -> list[_Cue]:
+    """A turn from praise whose other side no cue reads (键盘外观挺好看,但是有两个键帽是松的,
+    按下去不回弹): the marker itself says the customer has a reservation, so it counts as a
+    mild negative cue.  Only a marker that opens its clause, after a positive cue, with
+    neither a positive nor a negative cue from the marker to its sentence end (a side a cue
+    reads is weighed by the contrast rule already), in a text where no cue reads a problem
+    (where one does, the contrast rule weighs it).  The markers: ``fb_reservation_turn``."""
+    markers = t.of("fb_reservation_turn")
+    if not markers:
+        return []
+    s = t.s
+    signed = sorted((c.start, c.weight) for c in cues if c.weight != 0.0)
+    if not any(w > 0 for _, w in signed) or any(w < 0 for _, w in signed):
+        return []  # no praise to turn from, or problems a cue reads already
+    starts = [st for st, _ in signed]
+    out: list[_Cue] = []
+    done: set[int] = set()
+    for m in markers:
+        if m.start > 0 and s[m.start - 1] not in _CLAUSE_OPEN:
+            continue
+        si = t.sentence_index(m.start)
+        if si in done:
+            continue
+        before = bisect_left(starts, m.start)
+        if not any(w > 0 for _, w in signed[:before]):
+            continue
+        se = t.sentence_ends[si] if si >= 0 else len(s)
+        after = signed[before : bisect_left(starts, se)]
+        if after or se - m.end < 2:
+            continue
+        done.add(si)
+        note = "转折后的保留 reservation after praise"
+        out.append(_Cue(m.start, m.end, "reservation", m.phrase, _RESERVATION, [note]))
+    return out
+
+
 @lru_cache(maxsize=1)
 def _fact_pairs() -> tuple[tuple[str, str, str], ...]:
     """``[facts]`` of feedback.toml: (first list, second list, name) of each negative-fact pair."""
@@ -1035,6 +1075,7 @@ def _run(
     cues.extend(_sarcastic_quotes(t, cues, ctx.ironic))
     cues.extend(_negative_facts(t, cues))
     _sarcasm_intensified(t, cues)
+    cues.extend(_reservations(t, cues))
     hazards, hazards_dropped, care_reason = _hazards(t, cues, negs)
     if hazards_dropped:
         group_cues = [g for g in group_cues if not care_reason.touches(g.start, g.end)]
