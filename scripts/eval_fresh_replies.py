@@ -1,11 +1,19 @@
 """Measure the reply checker on a batch written per LABELS.md (``violations`` labels).
 
     python scripts/eval_fresh_replies.py batch.jsonl [more.jsonl ...] [--errors]
+    python scripts/eval_fresh_replies.py batch.jsonl --speech-acts off    # rules alone
+    python scripts/eval_fresh_replies.py batch.jsonl --speech-acts only   # model alone
 
 Micro precision and recall over (pair, rule) on LABELS.md's label vocabulary only (findings of
 other rules — missing-echo, missing-thanks, wrong-order — are listed, not counted), per rule,
 and the share of clean replies left clean.  Rows already converted to rule ids (``expect``, as
 in ``devsets/replies_fresh.jsonl``) are read too.
+
+``--speech-acts`` is the ablation of docs/tone.md: ``assist`` (the default: rules and the
+speech-act model), ``off`` (rules alone), ``only`` (the model alone decides the labels it has
+an act for — blame, defensive, deflection, interrogative, over-promise, missing empathy and
+missing invitation — from :func:`csstandards.tone.speech_acts`; the other labels are the
+rules').
 """
 
 from __future__ import annotations
@@ -15,7 +23,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from csstandards.tone import check_reply
+from csstandards import Standard
+from csstandards.models import Rating
+from csstandards.standard import ReplySettings
+from csstandards.tone import check_reply, speech_acts
 
 VOCAB = (
     "generic_template",
@@ -37,13 +48,38 @@ VOCAB = (
     "missing_invitation",
 )
 RULE_ID = {v: "reply." + v.replace("_", "-") for v in VOCAB}
+#: labels the model alone decides in ``--speech-acts only``: presence labels by their act,
+#: missing-X labels by the absence of their acts in a reply to a review of that rating
+PRESENCE = {
+    "blame_shifting": "blame",
+    "defensive": "defensive",
+    "deflect_to_manual": "deflection",
+    "interrogative": "rhetorical_question",
+    "over_promise": "over_promise",
+}
+ABSENCE = {
+    "missing_empathy": (("empathy", "apology"), Rating.NEGATIVE),
+    "missing_invitation": (("invitation",), Rating.POSITIVE),
+}
+
+
+def model_only(reply: str, fired: set[str], rating: Rating | None) -> set[str]:
+    """The labels with the model deciding those it has an act for."""
+    acts = {sa.act for sa in speech_acts(reply)}
+    out = {x for x in fired if x not in {RULE_ID[v] for v in (*PRESENCE, *ABSENCE)}}
+    out |= {RULE_ID[v] for v, act in PRESENCE.items() if act in acts}
+    out |= {RULE_ID[v] for v, (need, r) in ABSENCE.items() if rating is r and not acts & set(need)}
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("paths", nargs="+", type=Path)
     ap.add_argument("--errors", action="store_true", help="print every disagreement")
+    ap.add_argument("--speech-acts", choices=("assist", "off", "only"), default="assist")
     args = ap.parse_args(argv)
+    mode = args.speech_acts
+    std = Standard(reply=ReplySettings(speech_acts="assist" if mode == "assist" else "off"))
     rows = [
         json.loads(line)
         for p in args.paths
@@ -61,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
             want = {RULE_ID[v] for v in r["violations"] if v in RULE_ID}
         else:
             want = set(r.get("expect", ())) & vocab
-        fired = set(check_reply(r["reply"], review=r.get("review"), stars=r.get("stars")).rule_ids)
+        rep = check_reply(r["reply"], review=r.get("review"), stars=r.get("stars"), standard=std)
+        fired = set(rep.rule_ids)
+        if mode == "only":
+            fired = model_only(r["reply"], fired, rep.rating)
         got = fired & vocab
         other.update(fired - vocab)
         for x in got & want:

@@ -221,7 +221,11 @@ def test_contrast_weighs_what_follows() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["颜色很好看,就是袖子比图片上长一截", "房间很宽敞,就是窗户对着一堵墙", "菜的味道很棒,不过上齐用了一个钟头"],
+    [
+        "颜色很好看,就是袖子比图片上长一截",
+        "房间很宽敞,就是窗户对着一堵墙",
+        "菜的味道很棒,不过上齐用了一个钟头",
+    ],
 )
 def test_a_turn_from_praise_is_a_reservation_when_no_cue_reads_its_other_side(text: str) -> None:
     fa = fb(text)

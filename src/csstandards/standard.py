@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -110,6 +110,11 @@ class ReplySettings(FrozenModel):
     )
     jargon: dict[str, str] = Field(
         default_factory=dict, description="extra jargon (行话): term = plain wording"
+    )
+    speech_acts: Literal["assist", "off"] = Field(
+        default="assist",
+        description="the learned speech-act model (言语行为模型) beside the cue lists: "
+        "assist = rules and model, off = rules alone",
     )
 
     @field_validator("weights")

@@ -26,6 +26,7 @@ from pydantic import Field
 
 from ._collector import pauses_collector, text_size
 from .errors import ConfigError, CSStandardsError, InputError, NaiveDatetimeError
+from .judge.acts import default_model
 from .lexicon import Lexicon, phrase_lists
 from .models import (
     Finding,
@@ -53,11 +54,13 @@ __all__ = [
     "Deduction",
     "DimensionScore",
     "ReplyReport",
+    "SpeechAct",
     "check_replies",
     "check_reply",
     "find_placeholders",
     "rule_dimension",
     "rule_dimensions",
+    "speech_acts",
 ]
 
 Lang = Literal["zh", "en"]
@@ -143,6 +146,8 @@ class ReplyReport(FrozenModel):
     key_issues: tuple[str, ...] = ()
     #: findings left out of the score by a suppression, each with its reason and setting
     suppressed: tuple[SuppressedFinding, ...] = ()
+    #: the version of the speech-act model the rules consulted (None: rules alone)
+    speech_act_model: str | None = None
 
     def _repr_html_(self) -> str:
         """Jupyter: the verdict, the reply with the findings' spans marked, the findings."""
@@ -304,6 +309,7 @@ class _Shared:
         self.suppress = _resolve_suppressions(
             standard.suppress, f"Standard({standard.name}).suppress", ConfigError
         )
+        self.act_model = None if s.speech_acts == "off" else default_model().version
 
     def voice(self, brand_voice: str | None) -> str | None:
         voice = brand_voice if brand_voice is not None else self.standard.brand_voice
@@ -580,6 +586,7 @@ def _report(
         brand_voice=ctx.brand_voice,
         key_issues=issues,
         suppressed=suppressed,
+        speech_act_model=shared.act_model,
     )
 
 
@@ -698,3 +705,44 @@ def check_replies(
                 f"got {type(item).__name__}"
             )
     return out
+
+
+class SpeechAct(FrozenModel):
+    """A speech act (言语行为) the learned model reads in one sentence of a reply."""
+
+    act: str
+    span: Span
+    probability: float
+    ngrams: tuple[str, ...]  # the n-grams that weighed most for it
+    model: str  # the model's version
+
+
+def speech_acts(reply: str, *, standard: Standard | None = None) -> tuple[SpeechAct, ...]:
+    """What the speech-act model reads in each sentence of ``reply`` (道歉, 共情, 推卸责任 …),
+    in sentence order: the signal the rules consult beside their cue lists, with the n-grams
+    behind each act (quotations and placeholders blanked out, as for the rules).  Empty when
+    the standard turns the model off (``reply.speech_acts = "off"``)."""
+    if not isinstance(reply, str):
+        raise InputError(f"reply must be str, got {type(reply).__name__}")
+    from .rules.reply_acts import act_sentences, model_of
+
+    std = _standard(None if standard is None else standard)
+    a = analyze(reply, _shared_for(std).lexicon)
+    ctx = ReplyContext(reply=a, standard=std, placeholders=find_placeholder_ranges(a.text))
+    model = model_of(ctx)
+    if model is None:
+        return ()
+    found = [
+        (s.start, model.acts.index(act), s) for act in model.acts for s in act_sentences(ctx, act)
+    ]
+    found.sort(key=lambda t: (t[0], t[1]))
+    return tuple(
+        SpeechAct(
+            act=s.score.act,
+            span=a.span(s.start, s.end),
+            probability=s.score.probability,
+            ngrams=tuple(g for g, _ in s.score.top),
+            model=model.version,
+        )
+        for _, _, s in found
+    )

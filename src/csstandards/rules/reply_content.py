@@ -13,6 +13,7 @@ from ..text.analysis import Analysis
 from ..text.phrases import PhraseMatcher
 from .base import Rule, bad, good, rule
 from .context import ReplyContext
+from .reply_acts import model_findings
 from .reply_common import (
     addressed_issues,
     blamed_sentences,
@@ -238,7 +239,8 @@ def ignores_specifics(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
                 dict.fromkeys(i.cue for i in missed)
             )
     elif dropped and (answered or positive):
-        missed_ids = ["point"] * len(dropped)
+        # each dropped point by its topic groups (物流/包装 …), "other" when it names none
+        missed_ids = ["/".join(sorted(p.topics)) or "other" for p in dropped]
         labels = [_excerpt(p.text) for p in dropped]
     if not labels:
         return
@@ -298,8 +300,11 @@ def _excerpt(text: str, limit: int = 16) -> str:
 )
 def defensive(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     a = ctx.reply
+    flagged = [h.start for h in a.hits_of("defensive")]  # set aside by scope or not
     for start, end, cue in defensive_spans(ctx):
+        flagged.append(start)
         yield r.finding(spans=[a.span(start, end)], cue=cue)
+    yield from model_findings(ctx, r, "defensive", flagged)
 
 
 @rule(
@@ -394,10 +399,9 @@ def _question_sentences(ctx: ReplyContext) -> list[tuple[int, int]]:
 def interrogative(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     a = ctx.reply
     hits = live_hits(ctx, "interrogative", negatable=False)
-    if not hits:
-        return
-    soft = [(h.start, h.end) for h in a.hits_of("soft_question")]
-    for qs, qe in _question_sentences(ctx):
+    questions = _question_sentences(ctx)
+    soft = [(h.start, h.end) for h in a.hits_of("soft_question")] if hits else []
+    for qs, qe in questions if hits else ():
         for s, _e, phrase in hits:
             if not (qs <= s < qe):
                 continue
@@ -407,6 +411,18 @@ def interrogative(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
                 continue  # 我们也想知道为什么会这样: self-directed
             yield r.finding(spans=[a.span(qs, qe)], cue=phrase)
             break
+    # a question the model reads as challenging the customer (凭啥说是我们弄坏的?), in any
+    # words; only sentences that are questions, and not those a cue already decided
+    # a cue the rule weighed (and perhaps set aside as softened) is decided; a question with
+    # a softener (方便和我说说…吗?) is need-finding, whatever the model reads in it
+    flagged = [h.start for h in a.hits_of("interrogative")] + [s for s, _, _ in hits]
+    softened = RangeIndex(
+        (qs, qe)
+        for qs, qe in questions
+        if any(qs <= h.start < qe for h in a.hits_of("soft_question"))
+    )
+    plain = [(qs, qe) for qs, qe in questions if not softened.covers(qs)]
+    yield from model_findings(ctx, r, "rhetorical_question", flagged, within=plain)
 
 
 # -- jargon -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from ..judge.scope import negated
 from ..models import Finding, Rating, Severity, Span
 from .base import Rule, bad, good, rule
 from .context import ReplyContext
+from .reply_acts import model_findings
 from .reply_common import blame_hits, live_hits
 
 NEG = Rating.NEGATIVE
@@ -68,8 +69,11 @@ NEG = Rating.NEGATIVE
 )
 def blame_shifting(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     a = ctx.reply
+    flagged = [h.start for h in a.hits_of("blame_shifting")]  # set aside by scope or not
     for start, end, phrase in blame_hits(ctx):
+        flagged.append(start)
         yield r.finding(spans=[a.span(start, end)], cue=phrase)
+    yield from model_findings(ctx, r, "blame", flagged)
 
 
 @rule(
@@ -99,14 +103,16 @@ def blame_shifting(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 def deflect_to_manual(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     a = ctx.reply
     hits = live_hits(ctx, "deflect_to_manual")
-    if not hits or a.has("explains"):
+    if a.has("explains"):
         return
     owned = a.hits_of("takes_responsibility")
+    flagged = [h.start for h in a.hits_of("deflect_to_manual")] + [s for s, _, _ in hits]
     for start, end, phrase in hits:
         sent = next((s for s in a.sentences if s.start <= start < s.end), None)
         if sent and any(sent.start <= h.start < sent.end for h in owned):
             continue  # 客服让您自己看说明书是我们不对: reported and owned, not a deflection
         yield r.finding(spans=[a.span(start, end)], cue=phrase)
+    yield from model_findings(ctx, r, "deflection", flagged)
 
 
 @rule(
@@ -140,10 +146,20 @@ def deflect_to_manual(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 )
 def over_promise(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     a = ctx.reply
+    flagged = [h.start for h in a.hits_of("over_promise")]
     for start, end, phrase in live_hits(ctx, "over_promise"):
+        flagged.append(start)
         if negated(a, start, window=4) or _denied(a.text, start):
             continue
         yield r.finding(spans=[a.span(start, end)], cue=phrase)
+    yield from model_findings(
+        ctx,
+        r,
+        "over_promise",
+        flagged,
+        # a denial before the evidence or ending inside it (不能保证: the evidence is 保证)
+        set_aside=lambda pos: negated(a, pos, window=4) or _denied(a.text, pos + 2),
+    )
 
 
 def _denied(text: str, start: int) -> bool:

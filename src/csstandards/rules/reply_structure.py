@@ -12,6 +12,7 @@ from ..models import Finding, Rating, Severity
 from ..text.analysis import Analysis
 from .base import Rule, bad, good, rule
 from .context import ReplyContext
+from .reply_acts import act_present
 from .reply_common import (
     FirstCharScan,
     blamed_spans,
@@ -124,6 +125,8 @@ def concrete_improvements(ctx: ReplyContext) -> list[LexiconHit]:
 def missing_empathy(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     if rating_of(ctx) is not NEG or positive_hits(ctx, "empathy"):
         return
+    if act_present(ctx, "empathy", "apology"):
+        return  # empathy in words no list holds (这事儿搁谁心里都不踏实), read by the model
     yield r.finding()
 
 
@@ -528,6 +531,8 @@ def missing_echo(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
 def missing_invitation(ctx: ReplyContext, r: Rule) -> Iterator[Finding]:
     if rating_of(ctx) is not POS or positive_hits(ctx, "invitation"):
         return
+    if act_present(ctx, "invitation"):
+        return  # an invitation in words no list or pattern holds, read by the model
     yield r.finding()
 
 
